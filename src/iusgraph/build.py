@@ -1,0 +1,70 @@
+"""Compiling the curated tables into one graph.
+
+The graph holds the ontology, the concept schemes, the source registry, the
+entities, the claims with their evidence, the direct triples and the curated
+conflicts, so an app that loads one export can resolve every label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from .claims import Claim, add_claims, claim_index, read_claims
+from .conflicts import add_conflicts
+from .entities import Entity, add_entities, read_entities
+from .errors import InputError
+from .namespaces import bind_prefixes
+from .resources import data_dir
+from .sources import Source, load_registry
+from .vocabulary import load_vocabulary, ontology_graph
+
+
+@dataclass
+class Curation:
+    """Everything read from ``data/``, before it becomes RDF."""
+
+    entities: dict[str, Entity]
+    sources: dict[str, Source]
+    claims: list[Claim]
+    registry: Graph
+
+
+def read_curation(folder: Path | None = None) -> Curation:
+    folder = folder or data_dir()
+    vocab = load_vocabulary()
+    entities = read_entities(folder / "entities", vocab)
+    registry, sources = load_registry(folder / "sources.ttl")
+    claims: list[Claim] = []
+    tables = sorted((folder / "claims").glob("*.tsv"))
+    if not tables:
+        raise InputError("no claim tables (*.tsv) found", path=str(folder / "claims"))
+    for table in tables:
+        key = table.stem
+        if key not in sources:
+            raise InputError(f"no source {key!r} in data/sources.ttl; a claim table is named "
+                             "after its source's local name (" + ", ".join(sorted(sources))
+                             + ")", path=str(table))
+        claims.extend(read_claims(table, key, vocab, entities))
+    return Curation(entities, sources, claims, registry)
+
+
+def build_graph(folder: Path | None = None) -> Graph:
+    """The whole graph, compiled in memory from the curated data."""
+    folder = folder or data_dir()
+    curation = read_curation(folder)
+    vocab = load_vocabulary()
+    graph = Graph()
+    bind_prefixes(graph)
+    graph += ontology_graph()
+    graph += curation.registry
+    add_entities(graph, curation.entities)
+    by_source: dict[str, list[Claim]] = {}
+    for claim in curation.claims:
+        by_source.setdefault(claim.source, []).append(claim)
+    for key, claims in sorted(by_source.items()):
+        add_claims(graph, claims, vocab, curation.entities, curation.sources[key].default_product)
+    add_conflicts(graph, folder / "conflicts.tsv", claim_index(curation.claims), vocab)
+    return graph

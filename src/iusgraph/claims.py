@@ -1,0 +1,232 @@
+"""Compiling the per-source claim tables (``data/claims/<source>.tsv``) to RDF.
+
+Each row becomes one claim node (Wikidata's statement): subject, predicate,
+value, qualifiers, rank and one or more evidence nodes (W3C Web Annotation).
+A non-deprecated claim with an entity value also yields the plain direct
+triple, for simple queries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+from .entities import Entity
+from .ids import check_id, suggest
+from .namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC
+from .tables import Row, read_table, unescape
+from .vocabulary import Vocabulary
+
+COLUMNS = ["id", "subject", "predicate", "object", "qualifiers", "start", "end", "exact"]
+
+# xsd:duration, without the week designator that XSD does not allow.
+DURATION = re.compile(
+    r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    exact: str
+    where: str
+
+
+@dataclass
+class Claim:
+    source: str
+    id: str
+    subject: str
+    predicate: URIRef
+    object: str
+    qualifiers: list[tuple[URIRef, object]]
+    evidence: list[Evidence] = field(default_factory=list)
+    where: str = ""
+
+    @property
+    def iri(self) -> URIRef:
+        return CLAIM[f"{self.source}.{self.id}"]
+
+    def evidence_iri(self, number: int) -> URIRef:
+        return EV[f"{self.source}.{self.id}.{number}"]
+
+
+def _parse_offsets(row: Row) -> Evidence:
+    exact = unescape(row.cells.get("exact", ""))
+    if not exact:
+        raise row.error("empty 'exact' cell: quote the shortest span of the source "
+                        "that supports the claim")
+    start_text, end_text = row.get("start"), row.get("end")
+    if not start_text or not end_text:
+        raise row.error("missing start/end offsets: run 'iusgraph anchor --sources DIR' "
+                        "to fill them from the quote")
+    try:
+        start, end = int(start_text), int(end_text)
+    except ValueError:
+        raise row.error(f"offsets must be whole numbers, found start={start_text!r} "
+                        f"end={end_text!r}") from None
+    if start < 0 or end <= start:
+        raise row.error(f"offsets must satisfy 0 <= start < end, found {start}..{end}")
+    if end - start != len(exact):
+        raise row.error(f"span {start}..{end} is {end - start} characters but the quote has "
+                        f"{len(exact)}: re-run 'iusgraph anchor' after clearing start/end")
+    return Evidence(start, end, exact, f"{row.path}:{row.line}")
+
+
+def _parse_qualifiers(row: Row, vocab: Vocabulary,
+                      entities: dict[str, Entity]) -> list[tuple[URIRef, object]]:
+    text = row.get("qualifiers")
+    out: list[tuple[URIRef, object]] = []
+    if not text:
+        return out
+    seen: set[str] = set()
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not value:
+            raise row.error(f"qualifier {part!r} must be key=value")
+        if key in seen:
+            raise row.error(f"qualifier {key!r} given twice; list several values as a|b")
+        seen.add(key)
+        qualifier = vocab.qualifiers.get(key)
+        if qualifier is None:
+            raise row.error(f"unknown qualifier key {key!r}" + suggest(key, vocab.qualifiers)
+                            + "; see data/README.md for the keys")
+        for item in (v.strip() for v in value.split("|")):
+            if qualifier.kind == IUS.ConceptValue:
+                if item not in qualifier.concepts:
+                    raise row.error(f"{key}={item!r} is not in the {key} scheme; use one of "
+                                    + ", ".join(sorted(qualifier.concepts)))
+                out.append((qualifier.prop, qualifier.concepts[item]))
+            elif qualifier.kind == IUS.EntityValue:
+                if item not in entities:
+                    raise row.error(f"{key}={item!r} is not a known entity"
+                                    + suggest(item, entities)
+                                    + "; add it to data/entities/ or fix the id")
+                out.append((qualifier.prop, ENT[item]))
+            elif qualifier.kind == IUS.DurationValue:
+                if not DURATION.match(item):
+                    raise row.error(f"{key}={item!r} is not an xsd:duration such as P3D, P3M, "
+                                    "P5Y or PT0S (weeks: write P7D)")
+                out.append((qualifier.prop, Literal(item, datatype=XSD.duration)))
+            elif qualifier.kind == IUS.DecimalValue:
+                try:
+                    number = Decimal(item)
+                except InvalidOperation:
+                    raise row.error(f"{key}={item!r} is not a decimal number") from None
+                out.append((qualifier.prop, Literal(number, datatype=XSD.decimal)))
+            else:  # pragma: no cover - the ontology declares every kind
+                raise row.error(f"qualifier {key!r} has no value kind in the ontology")
+    return out
+
+
+def read_claims(path: Path, source: str, vocab: Vocabulary,
+                entities: dict[str, Entity]) -> list[Claim]:
+    """The claims of one source table, in file order."""
+    claims: dict[str, Claim] = {}
+    for row in read_table(path, COLUMNS):
+        ident = row.get("id")
+        if not check_id(ident):
+            raise row.error(f"claim id {ident!r} must be lowercase words joined by '-'")
+        evidence = _parse_offsets(row)
+        is_continuation = not (row.get("subject") or row.get("predicate")
+                               or row.get("object") or row.get("qualifiers"))
+        if is_continuation:
+            if ident not in claims:
+                raise row.error(f"evidence-only row for claim {ident!r} comes before the claim; "
+                                "put the claim row (with subject and predicate) first")
+            claims[ident].evidence.append(evidence)
+            continue
+        if ident in claims:
+            raise row.error(f"claim id {ident!r} already used at {claims[ident].where}; "
+                            "ids must be unique in a table (evidence-only rows leave "
+                            "subject, predicate, object and qualifiers empty)")
+        subject, pred_name, obj = row.get("subject"), row.get("predicate"), row.get("object")
+        if subject not in entities:
+            raise row.error(f"unknown subject entity {subject!r}" + suggest(subject, entities)
+                            + "; add it to data/entities/ or fix the id")
+        predicate = vocab.claim_properties.get(pred_name)
+        if predicate is None:
+            raise row.error(f"unknown predicate {pred_name!r}"
+                            + suggest(pred_name, vocab.claim_properties)
+                            + "; see the claim properties in data/README.md")
+        if predicate in vocab.quantity_properties:
+            if obj:
+                raise row.error(f"{pred_name} is a quantity: leave 'object' empty and give "
+                                "value=, lower=, upper= or duration= qualifiers")
+        elif obj not in entities:
+            raise row.error(f"unknown object entity {obj!r}" + suggest(obj, entities)
+                            + "; add it to data/entities/ or fix the id")
+        qualifiers = _parse_qualifiers(row, vocab, entities)
+        if predicate in vocab.quantity_properties and not any(
+                p in (IUS.quantityValue, IUS.lowerBound, IUS.upperBound, IUS.durationValue)
+                for p, _ in qualifiers):
+            raise row.error(f"{pred_name} is a quantity: give value=, lower=, upper= or "
+                            "duration= in the qualifiers")
+        claims[ident] = Claim(source, ident, subject, predicate, obj, qualifiers,
+                              [evidence], f"{row.path}:{row.line}")
+    return list(claims.values())
+
+
+def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
+               entities: dict[str, Entity], default_product: URIRef) -> None:
+    """Add claim nodes, their evidence and the direct triples they back."""
+    normal = IUSV["rank-normal"]
+    deprecated = IUSV["rank-deprecated"]
+    serious = IUSV["seriousness-serious"]
+    for claim in claims:
+        node = claim.iri
+        source = SRC[claim.source]
+        graph.add((node, RDF.type, IUS.Claim))
+        subject = ENT[claim.subject]
+        graph.add((node, IUS.claimSubject, subject))
+        graph.add((node, IUS.claimPredicate, claim.predicate))
+        obj = ENT[claim.object] if claim.object else None
+        if obj is not None:
+            graph.add((node, IUS.claimObject, obj))
+        props = {p for p, _ in claim.qualifiers}
+        for prop, value in claim.qualifiers:
+            graph.add((node, prop, value))  # type: ignore[arg-type]
+        if IUS.productContext not in props:
+            graph.add((node, IUS.productContext, default_product))
+        if IUS.rank not in props:
+            graph.add((node, IUS.rank, normal))
+        graph.add((node, PROV.wasDerivedFrom, source))
+        label = f"{entities[claim.subject].label} {vocab.label(claim.predicate)}"
+        if claim.object:
+            label += f" {entities[claim.object].label}"
+        graph.add((node, RDFS.label, Literal(label, lang="en")))
+        for number, evidence in enumerate(claim.evidence, start=1):
+            ev = claim.evidence_iri(number)
+            quote = URIRef(f"{ev}.quote")
+            position = URIRef(f"{ev}.position")
+            graph.add((node, IUS.hasEvidence, ev))
+            graph.add((ev, RDF.type, OA.SpecificResource))
+            graph.add((ev, OA.hasSource, source))
+            graph.add((ev, OA.hasSelector, quote))
+            graph.add((ev, OA.hasSelector, position))
+            graph.add((quote, RDF.type, OA.TextQuoteSelector))
+            graph.add((quote, OA.exact, Literal(evidence.exact)))
+            graph.add((position, RDF.type, OA.TextPositionSelector))
+            graph.add((position, OA.start,
+                       Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
+            graph.add((position, OA.end, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
+        rank = next((v for p, v in claim.qualifiers if p == IUS.rank), normal)
+        if obj is not None and rank != deprecated:
+            graph.add((subject, claim.predicate, obj))
+            if claim.predicate == IUS.hasSideEffect and (IUS.seriousness, serious) in \
+                    claim.qualifiers:
+                graph.add((subject, IUS.hasSeriousSideEffect, obj))
+
+
+def claim_index(claims: list[Claim]) -> dict[str, Claim]:
+    """Claims by ``<source>.<id>``, for conflict references."""
+    return {f"{c.source}.{c.id}": c for c in claims}

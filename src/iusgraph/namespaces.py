@@ -1,0 +1,56 @@
+"""The IRIs of iusgraph, in one place so that every module mints the same ones."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DCTERMS
+
+BASE = "https://w3id.org/iusgraph/"
+
+IUS = Namespace(BASE + "ontology/")
+IUSV = Namespace(BASE + "vocab/")
+ENT = Namespace(BASE + "entity/")
+CLAIM = Namespace(BASE + "claim/")
+EV = Namespace(BASE + "evidence/")
+SRC = Namespace(BASE + "source/")
+CONFLICT = Namespace(BASE + "conflict/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+ONTOLOGY_IRI = BASE + "ontology"
+
+#: Prefixes bound in every graph we write or query, so exports and query
+#: results read the same everywhere.
+PREFIXES: dict[str, str] = {
+    "ius": str(IUS),
+    "iusv": str(IUSV),
+    "ent": str(ENT),
+    "claim": str(CLAIM),
+    "ev": str(EV),
+    "src": str(SRC),
+    "conflict": str(CONFLICT),
+    "oa": str(OA),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "schema": str(SCHEMA),
+    "biolink": str(BIOLINK),
+    "owl": str(OWL),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "xsd": str(XSD),
+    "dcterms": str(DCTERMS),
+    "sh": str(SH),
+}
+
+
+def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+    """Bind the project prefixes, replacing rdflib's defaults."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for queries written without their own prologue."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))

@@ -1,0 +1,177 @@
+"""Running SPARQL on the graph: named competency queries, files or text.
+
+No query may reach the network: ``SERVICE`` and ``FROM`` clauses are
+refused before anything is evaluated, and rdflib's loading of ``FROM``
+graphs is switched off.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import rdflib.plugins.sparql as rdflib_sparql
+from pyparsing import ParseException
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.query import Result
+
+from .errors import InputError, IusgraphError, NetworkRefused
+from .namespaces import PREFIXES
+from .resources import queries_dir
+
+# rdflib would otherwise dereference FROM <iri> graphs over HTTP.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    question: str
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @property
+    def expected_path(self) -> Path:
+        return self.path.with_suffix(".expected.csv")
+
+
+def _question(path: Path) -> str:
+    """The opening comment of a query file, which states its question."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(part for part in lines if part)
+
+
+def named_queries(kind: str = "cq") -> dict[str, NamedQuery]:
+    """The queries of ``queries/<kind>/`` by file stem."""
+    folder = queries_dir() / kind
+    return {p.stem: NamedQuery(p.stem, p, _question(p)) for p in sorted(folder.glob("*.rq"))}
+
+
+def resolve_query(name_or_file: str) -> tuple[str, str]:
+    """Return (label, SPARQL text) for a competency-query name or a .rq file."""
+    path = Path(name_or_file)
+    if name_or_file.endswith(".rq") or path.is_file():
+        try:
+            return str(path), path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot read query file: {exc.strerror}", path=str(path)) from None
+    for kind in ("cq", "qc"):
+        known = named_queries(kind)
+        stem = name_or_file.removeprefix(f"{kind}/")
+        if stem in known and (kind == "cq" or name_or_file.startswith("qc/")):
+            return stem, known[stem].text
+    available = ", ".join(sorted(named_queries("cq")))
+    raise IusgraphError(f"unknown query {name_or_file!r}. Available competency queries: "
+                        f"{available} (QC checks as qc/<name>), or give a .rq file or --sparql")
+
+
+def _position(text: str, loc: int) -> tuple[int, int]:
+    line = text.count("\n", 0, loc) + 1
+    column = loc - (text.rfind("\n", 0, loc) + 1) + 1
+    return line, column
+
+
+def prepare(text: str, origin: str = "<query>") -> Any:
+    """Parse and check a query; refuse anything that would reach the network."""
+    try:
+        query = prepareQuery(text, initNs=PREFIXES)
+    except ParseException as exc:
+        line, column = _position(text, exc.loc)
+        raise InputError(f"SPARQL syntax error: {exc.msg}", path=origin, line=line,
+                         column=column) from None
+    except Exception as exc:  # rdflib raises bare Exceptions for unknown prefixes etc.
+        raise InputError(f"SPARQL error: {exc}", path=origin) from None
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                found.append(f"SERVICE <{node.get('term')}>")
+            # CompValue.get() answers a missing key with its name; read the dict itself.
+            if dict.get(node, "datasetClause"):
+                found.append("FROM / FROM NAMED")
+        return None
+
+    traverse(query.algebra, visitPre=visit)
+    if found:
+        raise NetworkRefused(
+            f"{origin}: refused {', '.join(sorted(set(found)))}: iusgraph never sends "
+            "queries or fetches graphs over the network; query the local graph, or load "
+            "other data with --graph FILE")
+    return query
+
+
+def run(graph: Graph, text: str, origin: str = "<query>") -> Result:
+    return graph.query(prepare(text, origin))
+
+
+def run_select(graph: Graph, text: str) -> list[dict[str, Any]]:
+    """SELECT rows as dicts of variable name to term (missing bindings omitted)."""
+    result = run(graph, text)
+    return [{str(k): v for k, v in row.asdict().items()} for row in result]  # type: ignore[union-attr]
+
+
+def shorten(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if str(term).startswith(iri):
+                return f"{prefix}:{str(term)[len(iri):]}"
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _tsv_term(term: Any) -> str:
+    """SPARQL 1.1 TSV writes terms in N-Triples syntax."""
+    return "" if term is None else term.n3()  # type: ignore[no-any-return]
+
+
+def format_result(result: Result, fmt: str) -> str:
+    """Render a result as a table, or in a SPARQL 1.1 results format."""
+    if fmt not in FORMATS:
+        raise IusgraphError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if result.type == "ASK":
+        if fmt in ("json", "xml"):
+            return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+        return ("true" if result.askAnswer else "false") + "\n"
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="turtle")  # type: ignore[union-attr]
+    variables = [str(v) for v in result.vars or []]
+    rows = [[r.get(v) for v in variables] for r in (row.asdict() for row in result)]  # type: ignore[union-attr]
+    if fmt in ("json", "xml"):
+        return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if t is None else str(t) for t in row])
+        return out.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+        return "\n".join(lines) + "\n"
+    cells = [[shorten(t) for t in row] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"
