@@ -122,7 +122,10 @@ def _parse_qualifiers(row: Row, vocab: Vocabulary,
                     number = Decimal(item)
                 except InvalidOperation:
                     raise row.error(f"{key}={item!r} is not a decimal number") from None
-                out.append((qualifier.prop, Literal(number, datatype=XSD.decimal)))
+                # Canonical xsd:decimal lexical form ("1.0"), so exports round-trip exactly.
+                lexical = format(number, "f")
+                lexical += "" if "." in lexical else ".0"
+                out.append((qualifier.prop, Literal(lexical, datatype=XSD.decimal)))
             else:  # pragma: no cover - the ontology declares every kind
                 raise row.error(f"qualifier {key!r} has no value kind in the ontology")
     return out

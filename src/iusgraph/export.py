@@ -33,7 +33,7 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def jsonld_context() -> dict[str, object]:
     """The JSON-LD context: the project prefixes (written beside the export as context.jsonld)."""
-    return {prefix: iri for prefix, iri in sorted(PREFIXES.items()) if prefix != "sh"}
+    return {prefix: iri for prefix, iri in sorted(PREFIXES.items()) if prefix not in ("sh", "shape")}
 
 
 def to_turtle(graph: Graph) -> str:

@@ -14,6 +14,7 @@ CLAIM = Namespace(BASE + "claim/")
 EV = Namespace(BASE + "evidence/")
 SRC = Namespace(BASE + "source/")
 CONFLICT = Namespace(BASE + "conflict/")
+SHAPE = Namespace(BASE + "shapes/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
@@ -31,6 +32,7 @@ PREFIXES: dict[str, str] = {
     "ev": str(EV),
     "src": str(SRC),
     "conflict": str(CONFLICT),
+    "shape": str(SHAPE),
     "oa": str(OA),
     "prov": str(PROV),
     "skos": str(SKOS),

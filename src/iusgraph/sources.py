@@ -118,9 +118,10 @@ def verify_evidence(graph: Graph, folder: Path) -> Report:
         SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {
           ?claim ius:hasEvidence ?ev .
           OPTIONAL { ?claim rdfs:label ?label }
-          ?ev oa:hasSource ?src ; oa:hasSelector ?q, ?p .
-          ?q a oa:TextQuoteSelector ; oa:exact ?exact .
-          ?p a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+          ?ev oa:hasSource ?src ; oa:hasSelector ?q .
+          ?q oa:exact ?exact .
+          ?ev oa:hasSelector ?p .
+          ?p oa:start ?start ; oa:end ?end .
         } ORDER BY ?ev"""
     from .queries import run_select  # local import: queries imports report too
 

@@ -7,6 +7,7 @@ pass wrongly (pySHACL issue #73).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +15,13 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .namespaces import OA, SH
+from .namespaces import IUS, OA, SH
 from .queries import shorten, named_queries, run_select
 from .report import Finding, Report
 from .vocabulary import ontology_graph, shapes_graph
+
+DURATION_PARTS = re.compile(
+    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 QC_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
 
@@ -40,11 +44,17 @@ def shacl_findings(data: Graph) -> Report:
         focus = results.value(result, SH.focusNode)
         severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
         shape = results.value(result, SH.sourceShape)
+        constraint = results.value(result, SH.sourceConstraint)
         component = results.value(result, SH.sourceConstraintComponent)
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         message = str(results.value(result, SH.resultMessage) or "")
-        rule = shorten(shape) if isinstance(shape, URIRef) else _shape_name(data, results, shape)
+        if isinstance(constraint, URIRef):  # a named SPARQL constraint names the rule best
+            rule = shorten(constraint)
+        elif isinstance(shape, URIRef):
+            rule = shorten(shape)
+        else:
+            rule = _shape_name(shape)
         report.add(Finding(
             severity=severity, focus=str(focus), label=_label(data, focus), rule=rule,
             message=message, component=shorten(component), path=shorten(path) if path else "",
@@ -52,7 +62,7 @@ def shacl_findings(data: Graph) -> Report:
     return report
 
 
-def _shape_name(data: Graph, results: Graph, shape: object) -> str:
+def _shape_name(shape: object) -> str:
     """A property shape is a blank node: name it by its node shape and path."""
     shapes = shapes_graph()
     path = shapes.value(shape, SH.path)  # type: ignore[arg-type]
@@ -126,10 +136,49 @@ def selector_findings(data: Graph) -> Report:
     return report
 
 
+def _approximate_days(value: object) -> float | None:
+    """An xsd:duration in days (a year as 365.25, a month as 30.4375), for ordering only."""
+    match = DURATION_PARTS.match(str(value))
+    if not match:
+        return None
+    years, months, days = (float(match.group(i) or 0) for i in (1, 2, 3))
+    hours, minutes, seconds = (float(match.group(i) or 0) for i in (4, 5, 6))
+    return (years * 365.25 + months * 30.4375 + days + hours / 24 + minutes / 1440
+            + seconds / 86400)
+
+
+def duration_findings(data: Graph) -> Report:
+    """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations."""
+    report = Report(checks=["durations"])
+    pairs = ((IUS.onsetLowerBound, IUS.onsetUpperBound), (IUS.lowerBound, IUS.upperBound))
+    for low_prop, high_prop in pairs:
+        for focus, low in data.subject_objects(low_prop):
+            for high in data.objects(focus, high_prop):
+                low_days, high_days = _approximate_days(low), _approximate_days(high)
+                if low_days is not None and high_days is not None and low_days > high_days:
+                    report.add(Finding(
+                        "Violation", str(focus), _label(data, focus), "iusgraph:BoundsOrdered",
+                        f"{shorten(low_prop)} {low} is longer than {shorten(high_prop)} {high}; "
+                        "swap them", component="iusgraph:BoundsOrdered", path=shorten(low_prop),
+                        value=str(low)))
+    return report
+
+
 def validate_graph(data: Graph) -> Report:
-    """All checks on a graph: SHACL, QC queries, selector lengths."""
+    """All checks on a graph: SHACL, QC queries, selector lengths.
+
+    The ontology and concept schemes are added to (a copy of) the data, so a
+    file holding only instance data is checked against the same vocabulary
+    as a full export. No inference is run.
+    """
+    ontology = ontology_graph()
+    if not all(triple in data for triple in ontology):
+        combined = Graph()
+        combined += data
+        combined += ontology
+        data = combined
     report = Report()
-    for check in (shacl_findings, qc_findings, selector_findings):
+    for check in (shacl_findings, qc_findings, selector_findings, duration_findings):
         report.extend(check(data))
     report.stats["triples"] = len(data)
     return report

@@ -1,0 +1,126 @@
+"""The ``iusgraph`` command: it parses options and calls :mod:`iusgraph.api`.
+
+Exit codes: 0 ok; 1 the data violates the shapes or the evidence does not
+match; 2 a usage or input error. Errors are one readable message, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, api
+from .errors import EXIT_OK, EXIT_VIOLATIONS, IusgraphError
+from .queries import FORMATS, named_queries
+
+GRAPH_OPTION = click.option(
+    "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
+    help="RDF file to use instead of the graph compiled from the curated data (repeatable).")
+
+
+def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an IusgraphError into its message on stderr and its exit code."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except IusgraphError as exc:
+            click.echo(f"iusgraph: error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="iusgraph")
+def main() -> None:
+    """iusgraph: an evidence-backed knowledge graph of the levonorgestrel IUS (Mirena)."""
+
+
+@main.command()
+@click.option("--out", "out_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the exports.")
+@reports_errors
+def build(out_dir: Path) -> None:
+    """Compile the curated data and write Turtle, N-Triples and JSON-LD."""
+    for path in api.build(out_dir):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@GRAPH_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True)
+@reports_errors
+def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str) -> None:
+    """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
+    report = api.validate(api.load_graph(list(files) + list(graphs)))
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", help="SPARQL text to run instead of a named query or file.")
+@GRAPH_OPTION
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--bind", "bindings", multiple=True, metavar="NAME=VALUE",
+              help="Bind a query variable, e.g. --bind effect=ent:back-pain (repeatable).")
+@click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
+@reports_errors
+def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
+          bindings: tuple[str, ...], list_queries: bool) -> None:
+    """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
+    if list_queries:
+        for query_name, named in named_queries("cq").items():
+            click.echo(f"{query_name:<24} {named.question}")
+        return
+    if name and sparql:
+        raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
+    text = api.query(name, api.load_graph(list(graphs)), sparql=sparql, fmt=fmt,
+                     bindings=list(bindings))
+    click.echo(text, nl=False)
+
+
+@main.command("verify-evidence")
+@click.option("--sources", required=True, type=click.Path(path_type=Path),
+              help="Folder holding the source documents.")
+@GRAPH_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True)
+@reports_errors
+def verify_evidence(sources: Path, graphs: tuple[Path, ...], fmt: str) -> None:
+    """Check every evidence span and source hash against the documents."""
+    report = api.verify_evidence(sources, api.load_graph(list(graphs)))
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@GRAPH_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@reports_errors
+def stats(graphs: tuple[Path, ...], fmt: str) -> None:
+    """Count entities and claims by class, by source and by predicate."""
+    result = api.stats(api.load_graph(list(graphs)))
+    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@main.command()
+@click.option("--sources", required=True, type=click.Path(path_type=Path),
+              help="Folder holding the source documents.")
+@click.argument("tables", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@reports_errors
+def anchor(sources: Path, tables: tuple[Path, ...]) -> None:
+    """Fill empty start/end offsets of claim tables from their quotes (for curators)."""
+    filled, warnings = api.anchor(sources, list(tables) or None)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"filled {filled} row(s)")

@@ -1,0 +1,35 @@
+"""Shared fixtures: the graph is compiled and validated once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from iusgraph.build import build_graph
+from iusgraph.report import Report
+from iusgraph.validate import validate_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The source documents live beside the repository, never inside it.
+SOURCES = Path(os.environ.get("IUSGRAPH_SOURCES", ROOT.parent / "shared" / "sources"))
+
+
+@pytest.fixture(scope="session")
+def graph() -> Graph:
+    return build_graph()
+
+
+@pytest.fixture(scope="session")
+def report(graph: Graph) -> Report:
+    return validate_graph(graph)
+
+
+@pytest.fixture(scope="session")
+def sources() -> Path:
+    if not SOURCES.is_dir():
+        pytest.fail(f"source documents not found at {SOURCES}; set IUSGRAPH_SOURCES")
+    return SOURCES
