@@ -47,13 +47,9 @@ class NamedQuery:
 
 
 def _question(path: Path) -> str:
-    """The opening comment of a query file, which states its question."""
-    lines = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        lines.append(line.lstrip("#").strip())
-    return " ".join(part for part in lines if part)
+    """The first line of a query file's opening comment, which states its question or rule."""
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    return first.lstrip("#").strip() if first.startswith("#") else ""
 
 
 def named_queries(kind: str = "cq") -> dict[str, NamedQuery]:

@@ -31,7 +31,8 @@ class Stats:
         lines += [f"  {k:<24} {v:>5}" for k, v in self.claims_by_source.items()]
         lines += [f"  {'total':<24} {sum(self.claims_by_source.values()):>5}", "",
                   "claims by predicate:"]
-        lines += [f"  {k:<32} {v:>5}" for k, v in self.claims_by_predicate.items()]
+        width = max((len(k) for k in self.claims_by_predicate), default=0)
+        lines += [f"  {k:<{width}} {v:>5}" for k, v in self.claims_by_predicate.items()]
         return "\n".join(lines) + "\n"
 
 
