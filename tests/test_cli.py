@@ -16,6 +16,9 @@ from iusgraph.cli import main
 
 from .conftest import FIXTURES
 
+#: A conforming base graph plus a claim without a rank: one violation of shape:ClaimShape.
+INVALID = [FIXTURES / "shapes" / "base.ttl", FIXTURES / "shapes" / "invalid" / "ClaimShape.ttl"]
+
 
 @pytest.fixture()
 def run():
@@ -47,8 +50,7 @@ def test_validate_built_graph_conforms(run) -> None:
 
 
 def test_validate_file_with_violations_exits_1(run) -> None:
-    bad = FIXTURES / "shapes" / "invalid" / "ClaimShape.ttl"
-    result = run("validate", FIXTURES / "shapes" / "base.ttl", bad, "--format", "json")
+    result = run("validate", *INVALID, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert report["conforms"] is False and report["counts"]["Violation"] >= 1
@@ -56,8 +58,7 @@ def test_validate_file_with_violations_exits_1(run) -> None:
 
 
 def test_validate_turtle_report_is_a_shacl_report(run) -> None:
-    bad = FIXTURES / "shapes" / "invalid" / "ClaimShape.ttl"
-    result = run("validate", FIXTURES / "shapes" / "base.ttl", bad, "--format", "turtle")
+    result = run("validate", *INVALID, "--format", "turtle")
     assert result.exit_code == 1
     from rdflib import Graph
     from rdflib.namespace import RDF
@@ -67,8 +68,7 @@ def test_validate_turtle_report_is_a_shacl_report(run) -> None:
 
 
 def test_validate_text_report_shows_label_shape_and_message(run) -> None:
-    bad = FIXTURES / "shapes" / "invalid" / "ClaimShape.ttl"
-    result = run("validate", FIXTURES / "shapes" / "base.ttl", bad)
+    result = run("validate", *INVALID)
     assert result.exit_code == 1
     assert "VIOLATION:" in result.output and "rule: shape:ClaimShape" in result.output
 

@@ -1,0 +1,33 @@
+"""The docstring examples run, and the README's claims about the CLI hold."""
+
+from __future__ import annotations
+
+import doctest
+import re
+
+import pytest
+
+import iusgraph.api
+import iusgraph.ids
+import iusgraph.tables
+
+from .conftest import ROOT
+
+
+@pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.api],
+                         ids=lambda m: m.__name__)
+def test_docstring_examples(module) -> None:
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failures == 0
+
+
+def test_readme_lists_every_command_and_competency_query() -> None:
+    from iusgraph.cli import main
+    from iusgraph.queries import named_queries
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in main.commands:
+        assert f"iusgraph {command}" in readme, f"README does not show 'iusgraph {command}'"
+    for name in named_queries("cq"):
+        assert f"`{name}`" in readme, f"README does not list the competency query {name}"
+    assert re.search(r"\| 2 \| usage or input error", readme)
