@@ -8,13 +8,15 @@ import re
 import pytest
 
 import iusgraph.api
+import iusgraph.durations
 import iusgraph.ids
 import iusgraph.tables
 
 from .conftest import ROOT
 
 
-@pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.api],
+@pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.durations,
+                                    iusgraph.api],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

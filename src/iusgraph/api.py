@@ -22,10 +22,11 @@ from .loading import load_files
 from .namespaces import PREFIXES
 from .queries import format_result, prepare, resolve_query
 from .report import Report
-from .sources import anchor_table, load_registry, read_text, verify_evidence as _verify
+from .resources import data_dir
+from .sources import anchor_table, load_registry, read_text
+from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
 from .validate import validate_graph
-from .resources import data_dir
 
 
 def load_graph(files: list[Path] | None = None) -> Graph:

@@ -8,7 +8,6 @@ triple, for simple queries.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
+from .durations import is_duration
 from .entities import Entity
 from .ids import check_id, suggest
 from .namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC
@@ -23,10 +23,6 @@ from .tables import Row, read_table, unescape
 from .vocabulary import Vocabulary
 
 COLUMNS = ["id", "subject", "predicate", "object", "qualifiers", "start", "end", "exact"]
-
-# xsd:duration, without the week designator that XSD does not allow.
-DURATION = re.compile(
-    r"^P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 
 
 @dataclass
@@ -113,7 +109,7 @@ def _parse_qualifiers(row: Row, vocab: Vocabulary,
                                     + "; add it to data/entities/ or fix the id")
                 out.append((qualifier.prop, ENT[item]))
             elif qualifier.kind == IUS.DurationValue:
-                if not DURATION.match(item):
+                if not is_duration(item):
                     raise row.error(f"{key}={item!r} is not an xsd:duration such as P3D, P3M, "
                                     "P5Y or PT0S (weeks: write P7D)")
                 out.append((qualifier.prop, Literal(item, datatype=XSD.duration)))

@@ -54,9 +54,12 @@ def to_ntriples(graph: Graph) -> str:
     return "\n".join(sorted(line for line in lines if line.strip())) + "\n"
 
 
-def _sorted_json(value: object) -> object:
+def _sorted_json(value: object, ordered: bool = False) -> object:
+    """Sort keys and value arrays; an ``@list`` keeps its order, which is data."""
     if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in sorted(value.items())}
+        return {k: _sorted_json(v, ordered=k == "@list") for k, v in sorted(value.items())}
+    if isinstance(value, list) and ordered:
+        return [_sorted_json(v) for v in value]
     if isinstance(value, list):
         items = [_sorted_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
@@ -64,10 +67,10 @@ def _sorted_json(value: object) -> object:
 
 
 def to_jsonld(graph: Graph) -> str:
-    """JSON-LD compacted with the shipped context; nodes and values in a stable order.
+    """JSON-LD compacted with the project context; nodes and values in a stable order.
 
-    The context is embedded by reference to the published file name and as
-    its content, so a reader never fetches anything remote.
+    The context is inline (and also written beside the export as
+    context.jsonld), so a reader never fetches anything remote.
     """
     context = jsonld_context()
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))

@@ -123,6 +123,7 @@ def run_select(graph: Graph, text: str) -> list[dict[str, Any]]:
 
 
 def shorten(term: Any) -> str:
+    """A CURIE for IRIs under the project prefixes, ``<iri>`` otherwise, text for literals."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -150,10 +151,10 @@ def format_result(result: Result, fmt: str) -> str:
         return ("true" if result.askAnswer else "false") + "\n"
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return result.graph.serialize(format="turtle")  # type: ignore[union-attr]
-    variables = [str(v) for v in result.vars or []]
-    rows = [[r.get(v) for v in variables] for r in (row.asdict() for row in result)]  # type: ignore[union-attr]
     if fmt in ("json", "xml"):
         return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+    variables = [str(v) for v in result.vars or []]
+    rows = [[r.get(v) for v in variables] for r in (row.asdict() for row in result)]  # type: ignore[union-attr]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")

@@ -13,8 +13,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from .claims import COLUMNS
 from .errors import InputError, IusgraphError
+from .export import atomic_write_text
 from .namespaces import IUS, OA, SRC
+from .queries import run_select
 from .report import Finding, Report
 from .tables import escape, read_table, unescape
 
@@ -123,8 +126,6 @@ def verify_evidence(graph: Graph, folder: Path) -> Report:
           ?ev oa:hasSelector ?p .
           ?p oa:start ?start ; oa:end ?end .
         } ORDER BY ?ev"""
-    from .queries import run_select  # local import: queries imports report too
-
     checked = 0
     for row in run_select(graph, query):
         checked += 1
@@ -154,9 +155,6 @@ def anchor_table(path: Path, text: str) -> tuple[int, list[str]]:
     more than once (the first occurrence is taken). The file is rewritten
     atomically; every other byte stays as it was.
     """
-    from .claims import COLUMNS
-    from .export import atomic_write_text
-
     rows = {row.line: row for row in read_table(path, COLUMNS)}
     lines = path.read_text(encoding="utf-8").split("\n")
     filled = 0

@@ -7,7 +7,6 @@ pass wrongly (pySHACL issue #73).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,13 +14,11 @@ import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from .durations import approximate_days
 from .namespaces import IUS, OA, SH
-from .queries import shorten, named_queries, run_select
+from .queries import named_queries, run_select, shorten
 from .report import Finding, Report
 from .vocabulary import ontology_graph, shapes_graph
-
-DURATION_PARTS = re.compile(
-    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 QC_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
 
@@ -38,7 +35,7 @@ def shacl_findings(data: Graph) -> Report:
     """Run the shapes and turn pySHACL's results into findings."""
     _, results, _ = pyshacl.validate(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
-        advanced=True, allow_warnings=True, allow_infos=True)
+        allow_warnings=True, allow_infos=True)
     report = Report(checks=["shacl"])
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -136,17 +133,6 @@ def selector_findings(data: Graph) -> Report:
     return report
 
 
-def _approximate_days(value: object) -> float | None:
-    """An xsd:duration in days (a year as 365.25, a month as 30.4375), for ordering only."""
-    match = DURATION_PARTS.match(str(value))
-    if not match:
-        return None
-    years, months, days = (float(match.group(i) or 0) for i in (1, 2, 3))
-    hours, minutes, seconds = (float(match.group(i) or 0) for i in (4, 5, 6))
-    return (years * 365.25 + months * 30.4375 + days + hours / 24 + minutes / 1440
-            + seconds / 86400)
-
-
 def duration_findings(data: Graph) -> Report:
     """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations."""
     report = Report(checks=["durations"])
@@ -154,7 +140,7 @@ def duration_findings(data: Graph) -> Report:
     for low_prop, high_prop in pairs:
         for focus, low in data.subject_objects(low_prop):
             for high in data.objects(focus, high_prop):
-                low_days, high_days = _approximate_days(low), _approximate_days(high)
+                low_days, high_days = approximate_days(str(low)), approximate_days(str(high))
                 if low_days is not None and high_days is not None and low_days > high_days:
                     report.add(Finding(
                         "Violation", str(focus), _label(data, focus), "iusgraph:BoundsOrdered",
