@@ -16,11 +16,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .build import build_graph
+from .engines import run_query
 from .errors import IusgraphError
 from .export import write_exports
 from .loading import load_files
 from .namespaces import PREFIXES
-from .queries import format_result, prepare, resolve_query
+from .queries import format_result, resolve_query
 from .report import Report
 from .resources import data_dir
 from .sources import anchor_table, load_registry, read_text
@@ -63,8 +64,12 @@ def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
 
 
 def query(name_or_file: str | None, graph: Graph, *, sparql: str | None = None,
-          fmt: str = "table", bindings: list[str] | None = None) -> str:
-    """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the result."""
+          fmt: str = "table", bindings: list[str] | None = None, engine: str = "rdflib",
+          store: Path | None = None) -> str:
+    """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the result.
+
+    :param engine: ``rdflib`` or ``oxigraph`` (an embedded store, in memory or in ``store``).
+    """
     if sparql is not None:
         origin, text = "--sparql", sparql
     elif name_or_file:
@@ -72,7 +77,7 @@ def query(name_or_file: str | None, graph: Graph, *, sparql: str | None = None,
     else:
         raise IusgraphError("give a query NAME, a FILE.rq or --sparql TEXT")
     init = dict(parse_binding(b) for b in bindings or [])
-    result = graph.query(prepare(text, origin), initBindings=init)
+    result = run_query(graph, text, engine=engine, bindings=init, store_dir=store, origin=origin)
     return format_result(result, fmt)
 
 

@@ -17,6 +17,7 @@ import click
 
 from . import __version__, api
 from .errors import EXIT_OK, EXIT_VIOLATIONS, IusgraphError
+from .engines import ENGINES
 from .queries import FORMATS, named_queries
 
 GRAPH_OPTION = click.option(
@@ -72,10 +73,15 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str) -> Non
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--bind", "bindings", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable, e.g. --bind effect=ent:back-pain (repeatable).")
+@click.option("--engine", type=click.Choice(ENGINES), default="rdflib", show_default=True,
+              help="SPARQL engine: rdflib, or the Oxigraph embedded store.")
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
+              help="With --engine oxigraph: keep the store on disk in this folder and reuse it.")
 @click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
 @reports_errors
 def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
-          bindings: tuple[str, ...], list_queries: bool) -> None:
+          bindings: tuple[str, ...], engine: str, store: Path | None,
+          list_queries: bool) -> None:
     """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
     if list_queries:
         for query_name, named in named_queries("cq").items():
@@ -83,8 +89,10 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
         return
     if name and sparql:
         raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
+    if store is not None and engine != "oxigraph":
+        raise IusgraphError("--store keeps an Oxigraph store: use it with --engine oxigraph")
     text = api.query(name, api.load_graph(list(graphs)), sparql=sparql, fmt=fmt,
-                     bindings=list(bindings))
+                     bindings=list(bindings), engine=engine, store=store)
     click.echo(text, nl=False)
 
 

@@ -1,0 +1,112 @@
+"""rdflib and Oxigraph give the same answers, and neither reaches the network."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
+
+from iusgraph import api
+from iusgraph.engines import FINGERPRINT_FILE, open_store, run_query
+from iusgraph.errors import IusgraphError, NetworkRefused
+from iusgraph.namespaces import ENT
+from iusgraph.queries import named_queries
+
+CQ = named_queries("cq")
+
+
+def _examples(text: str) -> list[str]:
+    return [line.split(":", 1)[1].strip() for line in text.splitlines()
+            if line.startswith("# example:")]
+
+
+def _value(term: object) -> tuple:
+    """A term by its RDF value: Oxigraph returns integer-derived types (oa:start's
+    xsd:nonNegativeInteger) as xsd:integer and decimals in canonical form ("1" for "1.0")."""
+    if isinstance(term, Literal) and isinstance(term.value, (int, Decimal)) \
+            and not isinstance(term.value, bool):
+        return ("number", Decimal(term.value))
+    if isinstance(term, Literal):
+        return ("literal", str(term), term.language, str(term.datatype or ""))
+    return ("term", str(term))
+
+
+def _solutions(graph: Graph, name: str, engine: str) -> tuple[list[str], list[tuple]]:
+    text = CQ[name].text
+    bindings = dict(api.parse_binding(b) for b in _examples(text))
+    result = run_query(graph, text, engine=engine, bindings=bindings)
+    names = [str(v) for v in result.vars]
+    rows = sorted((tuple(_value(row.get(n)) if row.get(n) is not None else ("unbound",)
+                         for n in names) for row in (r.asdict() for r in result)), key=repr)
+    return names, rows
+
+
+@pytest.mark.parametrize("name", sorted(CQ))
+def test_competency_query_is_identical_on_both_engines(graph: Graph, name: str) -> None:
+    rdflib_names, rdflib_rows = _solutions(graph, name, "rdflib")
+    oxigraph_names, oxigraph_rows = _solutions(graph, name, "oxigraph")
+    assert rdflib_names == oxigraph_names
+    assert rdflib_rows == oxigraph_rows
+    assert rdflib_rows, "a competency query must answer something"
+
+
+def test_ask_and_construct_on_oxigraph(graph: Graph) -> None:
+    assert api.query(None, graph, sparql="ASK { ent:mirena ius:isTypeOf ent:iud }",
+                     engine="oxigraph").strip() == "true"
+    turtle = api.query(None, graph, engine="oxigraph", sparql=(
+        "CONSTRUCT { ?e skos:prefLabel ?l } WHERE { ent:acne skos:prefLabel ?l . BIND(ent:acne AS ?e) }"))
+    assert "acne" in turtle
+
+
+def test_service_is_refused_on_oxigraph_without_a_connection(graph: Graph, monkeypatch) -> None:
+    import socket
+
+    def no_network(*args, **kwargs):  # pragma: no cover - must not be called
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    with pytest.raises(NetworkRefused, match="SERVICE"):
+        api.query(None, graph, engine="oxigraph",
+                  sparql="SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+def test_store_on_disk_is_reused_and_rebuilt_when_the_graph_changes(graph: Graph,
+                                                                   tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    store = open_store(graph, folder)
+    assert len(store) == len(graph)
+    marker = (folder / FINGERPRINT_FILE).read_text(encoding="utf-8")
+    del store
+    again = open_store(graph, folder)  # same graph: reused as it is
+    assert len(again) == len(graph)
+    assert (folder / FINGERPRINT_FILE).read_text(encoding="utf-8") == marker
+    del again
+    changed = Graph()
+    changed += graph
+    changed.add((ENT["acne"], SKOS.altLabel, Literal("spots", lang="en")))
+    rebuilt = open_store(changed, folder)
+    assert len(rebuilt) == len(graph) + 1
+    assert (folder / FINGERPRINT_FILE).read_text(encoding="utf-8") != marker
+
+
+def test_unknown_engine_is_refused(graph: Graph) -> None:
+    with pytest.raises(IusgraphError, match="unknown engine"):
+        api.query("uses", graph, engine="virtuoso")
+
+
+def test_cli_engine_and_store(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from iusgraph.cli import main
+    runner = CliRunner()
+    args = ["query", "contraindications", "--format", "csv", "--engine", "oxigraph",
+            "--store", str(tmp_path / "s")]
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0 and "cervical cancer" in result.output
+    bad = runner.invoke(main, ["query", "uses", "--store", str(tmp_path / "s")],
+                        catch_exceptions=False)
+    assert bad.exit_code == 2 and "--engine oxigraph" in bad.output
