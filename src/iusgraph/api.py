@@ -27,6 +27,7 @@ from .resources import data_dir
 from .sources import anchor_table, load_registry, read_text
 from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
+from .synth import write_corpus
 from .validate import validate_graph
 
 
@@ -88,6 +89,11 @@ def verify_evidence(sources: Path, graph: Graph) -> Report:
 
 def stats(graph: Graph) -> Stats:
     return compute_stats(graph)
+
+
+def synth(out_dir: Path, *, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:
+    """Write a synthetic corpus (for scale tests) into ``out_dir``; deterministic per seed."""
+    return write_corpus(out_dir, drugs, faults, seed)
 
 
 def anchor(sources: Path, tables: list[Path] | None = None) -> tuple[int, list[str]]:

@@ -122,6 +122,19 @@ def stats(graphs: tuple[Path, ...], fmt: str) -> None:
 
 
 @main.command()
+@click.option("--drugs", required=True, type=click.IntRange(min=1), help="How many drugs.")
+@click.option("--faults", default=0, show_default=True, type=click.IntRange(min=0),
+              help="How many known violations to inject (listed in faults.json).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@reports_errors
+def synth(drugs: int, faults: int, seed: int, out_dir: Path) -> None:
+    """Write a synthetic corpus shaped like the real graph (synth.nt, sources/, faults.json)."""
+    counts = api.synth(out_dir, drugs=drugs, faults=faults, seed=seed)
+    click.echo(f"wrote {out_dir}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@main.command()
 @click.option("--sources", required=True, type=click.Path(path_type=Path),
               help="Folder holding the source documents.")
 @click.argument("tables", nargs=-1, type=click.Path(exists=True, path_type=Path))
