@@ -33,3 +33,15 @@ def sources() -> Path:
     if not SOURCES.is_dir():
         pytest.fail(f"source documents not found at {SOURCES}; set IUSGRAPH_SOURCES")
     return SOURCES
+
+
+@pytest.fixture()
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything opens a network connection."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:  # pragma: no cover - must not run
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
