@@ -42,22 +42,21 @@ def _count(graph: Graph, query: str) -> dict[str, int]:
 
 def compute_stats(graph: Graph) -> Stats:
     stats = Stats(triples=len(graph))
+    by_predicate: dict[str, int] = {}
     stats.entities_by_class = _count(graph, """
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
           ?e a ius:Entity , ?key . FILTER(?key != ius:Entity)
         } GROUP BY ?key ORDER BY ?key""")
-    stats.claims_by_source = _count(graph, """
-        SELECT ?key (COUNT(?c) AS ?n) WHERE { ?c a ius:Claim ; prov:wasDerivedFrom ?key }
-        GROUP BY ?key ORDER BY ?key""")
-    stats.claims_by_predicate = _count(graph, """
-        SELECT ?key (COUNT(?c) AS ?n) WHERE { ?c a ius:Claim ; ius:claimPredicate ?key }
-        GROUP BY ?key ORDER BY DESC(?n) ?key""")
+    # One grouping query; the per-source and per-predicate totals are its sums.
     for row in run_select(graph, """
             SELECT ?s ?p (COUNT(?c) AS ?n) WHERE {
               ?c a ius:Claim ; prov:wasDerivedFrom ?s ; ius:claimPredicate ?p
             } GROUP BY ?s ?p ORDER BY ?s ?p"""):
-        stats.claims_by_source_and_predicate.setdefault(shorten(row["s"]), {})[
-            shorten(row["p"])] = int(row["n"])
+        source, predicate, n = shorten(row["s"]), shorten(row["p"]), int(row["n"])
+        stats.claims_by_source_and_predicate.setdefault(source, {})[predicate] = n
+        stats.claims_by_source[source] = stats.claims_by_source.get(source, 0) + n
+        by_predicate[predicate] = by_predicate.get(predicate, 0) + n
+    stats.claims_by_predicate = dict(sorted(by_predicate.items(), key=lambda kv: (-kv[1], kv[0])))
     stats.evidence_spans = int(run_select(graph, """
         SELECT (COUNT(?e) AS ?n) WHERE { ?e a oa:SpecificResource }""")[0]["n"])
     stats.conflicts = int(run_select(graph, """
