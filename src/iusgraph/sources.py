@@ -89,6 +89,23 @@ def sha256_of(folder: Path, source: Source) -> str:
     return hashlib.sha256((folder / source.file_name).read_bytes()).hexdigest()
 
 
+def evidence_selectors(graph: Graph) -> list[dict[str, object]]:
+    """Every evidence node with its claim, source, quote and offsets, one row each.
+
+    Selectors are matched by their properties, not their types: with the types,
+    rdflib would join every quote selector with every position selector first.
+    """
+    return run_select(graph, """
+        SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {
+          ?claim ius:hasEvidence ?ev .
+          OPTIONAL { ?claim rdfs:label ?label }
+          ?ev oa:hasSource ?src ; oa:hasSelector ?q .
+          ?q oa:exact ?exact .
+          ?ev oa:hasSelector ?p .
+          ?p oa:start ?start ; oa:end ?end .
+        } ORDER BY ?ev""")
+
+
 def verify_evidence(graph: Graph, folder: Path) -> Report:
     """Check hashes, lengths, excluded regions and every selector against the documents."""
     if not folder.is_dir():
@@ -117,17 +134,8 @@ def verify_evidence(graph: Graph, folder: Path) -> Report:
                     "Violation", str(region.iri), region.label, "iusgraph:ExcludedRegion",
                     f"excluded region {region.start}..{region.end} of {source.file_name} does "
                     f"not start with {region.starts_with!r}"))
-    query = """
-        SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {
-          ?claim ius:hasEvidence ?ev .
-          OPTIONAL { ?claim rdfs:label ?label }
-          ?ev oa:hasSource ?src ; oa:hasSelector ?q .
-          ?q oa:exact ?exact .
-          ?ev oa:hasSelector ?p .
-          ?p oa:start ?start ; oa:end ?end .
-        } ORDER BY ?ev"""
     checked = 0
-    for row in run_select(graph, query):
+    for row in evidence_selectors(graph):
         checked += 1
         text = texts.get(row["src"])  # type: ignore[arg-type]
         label = str(row.get("label") or row["claim"])

@@ -18,6 +18,7 @@ from .durations import approximate_days
 from .namespaces import IUS, OA, SH
 from .queries import named_queries, run_select, shorten
 from .report import Finding, Report
+from .sources import evidence_selectors
 from .vocabulary import ontology_graph, shapes_graph
 
 QC_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
@@ -112,20 +113,14 @@ def qc_findings(data: Graph) -> Report:
 def selector_findings(data: Graph) -> Report:
     """Each position selector spans exactly as many characters as its quote."""
     report = Report(checks=["selectors"])
-    rows = run_select(data, """
-        SELECT ?focus ?ev ?exact ?start ?end WHERE {
-          ?focus ius:hasEvidence ?ev .
-          ?ev oa:hasSelector ?q, ?p .
-          ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end .
-        }""")
-    for row in rows:
+    for row in evidence_selectors(data):
         try:
             length = int(row["end"]) - int(row["start"])  # type: ignore[arg-type]
         except ValueError:
             continue  # a non-integer offset is reported by the shapes
         if length != len(str(row["exact"])):
             report.add(Finding(
-                "Violation", str(row["focus"]), _label(data, row["focus"]),
+                "Violation", str(row["claim"]), _label(data, row["claim"]),
                 "iusgraph:SelectorLength",
                 f"evidence {shorten(row['ev'])}: oa:end - oa:start is {length} but oa:exact has "
                 f"{len(str(row['exact']))} characters; re-anchor the quote",
