@@ -18,11 +18,6 @@ from iusgraph.queries import named_queries
 CQ = named_queries("cq")
 
 
-def _examples(text: str) -> list[str]:
-    return [line.split(":", 1)[1].strip() for line in text.splitlines()
-            if line.startswith("# example:")]
-
-
 def _value(term: object) -> tuple:
     """A term by its RDF value: Oxigraph returns integer-derived types (oa:start's
     xsd:nonNegativeInteger) as xsd:integer and decimals in canonical form ("1" for "1.0")."""
@@ -35,9 +30,9 @@ def _value(term: object) -> tuple:
 
 
 def _solutions(graph: Graph, name: str, engine: str) -> tuple[list[str], list[tuple]]:
-    text = CQ[name].text
-    bindings = dict(api.parse_binding(b) for b in _examples(text))
-    result = run_query(graph, text, engine=engine, bindings=bindings)
+    query = CQ[name]
+    bindings = dict(api.parse_binding(b) for b in query.examples)
+    result = run_query(graph, query.text, engine=engine, bindings=bindings)
     names = [str(v) for v in result.vars]
     rows = sorted((tuple(_value(row.get(n)) if row.get(n) is not None else ("unbound",)
                          for n in names) for row in (r.asdict() for r in result)), key=repr)

@@ -29,11 +29,6 @@ def _rows(text: str) -> list[tuple[str, ...]]:
     return [tuple(row) for row in reader]
 
 
-def _examples(text: str) -> list[str]:
-    return [line.split(":", 1)[1].strip() for line in text.splitlines()
-            if line.startswith("# example:")]
-
-
 def test_query_folders_are_not_empty() -> None:
     assert len(CQ) >= 14
     assert len(QC) >= 5
@@ -49,7 +44,7 @@ def test_competency_query_has_question_and_expected_answer(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CQ))
 def test_competency_query_answer(graph: Graph, name: str) -> None:
     query = CQ[name]
-    got = _rows(api.query(name, graph, fmt="csv", bindings=_examples(query.text)))
+    got = _rows(api.query(name, graph, fmt="csv", bindings=query.examples))
     expected = _rows(query.expected_path.read_text(encoding="utf-8"))
     assert got[0] == expected[0], "columns changed"
     assert sorted(got[1:]) == sorted(expected[1:])

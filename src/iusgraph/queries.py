@@ -45,6 +45,12 @@ class NamedQuery:
     def expected_path(self) -> Path:
         return self.path.with_suffix(".expected.csv")
 
+    @property
+    def examples(self) -> list[str]:
+        """The ``# example: VAR=VALUE`` bindings its expected answer was made with."""
+        return [line.split(":", 1)[1].strip() for line in self.text.splitlines()
+                if line.startswith("# example:")]
+
 
 def _question(path: Path) -> str:
     """The first line of a query file's opening comment, which states its question or rule."""
