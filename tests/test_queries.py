@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, SKOS
 
 from iusgraph import api
 from iusgraph.errors import InputError, IusgraphError, NetworkRefused
-from iusgraph.namespaces import CLAIM, ENT, IUS, IUSV, OA, PROV
+from iusgraph.namespaces import CLAIM, ENT, IUS, OA
 from iusgraph.queries import named_queries, prepare, run_select
 from iusgraph.report import Report
 
