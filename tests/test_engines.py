@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,28 +14,15 @@ from iusgraph.errors import IusgraphError, NetworkRefused
 from iusgraph.namespaces import ENT
 from iusgraph.queries import named_queries
 
+from .compare import solutions
+
 CQ = named_queries("cq")
-
-
-def _value(term: object) -> tuple:
-    """A term by its RDF value: Oxigraph returns integer-derived types (oa:start's
-    xsd:nonNegativeInteger) as xsd:integer and decimals in canonical form ("1" for "1.0")."""
-    if isinstance(term, Literal) and isinstance(term.value, (int, Decimal)) \
-            and not isinstance(term.value, bool):
-        return ("number", Decimal(term.value))
-    if isinstance(term, Literal):
-        return ("literal", str(term), term.language, str(term.datatype or ""))
-    return ("term", str(term))
 
 
 def _solutions(graph: Graph, name: str, engine: str) -> tuple[list[str], list[tuple]]:
     query = CQ[name]
     bindings = dict(api.parse_binding(b) for b in query.examples)
-    result = run_query(graph, query.text, engine=engine, bindings=bindings)
-    names = [str(v) for v in result.vars]
-    rows = sorted((tuple(_value(row.get(n)) if row.get(n) is not None else ("unbound",)
-                         for n in names) for row in (r.asdict() for r in result)), key=repr)
-    return names, rows
+    return solutions(run_query(graph, query.text, engine=engine, bindings=bindings))
 
 
 @pytest.mark.parametrize("name", sorted(CQ))
@@ -96,6 +82,6 @@ def test_cli_engine_and_store(tmp_path: Path) -> None:
             "--store", str(tmp_path / "s")]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0 and "cervical cancer" in result.output
-    bad = runner.invoke(main, ["query", "uses", "--store", str(tmp_path / "s")],
-                        catch_exceptions=False)
+    bad = runner.invoke(main, ["query", "uses", "--engine", "rdflib", "--store",
+                               str(tmp_path / "s")], catch_exceptions=False)
     assert bad.exit_code == 2 and "--engine oxigraph" in bad.output

@@ -13,21 +13,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from .build import build_graph
-from .engines import run_query
+from .engines import run_query, store_from_files
 from .errors import IusgraphError
-from .export import write_exports
+from .export import to_ntriples, write_exports
 from .loading import load_files
 from .namespaces import PREFIXES
 from .queries import format_result, resolve_query
+from .remote import DEFAULT_CHUNK_TRIPLES, PublishResult, query_endpoint
+from .remote import publish as _publish
 from .report import Report
 from .resources import data_dir
 from .sources import anchor_table, load_registry, read_text
 from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
 from .synth import write_corpus
+from .validate import validate_files as _validate_files
 from .validate import validate_graph
 
 
@@ -41,9 +45,17 @@ def build(out_dir: Path) -> list[Path]:
     return write_exports(build_graph(), out_dir)
 
 
-def validate(graph: Graph) -> Report:
-    """SHACL shapes, QC queries and selector checks, in one report."""
-    return validate_graph(graph)
+def validate(graph: Graph, engine: str = "oxigraph") -> Report:
+    """SHACL shapes, QC queries and selector checks, in one report.
+
+    :param engine: ``oxigraph`` (shapes compiled to SPARQL) or ``pyshacl`` (the reference)
+    """
+    return validate_graph(graph, engine)
+
+
+def validate_files(files: list[Path], engine: str = "oxigraph") -> Report:
+    """Validate RDF files; with ``oxigraph`` they are parsed straight into the store."""
+    return _validate_files(files, engine)
 
 
 def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
@@ -64,12 +76,17 @@ def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
     return name, Literal(value)
 
 
-def query(name_or_file: str | None, graph: Graph, *, sparql: str | None = None,
-          fmt: str = "table", bindings: list[str] | None = None, engine: str = "rdflib",
-          store: Path | None = None) -> str:
+def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str | None = None,
+          fmt: str = "table", bindings: list[str] | None = None, engine: str = "oxigraph",
+          store: Path | None = None, files: list[Path] | None = None,
+          endpoint: str | None = None, default_graph: str | None = None) -> str:
     """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the result.
 
-    :param engine: ``rdflib`` or ``oxigraph`` (an embedded store, in memory or in ``store``).
+    :param graph: the data; by default ``files``, or the graph compiled from the curated data
+    :param engine: ``oxigraph`` (an embedded store, in memory or in ``store``) or ``rdflib``
+    :param files: RDF files; with ``oxigraph`` they are parsed straight into the store
+    :param endpoint: a SPARQL endpoint URL: run the query on that server instead
+    :param default_graph: with ``endpoint``, the graph to query (e.g. one ``publish`` wrote)
     """
     if sparql is not None:
         origin, text = "--sparql", sparql
@@ -78,8 +95,31 @@ def query(name_or_file: str | None, graph: Graph, *, sparql: str | None = None,
     else:
         raise IusgraphError("give a query NAME, a FILE.rq or --sparql TEXT")
     init = dict(parse_binding(b) for b in bindings or [])
-    result = run_query(graph, text, engine=engine, bindings=init, store_dir=store, origin=origin)
+    if endpoint is not None:
+        if graph is not None or files or store is not None:
+            raise IusgraphError("--endpoint queries the data on the server: "
+                                "leave out --graph and --store")
+        return format_result(query_endpoint(endpoint, text, init, default_graph, origin=origin),
+                             fmt)
+    if default_graph is not None:
+        raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
+    data: Graph | ox.Store
+    if graph is None and files and engine == "oxigraph":
+        data = store_from_files(files, store)
+    else:
+        data = graph if graph is not None else load_graph(files)
+    result = run_query(data, text, engine=engine, bindings=init, store_dir=store, origin=origin)
     return format_result(result, fmt)
+
+
+def publish(graph: Graph, endpoint: str, *, graph_iri: str | None = None,
+            chunk_triples: int = DEFAULT_CHUNK_TRIPLES) -> PublishResult:
+    """Replace a graph on a SPARQL 1.1 Graph Store endpoint with ``graph``.
+
+    :param graph_iri: the named graph to replace; None for the server's default graph
+    :param chunk_triples: triples per request (sorted N-Triples, in chunks)
+    """
+    return _publish(to_ntriples(graph).splitlines(), endpoint, graph_iri, chunk_triples)
 
 
 def verify_evidence(sources: Path, graph: Graph) -> Report:

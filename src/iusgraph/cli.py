@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from . import __version__, api
 from .errors import EXIT_OK, EXIT_VIOLATIONS, IusgraphError
 from .engines import ENGINES
+from .validate import ENGINES as VALIDATION_ENGINES
 from .queries import FORMATS, named_queries
+from .remote import DEFAULT_CHUNK_TRIPLES
 
 GRAPH_OPTION = click.option(
     "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
@@ -58,10 +61,15 @@ def build(out_dir: Path) -> None:
 @GRAPH_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True)
+@click.option("--engine", type=click.Choice(VALIDATION_ENGINES), default="oxigraph",
+              show_default=True,
+              help="oxigraph: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference.")
 @reports_errors
-def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str) -> None:
+def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
-    report = api.validate(api.load_graph(list(files) + list(graphs)))
+    paths = list(files) + list(graphs)
+    report = (api.validate_files(paths, engine) if paths
+              else api.validate(api.load_graph(), engine))
     click.echo(report.render(fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
@@ -73,15 +81,21 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str) -> Non
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--bind", "bindings", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable, e.g. --bind effect=ent:back-pain (repeatable).")
-@click.option("--engine", type=click.Choice(ENGINES), default="rdflib", show_default=True,
-              help="SPARQL engine: rdflib, or the Oxigraph embedded store.")
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
+              help="SPARQL engine: the Oxigraph embedded store, or rdflib.")
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
-              help="With --engine oxigraph: keep the store on disk in this folder and reuse it.")
+              help="Keep the Oxigraph store on disk in this folder and reuse it while the "
+                   "data is unchanged.")
+@click.option("--endpoint", metavar="URL",
+              help="Run the query on this SPARQL endpoint instead, e.g. "
+                   "http://localhost:7878/query (see iusgraph publish).")
+@click.option("--default-graph", "default_graph", metavar="IRI",
+              help="With --endpoint: the graph to query, e.g. the one publish --graph wrote.")
 @click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
 @reports_errors
 def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
           bindings: tuple[str, ...], engine: str, store: Path | None,
-          list_queries: bool) -> None:
+          endpoint: str | None, default_graph: str | None, list_queries: bool) -> None:
     """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
     if list_queries:
         for query_name, named in named_queries("cq").items():
@@ -89,11 +103,42 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
         return
     if name and sparql:
         raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
+    if endpoint is not None:
+        engine_given = (click.get_current_context().get_parameter_source("engine")
+                        is not ParameterSource.DEFAULT)
+        local = [option for option, given in (("--engine", engine_given),
+                                              ("--store", store is not None),
+                                              ("--graph", bool(graphs))) if given]
+        if local:
+            raise IusgraphError(f"--endpoint runs the query on the server: leave out "
+                                f"{' and '.join(local)}")
+        click.echo(api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings),
+                             endpoint=endpoint, default_graph=default_graph), nl=False)
+        return
     if store is not None and engine != "oxigraph":
         raise IusgraphError("--store keeps an Oxigraph store: use it with --engine oxigraph")
-    text = api.query(name, api.load_graph(list(graphs)), sparql=sparql, fmt=fmt,
-                     bindings=list(bindings), engine=engine, store=store)
+    text = api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings), engine=engine,
+                     store=store, files=list(graphs), default_graph=default_graph)
     click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store "
+                   "(Oxigraph) or http://localhost:8890/sparql-graph-crud (Virtuoso).")
+@click.option("--graph", "graph_iri", metavar="IRI",
+              help="The named graph to replace (default: the server's default graph).")
+@click.option("--chunk-size", "chunk_size", type=click.IntRange(min=1),
+              default=DEFAULT_CHUNK_TRIPLES, show_default=True, help="Triples per request.")
+@reports_errors
+def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
+            chunk_size: int) -> None:
+    """Replace a graph on a SPARQL server with the compiled graph (or the RDF in FILES)."""
+    result = api.publish(api.load_graph(list(files)), endpoint, graph_iri=graph_iri,
+                         chunk_triples=chunk_size)
+    click.echo(f"published {result.triples} triples to {result.target} at {endpoint} "
+               f"in {result.chunks} chunk(s)")
 
 
 @main.command("verify-evidence")

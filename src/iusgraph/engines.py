@@ -10,6 +10,7 @@ run ``SERVICE`` or ``FROM``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,23 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from .errors import IusgraphError
+from .errors import InputError, IusgraphError
 from .export import to_ntriples
+from .loading import load_files
 from .namespaces import PREFIXES
-from .queries import prepare
+from .queries import prepare, run_select
 
-ENGINES = ("rdflib", "oxigraph")
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+ENGINES = ("oxigraph", "rdflib")
 FINGERPRINT_FILE = "iusgraph.fingerprint"
+
+
+#: RDF files Oxigraph parses itself; JSON-LD goes through :mod:`iusgraph.loading`, which
+#: refuses remote contexts.
+OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
+              ".rdf": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
 
 
 def open_store(graph: Graph, store_dir: Path | None = None) -> ox.Store:
@@ -34,11 +45,95 @@ def open_store(graph: Graph, store_dir: Path | None = None) -> ox.Store:
     when the graph changed.
     """
     data = to_ntriples(graph).encode("utf-8")
+
+    def fill(store: ox.Store) -> None:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    return _store(store_dir, hashlib.sha256(data).hexdigest(), fill)
+
+
+def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Store:
+    """An Oxigraph store holding the RDF files, parsed by Oxigraph (no rdflib on the way).
+
+    With ``store_dir`` the store is kept on disk and reused while the files' bytes are
+    unchanged.
+    """
+    digest = hashlib.sha256()
+    for path in paths:
+        _check_file(path)
+        digest.update(str(path.resolve()).encode("utf-8") + b"\0")
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+
+    def fill(store: ox.Store) -> None:
+        for path in paths:
+            load_into(store, path)
+
+    return _store(store_dir, digest.hexdigest(), fill)
+
+
+def _check_file(path: Path) -> None:
+    if path.suffix.lower() not in OX_FORMATS and path.suffix.lower() != ".jsonld":
+        raise InputError("unknown RDF file type; use .ttl, .nt, .jsonld, .rdf or .n3",
+                         path=str(path))
+    if not path.is_file():
+        raise InputError("file not found", path=str(path))
+
+
+def load_into(store: ox.Store, path: Path) -> None:
+    """Parse one RDF file into the store's default graph; syntax errors name file and line."""
+    _check_file(path)
+    fmt = OX_FORMATS.get(path.suffix.lower())
+    if fmt is None:  # JSON-LD: our loader refuses remote contexts
+        store.bulk_load(to_ntriples(load_files([path])).encode("utf-8"),
+                        format=ox.RdfFormat.N_TRIPLES)
+        return
+    try:
+        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        why = str(exc).split(": ", 1)[-1].split(" (", 1)[0]
+        raise InputError(f"syntax error: {why}; fix the file and run again", path=str(path),
+                         line=exc.lineno, column=exc.offset) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+
+
+def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]:
+    """(subject, predicate, lexical form, datatype) of every triple as written in the files.
+
+    The store rewrites integer-derived literals; validation reads them from here.
+    """
+    for path in paths:
+        fmt = OX_FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            yield from graph_terms(load_files([path]))
+            continue
+        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+            obj = quad.object
+            if isinstance(obj, ox.Literal):
+                yield quad.subject.value, quad.predicate.value, obj.value, obj.datatype.value
+            else:
+                yield quad.subject.value, quad.predicate.value, str(obj), None
+
+
+def graph_terms(graph: Graph) -> Iterator[tuple[str, str, str, str | None]]:
+    """The same for an rdflib graph."""
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            datatype = str(o.datatype) if o.datatype else (
+                RDF_LANG_STRING if o.language else XSD_STRING)
+            yield str(s), str(p), str(o), datatype
+        else:
+            yield str(s), str(p), str(o), None
+
+
+def _store(store_dir: Path | None, fingerprint: str,
+           fill: Callable[[ox.Store], None]) -> ox.Store:
     if store_dir is None:
         store = ox.Store()
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        fill(store)
         return store
-    fingerprint = hashlib.sha256(data).hexdigest()
     marker = store_dir / FINGERPRINT_FILE
     try:
         store_dir.mkdir(parents=True, exist_ok=True)
@@ -48,10 +143,20 @@ def open_store(graph: Graph, store_dir: Path | None = None) -> ox.Store:
                             "iusgraph-made folder to --store") from None
     if not marker.exists() or marker.read_text(encoding="utf-8").strip() != fingerprint:
         store.clear()
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        fill(store)
         store.flush()
         marker.write_text(fingerprint + "\n", encoding="utf-8")
     return store
+
+
+def select(target: Graph | ox.Store, text: str) -> list[dict[str, Any]]:
+    """SELECT rows as dicts of variable name to rdflib term, on either engine."""
+    if isinstance(target, Graph):
+        return run_select(target, text)
+    solutions = target.query(text, prefixes=PREFIXES)
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return [{n: _to_rdflib(row[n]) for n in names if row[n] is not None}
+            for row in solutions]  # type: ignore[union-attr]
 
 
 def _to_rdflib(term: Any) -> Any:
@@ -116,12 +221,16 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
     return result
 
 
-def run_query(graph: Graph, text: str, *, engine: str = "rdflib",
+def run_query(data: Graph | ox.Store, text: str, *, engine: str = "oxigraph",
               bindings: dict[str, Any] | None = None, store_dir: Path | None = None,
               origin: str = "<query>") -> Result:
-    """Run ``text`` on the chosen engine."""
+    """Run ``text`` on the chosen engine; ``data`` is a graph, or an Oxigraph store."""
+    if engine not in ENGINES:
+        raise IusgraphError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if isinstance(data, ox.Store):
+        if engine != "oxigraph":
+            raise IusgraphError("this data is in an Oxigraph store: query it with oxigraph")
+        return query_oxigraph(data, text, bindings, origin)
     if engine == "rdflib":
-        return graph.query(prepare(text, origin), initBindings=bindings or {})
-    if engine == "oxigraph":
-        return query_oxigraph(open_store(graph, store_dir), text, bindings, origin)
-    raise IusgraphError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+        return data.query(prepare(text, origin), initBindings=bindings or {})
+    return query_oxigraph(open_store(data, store_dir), text, bindings, origin)

@@ -36,6 +36,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
@@ -44,6 +45,7 @@ class Report:
         self.findings.extend(other.findings)
         self.checks.extend(other.checks)
         self.stats.update(other.stats)
+        self.notes.extend(other.notes)
 
     @property
     def conforms(self) -> bool:
@@ -68,6 +70,7 @@ class Report:
         counts = self.counts()
         summary = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
         stats = "".join(f"; {v} {k}" for k, v in sorted(self.stats.items()))
+        lines += [f"note: {note}" for note in self.notes]
         verdict = "conforms" if self.conforms else "does not conform"
         lines.append(f"{verdict}: {summary}{stats}")
         return "\n".join(lines) + "\n"
@@ -78,6 +81,7 @@ class Report:
             "counts": self.counts(),
             "checks": self.checks,
             "stats": dict(sorted(self.stats.items())),
+            "notes": self.notes,
             "results": [asdict(f) for f in self.sorted_findings()],
         }, indent=2, ensure_ascii=False) + "\n"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from .claims import Claim, Evidence, add_claims
 from .entities import Entity, add_entities
-from .export import atomic_write_text, to_ntriples
+from .export import atomic_write_text, atomic_writer, to_ntriples
 from .namespaces import ENT, IUS, IUSV, OA, SRC, bind_prefixes
 from .vocabulary import load_vocabulary, ontology_graph
 
@@ -104,9 +105,26 @@ def _claims(drugs: int, rng: random.Random) -> list[Claim]:
     return claims
 
 
+Edit = Callable[[Graph], None]
+
+
 def generate(drugs: int, faults: int = 0, seed: int = 0) -> tuple[Graph, dict[str, str],
                                                                     list[Fault]]:
     """The synthetic graph, its source documents (file name to text) and the injected faults."""
+    graph = Graph()
+    bind_prefixes(graph)
+
+    def sink(chunk: Graph) -> None:
+        graph.__iadd__(chunk)
+
+    documents, injected = _build(drugs, faults, seed, sink)
+    return graph, documents, injected
+
+
+def _build(drugs: int, faults: int, seed: int,
+           sink: Callable[[Graph], None]) -> tuple[dict[str, str], list[Fault]]:
+    """Hand the corpus to ``sink`` a part at a time: the vocabulary and entities first, then
+    one source document with its claims per part, so memory stays bounded at any size."""
     if drugs < 1:
         raise ValueError("drugs must be at least 1")
     rng = random.Random(seed)
@@ -114,24 +132,29 @@ def generate(drugs: int, faults: int = 0, seed: int = 0) -> tuple[Graph, dict[st
     effects = sorted({c.object for c in claims if c.object.startswith("synth-effect-")},
                      key=lambda e: int(e.rsplit("-", 1)[1]))
     entities = _entities(drugs, effects)
-    graph = Graph()
-    bind_prefixes(graph)
-    graph += ontology_graph()
-    add_entities(graph, entities)
+    chunks = [claims[i:i + CLAIMS_PER_SOURCE] for i in range(0, len(claims), CLAIMS_PER_SOURCE)]
+    for number, chunk in enumerate(chunks):
+        for claim in chunk:
+            claim.source = f"synth-source-{number}"
+    injected, edits = _plan_faults(faults, rng, chunks, drugs, effects)
+    head = Graph()
+    head += ontology_graph()
+    add_entities(head, entities)
+    for edit in edits.get(None, []):
+        edit(head)
+    sink(head)
     documents: dict[str, str] = {}
     vocab = load_vocabulary()
-    for start in range(0, len(claims), CLAIMS_PER_SOURCE):
-        key = f"synth-source-{start // CLAIMS_PER_SOURCE}"
-        chunk = claims[start:start + CLAIMS_PER_SOURCE]
+    for number, chunk in enumerate(chunks):
+        part = Graph()
+        key = f"synth-source-{number}"
         text = ""
         for claim in chunk:
-            claim.source = key
             sentence = _sentence(claim, entities)
             claim.evidence = [Evidence(len(text), len(text) + len(sentence), sentence, "synth")]
             text += sentence + "\n"
         file_name = f"{key}.txt"
         documents[file_name] = text
-        source = SRC[key]
         for pred, value in (
                 (RDF.type, IUS.SourceDocument),
                 (SKOS.prefLabel, Literal(f"synthetic leaflet {key}", lang="en")),
@@ -142,45 +165,60 @@ def generate(drugs: int, faults: int = 0, seed: int = 0) -> tuple[Graph, dict[st
                 (IUS.reliability, IUSV["reliability-moderate"]),
                 (IUS.reliabilityNote, Literal("Synthetic document for benchmarks.", lang="en")),
                 (IUS.defaultProduct, ENT[f"synth-drug-{_drug_of(chunk[0])}"])):
-            graph.add((source, pred, value))
+            part.add((SRC[key], pred, value))
         for claim in chunk:  # each claim is about its own drug
-            add_claims(graph, [claim], vocab, entities, ENT[f"synth-drug-{_drug_of(claim)}"])
-    injected = _inject(graph, faults, rng, claims, drugs, effects)
-    return graph, documents, injected
+            add_claims(part, [claim], vocab, entities, ENT[f"synth-drug-{_drug_of(claim)}"])
+        for edit in edits.get(number, []):
+            edit(part)
+        sink(part)
+    return documents, injected
 
 
-def _inject(graph: Graph, count: int, rng: random.Random, claims: list[Claim],
-            drugs: int, effects: list[str]) -> list[Fault]:
-    """Break ``count`` distinct nodes, cycling through the fault kinds."""
+def _plan_faults(count: int, rng: random.Random, chunks: list[list[Claim]], drugs: int,
+                 effects: list[str]) -> tuple[list[Fault], dict[int | None, list[Edit]]]:
+    """Choose ``count`` distinct nodes to break, cycling through the fault kinds.
+
+    Returns the faults and, per part (None for the head), the edits that break them.
+    """
     out: list[Fault] = []
-    sources = sorted(graph.subjects(RDF.type, IUS.SourceDocument))
-    free_claims = list(claims)
+    edits: dict[int | None, list[Edit]] = {}
+    sources = sorted(range(len(chunks)), key=lambda n: str(SRC[f"synth-source-{n}"]))
+    chunk_of = {c.id: n for n, chunk in enumerate(chunks) for c in chunk}
+    free_claims = [c for chunk in chunks for c in chunk]
     rng.shuffle(free_claims)
+    unbacked: set[tuple[URIRef, URIRef]] = set()
+
+    def edit(part: int | None, func: Edit) -> None:
+        edits.setdefault(part, []).append(func)
+
     for n in range(count):
         kind = FAULT_KINDS[n % len(FAULT_KINDS)]
         if kind == "bad-sha256" and sources:
-            node = sources.pop(rng.randrange(len(sources)))
-            graph.set((node, IUS.sha256, Literal("not-a-hash")))
+            number = sources.pop(rng.randrange(len(sources)))
+            node = SRC[f"synth-source-{number}"]
+            edit(number, lambda g, node=node: g.set((node, IUS.sha256, Literal("not-a-hash"))))
             out.append(Fault(kind, str(node), "shape:SourceShape/ius:sha256"))
         elif kind == "orphan-entity":
             node = ENT[f"synth-orphan-{n}"]
-            graph.add((node, RDF.type, IUS.Entity))
-            graph.add((node, RDF.type, IUS.Factor))
-            graph.add((node, SKOS.prefLabel, Literal(f"orphan {n}", lang="en")))
+            triples = [(node, RDF.type, IUS.Entity), (node, RDF.type, IUS.Factor),
+                       (node, SKOS.prefLabel, Literal(f"orphan {n}", lang="en"))]
+            edit(None, lambda g, triples=triples: _add(g, triples))
             out.append(Fault(kind, str(node), "qc:orphan-entity-violation"))
         elif kind == "missing-label":
             # Used as a broader entity, so it is not an orphan; only its label is missing.
             node = ENT[f"synth-unlabelled-{n}"]
-            graph.add((node, RDF.type, IUS.Entity))
-            graph.add((node, RDF.type, IUS.Factor))
-            graph.add((ENT[rng.choice(effects)], SKOS.broader, node))
+            triples = [(node, RDF.type, IUS.Entity), (node, RDF.type, IUS.Factor),
+                       (ENT[rng.choice(effects)], SKOS.broader, node)]
+            edit(None, lambda g, triples=triples: _add(g, triples))
             out.append(Fault(kind, str(node), "shape:EntityShape/skos:prefLabel"))
         elif kind == "unbacked-triple":
             drug = ENT[f"synth-drug-{rng.randrange(drugs)}"]
             effect = ENT[rng.choice(effects)]
-            if (drug, IUS.notIndicatedFor, effect) in graph:
+            if (drug, effect) in unbacked:
                 continue
-            graph.add((drug, IUS.notIndicatedFor, effect))
+            unbacked.add((drug, effect))
+            triples = [(drug, IUS.notIndicatedFor, effect)]
+            edit(None, lambda g, triples=triples: _add(g, triples))
             out.append(Fault(kind, str(drug), "shape:DirectTripleBacked"))
         elif kind == "serious-without-action":
             serious = [c for c in free_claims
@@ -189,11 +227,12 @@ def _inject(graph: Graph, count: int, rng: random.Random, claims: list[Claim],
                 continue
             claim = serious[0]
             free_claims.remove(claim)
-            graph.remove((claim.iri, IUS.recommendedAction, None))
+            edit(chunk_of[claim.id],
+                 lambda g, iri=claim.iri: g.remove((iri, IUS.recommendedAction, None)))
             out.append(Fault(kind, str(claim.iri), "shape:SeriousClaimHasAction"))
         elif kind == "missing-rank" and free_claims:
             claim = free_claims.pop()
-            graph.remove((claim.iri, IUS.rank, None))
+            edit(chunk_of[claim.id], lambda g, iri=claim.iri: g.remove((iri, IUS.rank, None)))
             out.append(Fault(kind, str(claim.iri), "shape:ClaimShape/ius:rank"))
             if claim.object:  # without a rank the claim no longer backs its direct triple
                 out.append(Fault(kind, str(ENT[claim.subject]), "shape:DirectTripleBacked"))
@@ -202,21 +241,42 @@ def _inject(graph: Graph, count: int, rng: random.Random, claims: list[Claim],
                                  "shape:DerivedSeriousTripleBacked"))
         elif kind == "reversed-offsets" and free_claims:
             claim = free_claims.pop()
+            edit(chunk_of[claim.id], lambda g, claim=claim: _reverse_offsets(g, claim))
             position = URIRef(f"{claim.evidence_iri(1)}.position")
-            start, end = claim.evidence[0].start, claim.evidence[0].end
-            graph.set((position, OA.start, Literal(end, datatype=XSD.nonNegativeInteger)))
-            graph.set((position, OA.end, Literal(start, datatype=XSD.nonNegativeInteger)))
             out.append(Fault(kind, str(position), "shape:TextPositionSelectorShape/oa:start"))
             out.append(Fault(kind, str(claim.iri), "iusgraph:SelectorLength"))
-    return out
+    return out, edits
+
+
+def _add(graph: Graph, triples: list[tuple[URIRef, URIRef, object]]) -> None:
+    for triple in triples:
+        graph.add(triple)  # type: ignore[arg-type]
+
+
+def _reverse_offsets(graph: Graph, claim: Claim) -> None:
+    position = URIRef(f"{claim.evidence_iri(1)}.position")
+    start, end = claim.evidence[0].start, claim.evidence[0].end
+    graph.set((position, OA.start, Literal(end, datatype=XSD.nonNegativeInteger)))
+    graph.set((position, OA.end, Literal(start, datatype=XSD.nonNegativeInteger)))
 
 
 def write_corpus(out_dir: Path, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:
-    """Write ``synth.nt``, ``faults.json`` and ``sources/*.txt``; returns counts."""
-    graph, documents, injected = generate(drugs, faults, seed)
-    atomic_write_text(out_dir / "synth.nt", to_ntriples(graph))
+    """Write ``synth.nt``, ``faults.json`` and ``sources/*.txt``; returns counts.
+
+    ``synth.nt`` is written a part at a time (each part's lines sorted), so a
+    10-million-triple corpus never sits in one rdflib graph.
+    """
+    lines = 0
+    with atomic_writer(out_dir / "synth.nt") as handle:
+        def sink(chunk: Graph) -> None:
+            nonlocal lines
+            text = to_ntriples(chunk)
+            lines += text.count("\n")
+            handle.write(text)
+
+        documents, injected = _build(drugs, faults, seed, sink)
     for name, text in sorted(documents.items()):
         atomic_write_text(out_dir / "sources" / name, text)
     atomic_write_text(out_dir / "faults.json",
                       json.dumps([asdict(f) for f in injected], indent=2) + "\n")
-    return {"triples": len(graph), "sources": len(documents), "faults": len(injected)}
+    return {"triples": lines, "sources": len(documents), "faults": len(injected)}

@@ -1,5 +1,12 @@
 """Validation: SHACL shapes, QC queries and checks SHACL cannot express.
 
+Two engines give the same findings (``tests/test_fastshacl.py``):
+
+- ``oxigraph`` (the default) loads the data into Oxigraph and runs the shapes
+  compiled to SPARQL (:mod:`iusgraph.fastshacl`), the QC queries and the
+  checks there; a shape the compiler cannot translate falls back to pySHACL;
+- ``pyshacl``, the reference, runs pySHACL and rdflib.
+
 pySHACL runs with the ontology as ``ont_graph`` and no inference: with
 ``inference='rdfs'`` an ``rdfs:range`` in the data would make ``sh:class``
 pass wrongly (pySHACL issue #73).
@@ -7,35 +14,55 @@ pass wrongly (pySHACL issue #73).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pyshacl
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from .durations import approximate_days
+from .engines import graph_terms, input_terms, open_store, select, store_from_files
+from .errors import IusgraphError
+from .export import to_ntriples
+from .fastshacl import InputTerm, compile_shapes, needed_classes, rule_name, run_checks, \
+    subclass_map
 from .namespaces import IUS, OA, SH
-from .queries import named_queries, run_select, shorten
+from .queries import named_queries, shorten
 from .report import Finding, Report
 from .sources import evidence_selectors
 from .vocabulary import ontology_graph, shapes_graph
 
+ENGINES = ("oxigraph", "pyshacl")
+Target = Graph | ox.Store
+
 QC_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
 
 
-def _label(graph: Graph, node: object) -> str:
-    for pred in (SKOS.prefLabel, RDFS.label):
-        value = graph.value(node, pred)  # type: ignore[arg-type]
-        if value is not None:
-            return str(value)
-    return ""
+def with_labels(target: Target, findings: Iterable[Finding]) -> list[Finding]:
+    """Findings with their focus node's label (skos:prefLabel, else rdfs:label)."""
+    findings = list(findings)
+    foci = sorted({f.focus for f in findings if f.focus.startswith(("http", "urn"))})
+    labels: dict[str, str] = {}
+    for start in range(0, len(foci), 500):
+        values = " ".join(f"<{f}>" for f in foci[start:start + 500])
+        for row in select(target, f"""SELECT ?n ?pref ?label WHERE {{ VALUES ?n {{ {values} }}
+                OPTIONAL {{ ?n skos:prefLabel ?pref }} OPTIONAL {{ ?n rdfs:label ?label }} }}"""):
+            text = row.get("pref") or row.get("label")
+            if text is not None:
+                labels.setdefault(str(row["n"]), str(text))
+    return [dataclasses.replace(f, label=labels.get(f.focus, f.label)) for f in findings]
 
 
-def shacl_findings(data: Graph) -> Report:
-    """Run the shapes and turn pySHACL's results into findings."""
+def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
+    """Run the shapes with pySHACL and turn its results into findings."""
+    shapes = shapes if shapes is not None else shapes_graph()
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+        data, shacl_graph=shapes, ont_graph=ontology_graph(), inference="none",
         allow_warnings=True, allow_infos=True)
     report = Report(checks=["shacl"])
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -47,28 +74,45 @@ def shacl_findings(data: Graph) -> Report:
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         message = str(results.value(result, SH.resultMessage) or "")
-        if isinstance(constraint, URIRef):  # a named SPARQL constraint names the rule best
-            rule = shorten(constraint)
-        elif isinstance(shape, URIRef):
-            rule = shorten(shape)
-        else:
-            rule = _shape_name(shape)
         report.add(Finding(
-            severity=severity, focus=str(focus), label=_label(data, focus), rule=rule,
+            severity=severity, focus=str(focus), label="",
+            rule=rule_name(shapes, shape, constraint),  # type: ignore[arg-type]
             message=message, component=shorten(component), path=shorten(path) if path else "",
             value=str(value) if value is not None else ""))
+    report.findings = with_labels(data, report.findings)
     return report
 
 
-def _shape_name(shape: object) -> str:
-    """A property shape is a blank node: name it by its node shape and path."""
-    shapes = shapes_graph()
-    path = shapes.value(shape, SH.path)  # type: ignore[arg-type]
-    parent = shapes.value(predicate=SH.property, object=shape)  # type: ignore[arg-type]
-    if parent is None:
-        parent = shapes.value(predicate=SH.sparql, object=shape)  # type: ignore[arg-type]
-    name = shorten(parent) if parent is not None else "shape"
-    return f"{name}/{shorten(path)}" if path is not None else name
+def fast_shacl_findings(store: ox.Store, terms: Callable[[], Iterable[InputTerm]],
+                        as_graph: Callable[[], Graph], shapes: Graph | None = None) -> Report:
+    """The shapes as SPARQL on Oxigraph; shapes it cannot translate go to pySHACL."""
+    shapes = shapes if shapes is not None else shapes_graph()
+    compiled = compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))
+    report = Report(checks=["shacl"])
+    report.findings = run_checks(store, compiled, terms() if compiled.term_checks else None)
+    if compiled.fallback:
+        fallback = report_fallback(shapes, compiled.fallback)
+        report.findings += shacl_findings(as_graph(), fallback).findings
+        report.notes += [f"{rule} is checked by pySHACL: the SPARQL compiler cannot "
+                         f"translate {why}" for rule, why in compiled.fallback_reasons.items()]
+    report.findings = with_labels(store, report.findings)
+    return report
+
+
+def report_fallback(shapes: Graph, roots: list[Node]) -> Graph:
+    """The part of the shapes graph that ``roots`` use: their triples, transitively."""
+    out = Graph()
+    todo, seen = list(roots), set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for pred, obj in shapes.predicate_objects(node):
+            out.add((node, pred, obj))
+            if isinstance(obj, (URIRef, BNode)):
+                todo.append(obj)
+    return out
 
 
 @dataclass(frozen=True)
@@ -97,20 +141,21 @@ def qc_queries() -> list[QCQuery]:
     return out
 
 
-def qc_findings(data: Graph) -> Report:
+def qc_findings(data: Target) -> Report:
     """Each row a QC query returns is one finding; its first variable is the focus."""
     report = Report(checks=["qc"])
     for qc in qc_queries():
-        for row in run_select(data, qc.text):
+        for row in select(data, qc.text):
             focus = row.get("focus") or next(iter(row.values()), "")
             details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items())
                                 if k != "focus")
-            report.add(Finding(qc.severity, str(focus), _label(data, focus), f"qc:{qc.name}",
+            report.add(Finding(qc.severity, str(focus), "", f"qc:{qc.name}",
                                qc.rule + (f" ({details})" if details else "")))
+    report.findings = with_labels(data, report.findings)
     return report
 
 
-def selector_findings(data: Graph) -> Report:
+def selector_findings(data: Target) -> Report:
     """Each position selector spans exactly as many characters as its quote."""
     report = Report(checks=["selectors"])
     for row in evidence_selectors(data):
@@ -120,7 +165,7 @@ def selector_findings(data: Graph) -> Report:
             continue  # a non-integer offset is reported by the shapes
         if length != len(str(row["exact"])):
             report.add(Finding(
-                "Violation", str(row["claim"]), _label(data, row["claim"]),
+                "Violation", str(row["claim"]), str(row.get("label") or ""),
                 "iusgraph:SelectorLength",
                 f"evidence {shorten(row['ev'])}: oa:end - oa:start is {length} but oa:exact has "
                 f"{len(str(row['exact']))} characters; re-anchor the quote",
@@ -128,36 +173,48 @@ def selector_findings(data: Graph) -> Report:
     return report
 
 
-def duration_findings(data: Graph) -> Report:
+def duration_findings(data: Target) -> Report:
     """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations."""
     report = Report(checks=["durations"])
     pairs = ((IUS.onsetLowerBound, IUS.onsetUpperBound), (IUS.lowerBound, IUS.upperBound))
     for low_prop, high_prop in pairs:
-        for focus, low in data.subject_objects(low_prop):
-            for high in data.objects(focus, high_prop):
-                low_days, high_days = approximate_days(str(low)), approximate_days(str(high))
-                if low_days is not None and high_days is not None and low_days > high_days:
-                    report.add(Finding(
-                        "Violation", str(focus), _label(data, focus), "iusgraph:BoundsOrdered",
-                        f"{shorten(low_prop)} {low} is longer than {shorten(high_prop)} {high}; "
-                        "swap them", component="iusgraph:BoundsOrdered", path=shorten(low_prop),
-                        value=str(low)))
+        rows = select(data, f"SELECT ?focus ?low ?high WHERE {{ ?focus <{low_prop}> ?low ; "
+                            f"<{high_prop}> ?high }}")
+        for row in rows:
+            focus, low, high = row["focus"], row["low"], row["high"]
+            low_days, high_days = approximate_days(str(low)), approximate_days(str(high))
+            if low_days is not None and high_days is not None and low_days > high_days:
+                report.add(Finding(
+                    "Violation", str(focus), "", "iusgraph:BoundsOrdered",
+                    f"{shorten(low_prop)} {low} is longer than {shorten(high_prop)} {high}; "
+                    "swap them", component="iusgraph:BoundsOrdered", path=shorten(low_prop),
+                    value=str(low)))
+    report.findings = with_labels(data, report.findings)
     return report
 
 
-def validate_graph(data: Graph) -> Report:
-    """All checks on a graph: SHACL, QC queries, selector lengths.
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise IusgraphError(f"unknown validation engine {engine!r}; use one of "
+                            f"{', '.join(ENGINES)}")
+
+
+def validate_graph(data: Graph, engine: str = "oxigraph") -> Report:
+    """All checks on a graph: SHACL, QC queries, selector lengths, duration bounds.
 
     The ontology and concept schemes are added to (a copy of) the data, so a
     file holding only instance data is checked against the same vocabulary
     as a full export. No inference is run.
     """
+    _check_engine(engine)
     ontology = ontology_graph()
     if not all(triple in data for triple in ontology):
         combined = Graph()
         combined += data
         combined += ontology
         data = combined
+    if engine == "oxigraph":
+        return validate_store(open_store(data), lambda: graph_terms(data), lambda: data)
     report = Report()
     for check in (shacl_findings, qc_findings, selector_findings, duration_findings):
         report.extend(check(data))
@@ -165,7 +222,44 @@ def validate_graph(data: Graph) -> Report:
     return report
 
 
-def validate_files(paths: list[Path]) -> Report:
-    from .loading import load_files
+def validate_store(store: ox.Store, terms: Callable[[], Iterable[InputTerm]],
+                   as_graph: Callable[[], Graph]) -> Report:
+    """All checks on an Oxigraph store that already holds the ontology.
 
-    return validate_graph(load_files(paths))
+    :param terms: the input's literals as written (the store rewrites some datatypes)
+    :param as_graph: the data as an rdflib graph, made only if a shape falls back to pySHACL
+    """
+    report = Report()
+    report.extend(fast_shacl_findings(store, terms, as_graph))
+    for check in (qc_findings, selector_findings, duration_findings):
+        report.extend(check(store))
+    report.stats["triples"] = len(store)
+    return report
+
+
+def validate_files(paths: list[Path], engine: str = "oxigraph") -> Report:
+    """Validate RDF files; with Oxigraph they are parsed straight into the store."""
+    _check_engine(engine)
+    if engine == "pyshacl":
+        from .loading import load_files
+
+        return validate_graph(load_files(paths), engine)
+    return validate_loaded(store_from_files(paths), paths)
+
+
+def validate_loaded(store: ox.Store, paths: list[Path]) -> Report:
+    """Validate ``paths`` already loaded into ``store`` (the benchmark times the two apart)."""
+    ontology = ontology_graph()
+    store.bulk_load(to_ntriples(ontology).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+    def ontology_terms() -> Iterable[InputTerm]:
+        yield from input_terms(paths)
+        yield from graph_terms(ontology)
+
+    def as_graph() -> Graph:
+        graph = Graph()
+        graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                    from_graph=ox.DefaultGraph()), format="nt")
+        return graph
+
+    return validate_store(store, ontology_terms, as_graph)

@@ -1,0 +1,181 @@
+"""The fast validation path gives the same findings as pySHACL, the reference engine.
+
+A finding is compared as (focus node, path, constraint component, severity,
+rule). Cases: every shape fixture, every generated range case, the real
+graph, synthetic graphs with injected faults, literals the store rewrites,
+and a shape the compiler cannot translate (which must fall back, not pass).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from iusgraph import api
+from iusgraph.engines import graph_terms, open_store
+from iusgraph.fastshacl import compile_shapes, needed_classes, subclass_map
+from iusgraph.loading import load_files
+from iusgraph.namespaces import CLAIM, IUS, OA, SH, SHAPE
+from iusgraph.report import Report
+from iusgraph.synth import FAULT_KINDS, generate
+from iusgraph.validate import fast_shacl_findings, shacl_findings, validate_files, \
+    validate_graph
+from iusgraph.vocabulary import ontology_graph, shapes_graph
+
+from .test_shapes import BASE, SHAPE_FIXTURES, _range_case, range_shapes
+
+Key = tuple[str, str, str, str, str]
+
+
+def keys(report: Report) -> set[Key]:
+    return {(f.focus, f.path, f.component, f.severity, f.rule) for f in report.findings}
+
+
+def with_ontology(data: Graph) -> Graph:
+    data += ontology_graph()
+    return data
+
+
+def both(data: Graph, shapes: Graph | None = None) -> tuple[set[Key], set[Key], Report]:
+    """SHACL findings from pySHACL and from the fast path on the same data."""
+    reference = shacl_findings(data, shapes)
+    fast = fast_shacl_findings(open_store(data), lambda: graph_terms(data), lambda: data,
+                               shapes=shapes)
+    return keys(reference), keys(fast), fast
+
+
+FIXTURE_FILES = sorted((SHAPE_FIXTURES / "valid").glob("*.ttl")) + sorted(
+    (SHAPE_FIXTURES / "invalid").glob("*.ttl"))
+
+
+def test_fixture_folders_are_not_empty() -> None:
+    assert len(FIXTURE_FILES) >= 20
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_same_findings_on_every_shape_fixture(path: Path) -> None:
+    reference, fast, report = both(with_ontology(load_files([BASE, path])))
+    assert fast == reference
+    assert report.notes == [], "every shape of ours compiles to SPARQL"
+    if path.parent.name == "invalid":
+        assert reference, "an invalid fixture must produce findings on both engines"
+
+
+@pytest.mark.parametrize("name", range_shapes())
+def test_same_findings_on_every_range_case(name: str) -> None:
+    for valid in (True, False):
+        data, _ = _range_case(name, valid)
+        reference, fast, _ = both(with_ontology(data))
+        assert fast == reference
+        assert valid or any(k[4] == f"shape:{name}" for k in fast)
+
+
+def test_same_report_on_the_real_graph(graph: Graph, report: Report) -> None:
+    reference = validate_graph(graph, engine="pyshacl")
+    assert keys(report) == keys(reference)
+    assert sorted(f.message for f in report.findings) == sorted(
+        f.message for f in reference.findings)
+
+
+def test_same_findings_on_synthetic_graphs_with_injected_faults() -> None:
+    graph, _, faults = generate(6, faults=3 * len(FAULT_KINDS), seed=11)
+    reference = validate_graph(graph, engine="pyshacl")
+    fast = validate_graph(graph, engine="oxigraph")
+    assert keys(fast) == keys(reference)
+    injected = {(f.focus, f.rule) for f in faults}
+    assert {(f.focus, f.rule) for f in fast.findings if f.severity == "Violation"} == injected
+
+
+def _selector_with(start: Literal) -> Graph:
+    data = load_files([BASE])
+    claim = next(data.subjects(RDF.type, IUS.Claim))
+    evidence = next(data.objects(claim, IUS.hasEvidence))
+    position = next(s for s in data.objects(evidence, OA.hasSelector)
+                    if (s, RDF.type, OA.TextPositionSelector) in data)
+    data.set((position, OA.start, start))
+    return with_ontology(data)
+
+
+@pytest.mark.parametrize("start", [
+    Literal("-1", datatype=XSD.nonNegativeInteger),   # ill-typed: the store would say -1
+    Literal("0", datatype=XSD.integer),               # right value, wrong datatype
+    Literal("0", datatype=XSD.int),                   # another integer type the store merges
+    Literal("zero", datatype=XSD.nonNegativeInteger),
+    Literal("0"),
+], ids=repr)
+def test_literals_the_store_rewrites_are_checked_as_written(start: Literal) -> None:
+    reference, fast, _ = both(_selector_with(start))
+    assert fast == reference
+    assert any(k[2] == "sh:DatatypeConstraintComponent" for k in fast)
+
+
+@pytest.mark.parametrize("value", [
+    Literal("abc", datatype=XSD.decimal), Literal("1.5", datatype=XSD.integer),
+    Literal("P", datatype=XSD.duration), Literal("1", datatype=XSD.string),
+    Literal("1", lang="en")], ids=repr)
+def test_ill_formed_literals_fail_on_both_engines(value: Literal) -> None:
+    data = load_files([BASE])
+    claim = sorted(data.subjects(RDF.type, IUS.Claim))[0]
+    data.add((claim, IUS.quantityValue, value))
+    reference, fast, _ = both(with_ontology(data))
+    assert fast == reference
+    assert any(k[2] == "sh:DatatypeConstraintComponent" for k in fast)
+
+
+def test_a_shape_the_compiler_cannot_translate_falls_back_to_pyshacl() -> None:
+    shapes = Graph()
+    shapes += shapes_graph()
+    odd = SHAPE["OddClaim"]
+    shapes.add((odd, RDF.type, SH.NodeShape))
+    shapes.add((odd, SH.targetClass, IUS.Claim))
+    shapes.add((odd, SH.closed, Literal(True)))  # sh:closed is not compiled
+    data = with_ontology(load_files([BASE]))
+    compiled = compile_shapes(shapes, {})
+    assert odd in compiled.fallback
+    reference, fast, report = both(data, shapes)
+    assert fast == reference
+    assert any(k[4] == "shape:OddClaim" and k[2] == "sh:ClosedConstraintComponent"
+               for k in fast), "the fallback must still report the shape's findings"
+    assert any("shape:OddClaim" in note and "sh:closed" in note for note in report.notes)
+
+
+def test_every_shape_of_ours_compiles() -> None:
+    shapes = shapes_graph()
+    store = open_store(with_ontology(load_files([BASE])))
+    compiled = compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))
+    assert compiled.fallback == []
+    assert len(compiled.checks) > 100 and compiled.term_checks
+
+
+def test_files_are_validated_without_rdflib_in_between(tmp_path: Path, graph: Graph) -> None:
+    """Files go straight into the store; the result equals validating the graph."""
+    paths = api.build(tmp_path)
+    expected = keys(validate_graph(graph))
+    for path in paths:
+        if path.suffix in (".ttl", ".nt", ".jsonld") and path.stem == "iusgraph":
+            assert keys(validate_files([path])) == expected, path.name
+
+
+def test_broken_file_on_the_fast_path(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nt"
+    bad.write_text(f"<{CLAIM['x']}> <{RDF.type}> .\n", encoding="utf-8")
+    from iusgraph.errors import InputError
+    with pytest.raises(InputError, match=r"bad.nt:1"):
+        validate_files([bad])
+
+
+def test_unknown_validation_engine_is_refused(graph: Graph) -> None:
+    from iusgraph.errors import IusgraphError
+    with pytest.raises(IusgraphError, match="unknown validation engine"):
+        validate_graph(graph, engine="fast")
+
+
+def test_datatype_check_reads_the_input_not_the_store() -> None:
+    """Guard for the reason TermCheck exists: the store does rewrite the datatype."""
+    data = Graph()
+    data.add((URIRef("urn:x"), OA.start, Literal("5", datatype=XSD.nonNegativeInteger)))
+    row = next(iter(open_store(data).query("SELECT ?o WHERE { ?s ?p ?o }")))
+    assert row["o"].datatype.value == str(XSD.integer)
