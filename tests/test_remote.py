@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import socket
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -209,6 +210,18 @@ def test_cli_publish_then_query_matches_the_local_answer(server: Server) -> None
     assert remote.exit_code == 0 and local.exit_code == 0, remote.output
     assert remote.output == local.output
     assert "back pain" in remote.output
+
+
+def test_cli_publishes_an_ntriples_file_as_it_streams(server: Server, graph: Graph,
+                                                      tmp_path: Path) -> None:
+    iri = "https://w3id.org/iusgraph/test/file"
+    nt = next(p for p in api.build(tmp_path) if p.suffix == ".nt")
+    result = CliRunner().invoke(main, ["publish", str(nt), "--endpoint", server.store_url,
+                                       "--graph", iri, "--chunk-size", "3000"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"published {len(graph)} triples" in result.output
+    assert _count(server, iri) == len(graph)
 
 
 def test_unreachable_endpoint_is_a_readable_error() -> None:

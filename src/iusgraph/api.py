@@ -112,14 +112,17 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
     return format_result(result, fmt)
 
 
-def publish(graph: Graph, endpoint: str, *, graph_iri: str | None = None,
+def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
             chunk_triples: int = DEFAULT_CHUNK_TRIPLES) -> PublishResult:
     """Replace a graph on a SPARQL 1.1 Graph Store endpoint with ``graph``.
 
+    :param graph: a graph, or an N-Triples file, which is streamed line by line (so a
+        10M-triple synthetic corpus is never parsed into memory)
     :param graph_iri: the named graph to replace; None for the server's default graph
     :param chunk_triples: triples per request (sorted N-Triples, in chunks)
     """
-    return _publish(to_ntriples(graph).splitlines(), endpoint, graph_iri, chunk_triples)
+    lines = graph if isinstance(graph, Path) else to_ntriples(graph).splitlines()
+    return _publish(lines, endpoint, graph_iri, chunk_triples)
 
 
 def verify_evidence(sources: Path, graph: Graph) -> Report:

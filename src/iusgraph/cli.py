@@ -135,8 +135,10 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
 def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
             chunk_size: int) -> None:
     """Replace a graph on a SPARQL server with the compiled graph (or the RDF in FILES)."""
-    result = api.publish(api.load_graph(list(files)), endpoint, graph_iri=graph_iri,
-                         chunk_triples=chunk_size)
+    # One N-Triples file is streamed as it is; anything else is parsed first.
+    source = files[0] if len(files) == 1 and files[0].suffix.lower() == ".nt" \
+        else api.load_graph(list(files))
+    result = api.publish(source, endpoint, graph_iri=graph_iri, chunk_triples=chunk_size)
     click.echo(f"published {result.triples} triples to {result.target} at {endpoint} "
                f"in {result.chunks} chunk(s)")
 

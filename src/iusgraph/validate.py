@@ -91,7 +91,7 @@ def fast_shacl_findings(store: ox.Store, terms: Callable[[], Iterable[InputTerm]
     report = Report(checks=["shacl"])
     report.findings = run_checks(store, compiled, terms() if compiled.term_checks else None)
     if compiled.fallback:
-        fallback = report_fallback(shapes, compiled.fallback)
+        fallback = fallback_shapes(shapes, compiled.fallback)
         report.findings += shacl_findings(as_graph(), fallback).findings
         report.notes += [f"{rule} is checked by pySHACL: the SPARQL compiler cannot "
                          f"translate {why}" for rule, why in compiled.fallback_reasons.items()]
@@ -99,7 +99,7 @@ def fast_shacl_findings(store: ox.Store, terms: Callable[[], Iterable[InputTerm]
     return report
 
 
-def report_fallback(shapes: Graph, roots: list[Node]) -> Graph:
+def fallback_shapes(shapes: Graph, roots: list[Node]) -> Graph:
     """The part of the shapes graph that ``roots`` use: their triples, transitively."""
     out = Graph()
     todo, seen = list(roots), set()
