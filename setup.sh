@@ -15,6 +15,24 @@ if ! command -v virtuoso-t >/dev/null 2>&1; then
   invoke-rc.d virtuoso-opensource-7 stop >/dev/null 2>&1 || true
 fi
 
+# Debian's chromium for the browser test (tests/test_browser.py drives it with Playwright;
+# never `playwright install`) and npm for the query page's YASGUI editor.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: ${missing[*]} not found; run as root, or: sudo apt-get install ${missing[*]}" >&2
+    exit 2
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# YASGUI from npm (package-lock.json) into node_modules/, which `iusgraph serve` serves.
+if [ ! -f node_modules/@zazuko/yasgui/build/yasgui.min.js ]; then
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+fi
+
 python3 -m venv "${IUSGRAPH_VENV:-.venv}"
 "${IUSGRAPH_VENV:-.venv}/bin/pip" install --quiet --upgrade pip
 "${IUSGRAPH_VENV:-.venv}/bin/pip" install --quiet ".[test]"

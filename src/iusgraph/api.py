@@ -125,6 +125,24 @@ def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
     return _publish(lines, endpoint, graph_iri, chunk_triples)
 
 
+def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None = None,
+          store: Path | None = None, timeout: float = 10.0, max_rows: int = 10_000,
+          workers: int = 2) -> None:
+    """Serve the graph (or ``files``) over HTTP until interrupted: a read-only SPARQL 1.1
+    endpoint at ``/sparql``, linked-data pages for every project IRI, a query page at ``/``.
+
+    :param store: keep the Oxigraph store on disk here (reused while the data is unchanged)
+    :param timeout: seconds a query may run before it is stopped (503)
+    :param max_rows: most solutions (or triples) an answer may hold (413 past it)
+    :param workers: query worker processes
+    """
+    from .server import build_settings, check_port
+    from .server import serve as _serve
+    check_port(host, port)  # before the graph is loaded: a port in use fails at once
+    settings = build_settings(list(files or []), store, timeout, max_rows, workers)
+    _serve(host, port, settings)
+
+
 def verify_evidence(sources: Path, graph: Graph) -> Report:
     """Check every selector, hash and excluded region against the documents in ``sources``."""
     return _verify(graph, sources)

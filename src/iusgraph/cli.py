@@ -143,6 +143,29 @@ def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
                f"in {result.chunks} chunk(s)")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the Oxigraph store on disk in this folder and reuse it while the "
+                   "data is unchanged.")
+@GRAPH_OPTION
+@click.option("--timeout", default=10.0, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a query may run before it is stopped (HTTP 503).")
+@click.option("--max-rows", "max_rows", default=10_000, show_default=True,
+              type=click.IntRange(min=1),
+              help="Most solutions or triples an answer may hold (HTTP 413 past it).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1, max=64),
+              help="Query worker processes.")
+@reports_errors
+def serve(host: str, port: int, store: Path | None, graphs: tuple[Path, ...], timeout: float,
+          max_rows: int, workers: int) -> None:
+    """Serve the graph: a read-only SPARQL endpoint, linked-data pages and a query page."""
+    api.serve(host, port, files=list(graphs), store=store, timeout=timeout,
+              max_rows=max_rows, workers=workers)
+
+
 @main.command("verify-evidence")
 @click.option("--sources", required=True, type=click.Path(path_type=Path),
               help="Folder holding the source documents.")

@@ -1,0 +1,212 @@
+"""The SPARQL 1.1 Protocol answer of ``iusgraph serve``: check, run, limit, serialize.
+
+:func:`execute` runs inside a query worker (:mod:`iusgraph.workers`). Queries are
+checked by :func:`iusgraph.queries.prepare` first, so ``SERVICE`` and ``FROM`` are
+refused before Oxigraph sees them, and a syntax error comes back as 400 with its
+line and column.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Variable
+from rdflib.query import Result
+
+from .errors import IusgraphError, NetworkRefused
+from .export import jsonld_context
+from .namespaces import PREFIXES, bind_prefixes
+from .queries import format_result, prepare
+
+#: SELECT and ASK answers, by media type, best first (the default for */*).
+RESULT_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
+}
+#: CONSTRUCT and DESCRIBE answers (and linked-data descriptions), best first.
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "text/plain": "nt",
+}
+#: ASK has no CSV/TSV form in SPARQL 1.1.
+BOOLEAN_TYPES = {k: v for k, v in RESULT_TYPES.items() if v in ("json", "xml")}
+
+TEXT = "text/plain; charset=utf-8"
+
+
+def _ranges(accept: str | None) -> list[tuple[str, float]]:
+    ranges = []
+    for part in (accept or "*/*").split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media.lower(), quality))
+    return ranges or [("*/*", 1.0)]
+
+
+def negotiate(accept: str | None, offers: list[str]) -> str | None:
+    """The offered media type the Accept header prefers (q-values honoured), or None.
+
+    The most specific matching range gives an offer its quality; ties go to the
+    earlier offer.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", ["text/csv",
+    ...           "application/sparql-results+xml"])
+    'application/sparql-results+xml'
+    >>> negotiate("text/html", ["text/turtle"]) is None
+    True
+    """
+    ranges = _ranges(accept)
+    best: tuple[float, int, str] | None = None
+    for index, offer in enumerate(offers):
+        kind = offer.split("/")[0]
+        quality, specificity = None, -1
+        for media, q in ranges:
+            level = (2 if media == offer else 1 if media == f"{kind}/*"
+                     else 0 if media == "*/*" else -1)
+            if level > specificity:
+                quality, specificity = q, level
+        if quality is None or quality <= 0:
+            continue
+        if best is None or quality > best[0]:
+            best = (quality, -index, offer)
+    return best[2] if best else None
+
+
+def error(status: int, message: str) -> Any:
+    from .workers import Reply
+    return Reply(status, TEXT, (message.rstrip() + "\n").encode("utf-8"))
+
+
+def serialize_graph(graph: Graph, fmt: str) -> bytes:
+    """Turtle, N-Triples or JSON-LD with the project context inline (never fetched)."""
+    bind_prefixes(graph)
+    if fmt == "json-ld":
+        text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False).encode("utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")  # type: ignore[no-any-return]
+
+
+def _terms(items: Any, limit: int) -> tuple[list[Any], bool]:
+    taken = []
+    for item in items:
+        if len(taken) == limit:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
+@functools.lru_cache(maxsize=256)
+def check(text: str) -> None:
+    """:func:`iusgraph.queries.prepare` (SERVICE/FROM refusal, syntax positions), remembered
+    for texts that passed: rdflib's parser costs more than most of our queries."""
+    prepare(text, "query")
+
+
+def execute(store: ox.Store, text: str, accept: str | None, max_rows: int) -> Any:
+    """Answer one query: a :class:`~iusgraph.workers.Reply` with status, type and body."""
+    from .engines import _to_rdflib
+    from .workers import Reply
+    try:
+        check(text)
+    except NetworkRefused as exc:
+        return error(400, f"{exc}")
+    except IusgraphError as exc:
+        return error(400, str(exc))
+    try:
+        answer = store.query(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        return error(400, f"query: Oxigraph cannot run this query: {exc}")
+    except (OSError, RuntimeError, ValueError) as exc:
+        return error(400, f"query: evaluation failed: {exc}")
+    too_many = (f"query: the result has more than {max_rows} rows (the server's --max-rows); "
+                "add a LIMIT or narrow the query")
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            mime = negotiate(accept, list(BOOLEAN_TYPES))
+            if mime is None:
+                return _not_acceptable(BOOLEAN_TYPES)
+            result = Result("ASK")
+            result.askAnswer = bool(answer)
+            return Reply(200, mime, format_result(result, BOOLEAN_TYPES[mime]).encode("utf-8"))
+        if isinstance(answer, ox.QueryTriples):
+            mime = negotiate(accept, list(GRAPH_TYPES))
+            if mime is None:
+                return _not_acceptable(GRAPH_TYPES)
+            triples, over = _terms(answer, max_rows)
+            if over:
+                return error(413, too_many.replace("rows", "triples"))
+            graph = Graph()
+            for t in triples:
+                graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+            return Reply(200, _with_charset(mime), serialize_graph(graph, GRAPH_TYPES[mime]))
+        mime = negotiate(accept, list(RESULT_TYPES))
+        if mime is None:
+            return _not_acceptable(RESULT_TYPES)
+        names = [v.value for v in answer.variables]
+        solutions, over = _terms(answer, max_rows)
+        if over:
+            return error(413, too_many)
+        result = Result("SELECT")
+        result.vars = [Variable(n) for n in names]
+        result.bindings = [{Variable(n): _to_rdflib(s[n]) for n in names if s[n] is not None}
+                           for s in solutions]
+        body = format_result(result, RESULT_TYPES[mime]).encode("utf-8")
+        return Reply(200, _with_charset(mime), body)
+    except (OSError, RuntimeError, ValueError) as exc:
+        return error(400, f"query: evaluation failed: {exc}")
+
+
+def _with_charset(mime: str) -> str:
+    return mime + "; charset=utf-8" if mime.startswith("text/") else mime
+
+
+def _not_acceptable(offers: dict[str, str]) -> Any:
+    return error(406, "none of the Accept header's types can carry this answer; use one of "
+                 + ", ".join(offers))
+
+
+def service_description(endpoint_url: str, triples: int) -> Graph:
+    """A SPARQL 1.1 Service Description of the endpoint."""
+    from rdflib import BNode, Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, XSD
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    void = Namespace("http://rdfs.org/ns/void#")
+    formats = Namespace("http://www.w3.org/ns/formats/")
+    graph = Graph()
+    graph.bind("sd", sd)
+    graph.bind("void", void)
+    graph.bind("formats", formats)
+    service = URIRef(endpoint_url)
+    dataset, default = BNode("dataset"), BNode("defaultGraph")
+    graph.add((service, RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, service))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD"):
+        graph.add((service, sd.resultFormat, formats[fmt]))
+    graph.add((service, sd.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, sd.Dataset))
+    graph.add((dataset, sd.defaultGraph, default))
+    graph.add((default, RDF.type, sd.Graph))
+    graph.add((default, void.triples, Literal(triples, datatype=XSD.integer)))
+    return graph
+

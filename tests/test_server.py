@@ -1,0 +1,418 @@
+"""`iusgraph serve` over HTTP: the SPARQL 1.1 Protocol, refusals, limits, linked data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+from starlette.testclient import TestClient
+
+from iusgraph.cli import main
+from iusgraph.endpoint import execute, negotiate
+from iusgraph.export import to_ntriples
+from iusgraph.server import build_settings, create_app, example_queries
+
+TIMEOUT = 2.0
+MAX_ROWS = 500
+ACNE = "SELECT ?label WHERE { ent:acne skos:prefLabel ?label }"
+#: 6437^3 solutions: runs far past any time limit unless it is stopped.
+CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    settings = build_settings([], None, TIMEOUT, MAX_ROWS, 2)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def _get(client: TestClient, query: str, accept: str | None = None):  # type: ignore[no-untyped-def]
+    headers = {"Accept": accept} if accept else {}
+    return client.get("/sparql", params={"query": query}, headers=headers)
+
+
+# --- the SPARQL 1.1 Protocol ----------------------------------------------------------------
+
+def test_get_post_query_and_post_form_give_the_same_answer(client: TestClient) -> None:
+    answers = [
+        _get(client, ACNE),
+        client.post("/sparql", content=ACNE,
+                    headers={"Content-Type": "application/sparql-query"}),
+        client.post("/sparql", data={"query": ACNE}),
+    ]
+    for response in answers:
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("application/sparql-results+json")
+        data = response.json()
+        assert data["head"]["vars"] == ["label"]
+        assert data["results"]["bindings"][0]["label"]["value"] == "acne"
+
+
+@pytest.mark.parametrize("accept, media", [
+    (None, "application/sparql-results+json"),
+    ("*/*", "application/sparql-results+json"),
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/csv;q=0.4, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("text/*;q=0.5, application/sparql-results+xml;q=0.1", "text/csv"),
+])
+def test_select_formats_by_accept(client: TestClient, accept: str | None, media: str) -> None:
+    response = _get(client, ACNE, accept)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media
+    assert "accept" in response.headers["vary"].lower()
+    body = response.text
+    if media.endswith("json"):
+        assert json.loads(body)["results"]["bindings"][0]["label"]["xml:lang"] == "en"
+    elif media.endswith("xml"):
+        ns = "{http://www.w3.org/2005/sparql-results#}"
+        literal = ET.fromstring(body).find(f".//{ns}literal")
+        assert literal is not None and literal.text == "acne"
+    elif media == "text/csv":
+        assert list(csv.reader(io.StringIO(body))) == [["label"], ["acne"]]
+    else:
+        assert body.splitlines() == ["?label", '"acne"@en']
+
+
+def test_competency_query_answers_match_the_expected_csv(client: TestClient) -> None:
+    examples = {q["name"]: q["query"] for q in example_queries()}
+    from iusgraph.queries import named_queries
+    expected = named_queries("cq")["contraindications"].expected_path.read_text(encoding="utf-8")
+    response = _get(client, examples["contraindications"], "text/csv")
+    assert response.status_code == 200
+    got = list(csv.reader(io.StringIO(response.text)))
+    want = list(csv.reader(io.StringIO(expected)))
+    assert got[0] == want[0] and sorted(got[1:]) == sorted(want[1:])
+
+
+@pytest.mark.parametrize("accept, fmt", [("application/sparql-results+json", "json"),
+                                         ("application/sparql-results+xml", "xml")])
+def test_ask(client: TestClient, accept: str, fmt: str) -> None:
+    response = _get(client, "ASK { ent:mirena ius:isTypeOf ent:iud }", accept)
+    assert response.status_code == 200
+    if fmt == "json":
+        assert response.json()["boolean"] is True
+    else:
+        assert "<boolean>true</boolean>" in response.text
+
+
+def test_ask_as_csv_is_not_acceptable(client: TestClient) -> None:
+    response = _get(client, "ASK { ?s ?p ?o }", "text/csv")
+    assert response.status_code == 406
+    assert "application/sparql-results+json" in response.text
+
+
+CONSTRUCT = ("CONSTRUCT { ent:acne skos:prefLabel ?l ; skos:altLabel ?a } "
+             "WHERE { ent:acne skos:prefLabel ?l OPTIONAL { ent:acne skos:altLabel ?a } }")
+
+
+@pytest.mark.parametrize("accept, media, rdf_format", [
+    (None, "text/turtle", "turtle"),
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+])
+def test_construct_and_describe_formats(client: TestClient, no_network: None,
+                                        accept: str | None, media: str, rdf_format: str) -> None:
+    for query in (CONSTRUCT, "DESCRIBE ent:acne"):
+        response = _get(client, query, accept)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].split(";")[0] == media
+        if rdf_format == "json-ld":
+            document = response.json()
+            assert isinstance(document["@context"], dict), "the context must be inline"
+        graph = Graph().parse(data=response.text, format=rdf_format)  # no_network: offline
+        labels = {str(o) for o in graph.objects()}
+        assert "acne" in labels
+
+
+def test_service_description(client: TestClient) -> None:
+    response = client.get("/sparql")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    answer = graph.query("""
+        PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
+        SELECT ?endpoint ?triples WHERE {
+          ?service a sd:Service ; sd:endpoint ?endpoint ;
+                   sd:supportedLanguage sd:SPARQL11Query ;
+                   sd:defaultDataset/sd:defaultGraph/<http://rdfs.org/ns/void#triples> ?triples }""")
+    rows = list(answer)
+    assert len(rows) == 1 and str(rows[0][0]).endswith("/sparql") and int(rows[0][1]) > 6000
+    as_jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert as_jsonld.headers["content-type"].startswith("application/ld+json")
+
+
+def test_cors(client: TestClient) -> None:
+    simple = client.get(
+        "/sparql", params={"query": ACNE}, headers={"Origin": "https://app.example"})
+    assert simple.headers["access-control-allow-origin"] == "*"
+    preflight = client.options("/sparql", headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert preflight.headers["access-control-allow-origin"] in ("*", "https://app.example")
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+UPDATE = "INSERT DATA { ent:acne skos:altLabel 'spots' }"
+
+
+def test_update_is_refused(client: TestClient) -> None:
+    for response in (
+        client.post("/sparql", data={"update": UPDATE}),
+        client.post("/sparql", content=UPDATE,
+                    headers={"Content-Type": "application/sparql-update"}),
+        client.get("/sparql", params={"update": UPDATE}),
+    ):
+        assert response.status_code == 403
+        assert "read-only" in response.text and "SPARQL Update" in response.text
+    assert "spots" not in _get(client, "SELECT ?a WHERE { ent:acne skos:altLabel ?a }").text
+
+
+def test_update_sent_as_a_query_is_a_syntax_error(client: TestClient) -> None:
+    response = client.post("/sparql", data={"query": UPDATE})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("method, path", [
+    ("PUT", "/sparql"), ("DELETE", "/sparql"), ("POST", "/store"), ("PUT", "/store"),
+    ("DELETE", "/store"), ("PUT", "/entity/acne"), ("DELETE", "/entity/acne"),
+    ("POST", "/entity/acne"),
+])
+def test_graph_store_writes_are_refused(client: TestClient, method: str, path: str) -> None:
+    response = client.request(method, path, content="<urn:a> <urn:b> <urn:c> .",
+                              headers={"Content-Type": "application/n-triples"})
+    assert response.status_code == 405
+    assert "read-only" in response.text
+
+
+def test_rdf_posted_to_the_endpoint_is_refused(client: TestClient) -> None:
+    response = client.post("/sparql?default", content="<urn:a> <urn:b> <urn:c> .",
+                           headers={"Content-Type": "text/turtle"})
+    assert response.status_code == 405
+
+
+def test_service_is_refused_without_a_connection(client: TestClient, no_network: None) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    response = _get(client, query)
+    assert response.status_code == 400
+    assert "SERVICE" in response.text and "refused" in response.text
+
+
+def test_service_and_from_are_refused_in_process_without_a_connection(no_network: None) -> None:
+    from iusgraph.build import build_graph
+    store = ox.Store()
+    store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
+    for query in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                  "SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }"):
+        reply = execute(store, query, None, 10)
+        assert reply.status == 400 and b"refused" in reply.body
+
+
+def test_default_graph_uri_is_refused(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": ACNE,
+                                             "default-graph-uri": "http://127.0.0.1:9/g"})
+    assert response.status_code == 400
+
+
+def test_malformed_query_is_400_with_its_position(client: TestClient) -> None:
+    response = _get(client, "SELECT ?s WHERE {\n  ?s ?p ?o ]\n}")
+    assert response.status_code == 400
+    assert "syntax error" in response.text
+    assert "query:2:" in response.text  # line 2, and a column
+
+
+def test_unknown_prefix_is_400(client: TestClient) -> None:
+    response = _get(client, "SELECT * WHERE { nope:x ?p ?o }")
+    assert response.status_code == 400 and "nope" in response.text
+
+
+def test_wrong_content_type_is_415(client: TestClient) -> None:
+    response = client.post("/sparql", content=ACNE, headers={"Content-Type": "text/html"})
+    assert response.status_code == 415
+
+
+# --- limits -----------------------------------------------------------------------------------
+
+def test_result_size_limit(client: TestClient) -> None:
+    response = _get(client, "SELECT * WHERE { ?s ?p ?o }")
+    assert response.status_code == 413
+    assert f"more than {MAX_ROWS} rows" in response.text
+    triples = _get(client, "CONSTRUCT WHERE { ?s ?p ?o }")
+    assert triples.status_code == 413 and "triples" in triples.text
+    assert _get(client, "SELECT * WHERE { ?s ?p ?o } LIMIT 500").status_code == 200
+
+
+def test_query_text_size_limit(client: TestClient) -> None:
+    response = client.post("/sparql", content="#" * 200_000,
+                           headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 413
+
+
+def test_time_limit_stops_the_query_and_the_server_keeps_answering(client: TestClient) -> None:
+    import time
+    started = time.monotonic()
+    response = _get(client, CROSS_PRODUCT)
+    assert response.status_code == 503
+    assert f"time limit of {TIMEOUT:g} s" in response.text
+    assert time.monotonic() - started < TIMEOUT + 5
+    for _ in range(4):  # the other worker answers; the killed one is replaced
+        assert _get(client, ACNE).status_code == 200
+    again = _get(client, CROSS_PRODUCT)  # a replacement worker is stopped the same way
+    assert again.status_code == 503
+    assert _get(client, ACNE).status_code == 200
+    assert client.app.state.pool.restarts >= 2  # type: ignore[attr-defined]
+
+
+# --- linked data ------------------------------------------------------------------------------
+
+def test_entity_page_in_html(client: TestClient) -> None:
+    response = client.get("/entity/uterine-perforation", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "<h1>perforation of the uterus</h1>" in page
+    assert "uterine perforation" in page  # synonym
+    assert "has side effect" in page  # claims grouped by predicate
+    assert "seriousness: serious" in page and "frequency: rare" in page
+    assert "action: seek immediate medical care" in page
+    assert "Perforation of the uterus (rare but serious)" in page  # oa:exact
+    assert "Search-topic article about Mirena and back pain" in page  # reliability note
+    assert 'href="/source/mirena-back-pain"' in page
+
+
+def test_html_is_escaped(client: TestClient) -> None:
+    page = client.get("/source/mirena-back-pain", headers={"Accept": "text/html"}).text
+    assert "&#x27;Mirena can increase the risk of blood clots&#x27;" in page
+    assert "<script" not in page
+
+
+@pytest.mark.parametrize("path", ["/claim/ius-monograph.se-uterine-perforation",
+                                  "/source/ius-monograph", "/vocab/seriousness-serious",
+                                  "/ontology/Claim", "/evidence/ius-monograph.se-uterine-perforation.1"])
+def test_every_kind_of_iri_dereferences(client: TestClient, path: str) -> None:
+    assert client.get(path, headers={"Accept": "text/html"}).status_code == 200
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    from rdflib import URIRef
+    assert (URIRef("https://w3id.org/iusgraph" + path), None, None) in graph
+
+
+def test_conflict_page(client: TestClient) -> None:
+    conflicts = _get(client, "SELECT ?c WHERE { ?c a ius:Conflict } LIMIT 1").json()
+    iri = conflicts["results"]["bindings"][0]["c"]["value"]
+    page = client.get(iri.replace("https://w3id.org/iusgraph", ""))
+    assert page.status_code == 200 and "Claims (" in page.text
+
+
+@pytest.mark.parametrize("accept, rdf_format", [("text/turtle", "turtle"),
+                                                ("application/ld+json", "json-ld"),
+                                                ("application/n-triples", "nt")])
+def test_entity_description(client: TestClient, no_network: None, accept: str,
+                            rdf_format: str) -> None:
+    response = client.get("/entity/uterine-perforation", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == accept
+    graph = Graph().parse(data=response.text, format=rdf_format)
+    texts = {str(o) for o in graph.objects()}
+    assert "perforation of the uterus" in texts
+    assert "Perforation of the uterus (rare but serious)" in texts  # the claims' evidence
+
+
+def test_format_parameter_overrides_accept(client: TestClient) -> None:
+    response = client.get("/entity/acne?format=ttl", headers={"Accept": "text/html"})
+    assert response.headers["content-type"].startswith("text/turtle")
+
+
+@pytest.mark.parametrize("path", ["/entity/no-such-thing", "/claim/nope", "/entity/a%3Eb"])
+def test_unknown_iri_is_404(client: TestClient, path: str) -> None:
+    assert client.get(path, headers={"Accept": "text/html"}).status_code == 404
+    assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/ontology", "/ontology/"])
+def test_ontology_iri_serves_the_ontology(client: TestClient, path: str) -> None:
+    turtle = client.get(path, headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    graph = Graph().parse(data=turtle.text, format="turtle")
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDF
+    assert (URIRef("https://w3id.org/iusgraph/ontology"), RDF.type, OWL.Ontology) in graph
+    assert (URIRef("https://w3id.org/iusgraph/ontology/Claim"), RDF.type, OWL.Class) in graph
+    html = client.get(path, headers={"Accept": "text/html"})
+    assert html.status_code == 200 and 'href="/ontology/Claim"' in html.text
+
+
+# --- the query page -----------------------------------------------------------------------------
+
+def test_query_page_lists_the_competency_queries_and_serves_its_assets(
+        client: TestClient) -> None:
+    from iusgraph.queries import named_queries
+    page = client.get("/").text
+    for name in named_queries("cq"):
+        assert f'data-name="{name}"' in page
+    assert "http://" not in page.replace("http://www.w3.org", "")  # no CDN
+    assert client.get("/static/query.js").status_code == 200
+    assert client.get("/static/iusgraph.css").status_code == 200
+    examples = client.get("/examples.json").json()
+    management = next(q for q in examples if q["name"] == "management")
+    assert "VALUES (?effect)" in management["query"] and "PREFIX ius:" in management["query"]
+    if client.app.state.settings.yasgui_dir is not None:  # type: ignore[attr-defined]
+        assert '<script src="/static/yasgui/yasgui.min.js">' in page
+        assert client.get("/static/yasgui/yasgui.min.js").status_code == 200
+
+
+def test_negotiate_honours_q_values() -> None:
+    offers = ["text/html", "text/turtle"]
+    assert negotiate("text/turtle;q=0.9, text/html;q=0.8", offers) == "text/turtle"
+    assert negotiate("text/html;q=0, */*", offers) == "text/turtle"
+    assert negotiate("image/png", offers) is None
+
+
+# --- the command --------------------------------------------------------------------------------
+
+def test_serve_port_in_use_is_one_message_and_exit_2() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "cannot listen on 127.0.0.1" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [["--timeout", "0"], ["--port", "70000"], ["--max-rows", "0"],
+                                  ["--graph", "missing.ttl"]])
+def test_serve_bad_options_exit_2(args: list[str]) -> None:
+    result = CliRunner().invoke(main, ["serve", "--port", "1", *args] if "--port" not in args
+                                else ["serve", *args])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("use_store", [False, True])
+def test_serves_given_files_and_an_on_disk_store(tmp_path, use_store: bool) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "small.ttl"
+    data.write_text("@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                    "<https://w3id.org/iusgraph/entity/x> skos:prefLabel \"x\"@en .\n",
+                    encoding="utf-8")
+    store = tmp_path / "store" if use_store else None
+    settings = build_settings([data], store, TIMEOUT, MAX_ROWS, 2)  # 2 read-only openers
+    with TestClient(create_app(settings)) as test_client:
+        answer = _get(test_client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv")
+        assert answer.text.splitlines() == ["n", "1"]
+        assert "<h1>x</h1>" in test_client.get("/entity/x").text
