@@ -13,10 +13,10 @@ import json
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, Variable
-from rdflib.query import Result
+from rdflib import Graph
 
-from .errors import IusgraphError, NetworkRefused
+from .engines import TooManyRows, oxigraph_result
+from .errors import IusgraphError
 from .export import jsonld_context
 from .namespaces import PREFIXES, bind_prefixes
 from .queries import format_result, prepare
@@ -104,15 +104,6 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
     return graph.serialize(format=fmt, encoding="utf-8")  # type: ignore[no-any-return]
 
 
-def _terms(items: Any, limit: int) -> tuple[list[Any], bool]:
-    taken = []
-    for item in items:
-        if len(taken) == limit:
-            return taken, True
-        taken.append(item)
-    return taken, False
-
-
 @functools.lru_cache(maxsize=256)
 def check(text: str) -> None:
     """:func:`iusgraph.queries.prepare` (SERVICE/FROM refusal, syntax positions), remembered
@@ -122,12 +113,9 @@ def check(text: str) -> None:
 
 def execute(store: ox.Store, text: str, accept: str | None, max_rows: int) -> Any:
     """Answer one query: a :class:`~iusgraph.workers.Reply` with status, type and body."""
-    from .engines import _to_rdflib
     from .workers import Reply
     try:
-        check(text)
-    except NetworkRefused as exc:
-        return error(400, f"{exc}")
+        check(text)  # NetworkRefused (SERVICE, FROM) is an IusgraphError too
     except IusgraphError as exc:
         return error(400, str(exc))
     try:
@@ -136,42 +124,28 @@ def execute(store: ox.Store, text: str, accept: str | None, max_rows: int) -> An
         return error(400, f"query: Oxigraph cannot run this query: {exc}")
     except (OSError, RuntimeError, ValueError) as exc:
         return error(400, f"query: evaluation failed: {exc}")
-    too_many = (f"query: the result has more than {max_rows} rows (the server's --max-rows); "
-                "add a LIMIT or narrow the query")
+    if isinstance(answer, ox.QueryBoolean):
+        offers = BOOLEAN_TYPES
+    elif isinstance(answer, ox.QueryTriples):
+        offers = GRAPH_TYPES
+    else:
+        offers = RESULT_TYPES
+    mime = negotiate(accept, list(offers))
+    if mime is None:
+        return _not_acceptable(offers)
     try:
-        if isinstance(answer, ox.QueryBoolean):
-            mime = negotiate(accept, list(BOOLEAN_TYPES))
-            if mime is None:
-                return _not_acceptable(BOOLEAN_TYPES)
-            result = Result("ASK")
-            result.askAnswer = bool(answer)
-            return Reply(200, mime, format_result(result, BOOLEAN_TYPES[mime]).encode("utf-8"))
-        if isinstance(answer, ox.QueryTriples):
-            mime = negotiate(accept, list(GRAPH_TYPES))
-            if mime is None:
-                return _not_acceptable(GRAPH_TYPES)
-            triples, over = _terms(answer, max_rows)
-            if over:
-                return error(413, too_many.replace("rows", "triples"))
-            graph = Graph()
-            for t in triples:
-                graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
-            return Reply(200, _with_charset(mime), serialize_graph(graph, GRAPH_TYPES[mime]))
-        mime = negotiate(accept, list(RESULT_TYPES))
-        if mime is None:
-            return _not_acceptable(RESULT_TYPES)
-        names = [v.value for v in answer.variables]
-        solutions, over = _terms(answer, max_rows)
-        if over:
-            return error(413, too_many)
-        result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
-        result.bindings = [{Variable(n): _to_rdflib(s[n]) for n in names if s[n] is not None}
-                           for s in solutions]
-        body = format_result(result, RESULT_TYPES[mime]).encode("utf-8")
-        return Reply(200, _with_charset(mime), body)
+        result = oxigraph_result(answer, max_rows)
+        if result.type == "CONSTRUCT":
+            body = serialize_graph(result.graph, offers[mime])  # type: ignore[arg-type]
+        else:
+            body = format_result(result, offers[mime]).encode("utf-8")
+    except TooManyRows:
+        noun = "triples" if offers is GRAPH_TYPES else "rows"
+        return error(413, f"query: the result has more than {max_rows} {noun} (the server's "
+                          "--max-rows); add a LIMIT or narrow the query")
     except (OSError, RuntimeError, ValueError) as exc:
         return error(400, f"query: evaluation failed: {exc}")
+    return Reply(200, _with_charset(mime), body)
 
 
 def _with_charset(mime: str) -> str:

@@ -10,7 +10,7 @@ run ``SERVICE`` or ``FROM``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -200,24 +200,46 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
         answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
     except SyntaxError as exc:  # rdflib accepted it, Oxigraph did not
         raise IusgraphError(f"{origin}: Oxigraph cannot run this query: {exc}") from None
+    return oxigraph_result(answer)
+
+
+class TooManyRows(IusgraphError):
+    """An answer longer than the caller's row limit (``iusgraph serve --max-rows``)."""
+
+
+def _bounded(items: Iterable[Any], max_rows: int | None) -> Iterator[Any]:
+    for count, item in enumerate(items):
+        if max_rows is not None and count == max_rows:
+            raise TooManyRows(f"more than {max_rows}")
+        yield item
+
+
+def oxigraph_graph(triples: Iterable[Any], max_rows: int | None = None) -> Graph:
+    """Oxigraph triples (a CONSTRUCT answer) as an rdflib graph; TooManyRows past the limit."""
+    graph = Graph()
+    for triple in _bounded(triples, max_rows):
+        graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate),
+                   _to_rdflib(triple.object)))
+    return graph
+
+
+def oxigraph_result(answer: Any, max_rows: int | None = None) -> Result:
+    """An Oxigraph answer as an rdflib Result, read no further than ``max_rows``
+    solutions or triples (TooManyRows past it), so one set of formatters serves all."""
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
         return result
     if isinstance(answer, ox.QueryTriples):
         result = Result("CONSTRUCT")
-        graph = Graph()
-        for triple in answer:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate),
-                       _to_rdflib(triple.object)))
-        result.graph = graph
+        result.graph = oxigraph_graph(answer, max_rows)
         return result
     names = [v.value for v in answer.variables]
     result = Result("SELECT")
     result.vars = [Variable(n) for n in names]
     result.bindings = [
         {Variable(n): _to_rdflib(solution[n]) for n in names if solution[n] is not None}
-        for solution in answer]
+        for solution in _bounded(answer, max_rows)]
     return result
 
 

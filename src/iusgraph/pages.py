@@ -113,10 +113,8 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
 def describe(store: ox.Store, iri: str, mime: str) -> Any:
     """The description of ``iri`` (its triples; with an entity or source, the claims about
     it and their evidence) as a :class:`~iusgraph.workers.Reply`; 404 when unknown."""
-    from rdflib import Graph
-
     from .endpoint import GRAPH_TYPES, error, serialize_graph
-    from .engines import _to_rdflib
+    from .engines import oxigraph_graph
     from .workers import Reply
     if is_ontology(iri):
         where = f"""?s ?p ?o . FILTER(?s = <{ONTOLOGY_IRI}> || STRSTARTS(STR(?s), "{IUS}"))"""
@@ -128,9 +126,8 @@ def describe(store: ox.Store, iri: str, mime: str) -> Any:
           UNION {{ {_claims_pattern(iri)} BIND(?claim AS ?s) ?s ?p ?o }}
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence ?s . ?s ?p ?o }}
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence/oa:hasSelector ?s . ?s ?p ?o }}"""
-    graph = Graph()
-    for t in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", prefixes=PREFIXES):
-        graph.add((_to_rdflib(t.subject), _to_rdflib(t.predicate), _to_rdflib(t.object)))
+    graph = oxigraph_graph(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
+                                       prefixes=PREFIXES))
     ctype = mime + ("; charset=utf-8" if mime.startswith("text/") else "")
     return Reply(200, ctype, serialize_graph(graph, GRAPH_TYPES[mime]))
 
