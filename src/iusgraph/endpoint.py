@@ -9,7 +9,6 @@ line and column.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -17,7 +16,7 @@ from rdflib import Graph
 
 from .engines import TooManyRows, oxigraph_result
 from .errors import IusgraphError
-from .export import jsonld_context
+from .export import to_jsonld
 from .namespaces import PREFIXES, bind_prefixes
 from .queries import format_result, prepare
 
@@ -98,9 +97,8 @@ def error(status: int, message: str) -> Any:
 def serialize_graph(graph: Graph, fmt: str) -> bytes:
     """Turtle, N-Triples or JSON-LD with the project context inline (never fetched)."""
     bind_prefixes(graph)
-    if fmt == "json-ld":
-        text = graph.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False).encode("utf-8")
+    if fmt == "json-ld":  # the build's own JSON-LD writer: inline context, stable order
+        return to_jsonld(graph).encode("utf-8")
     return graph.serialize(format=fmt, encoding="utf-8")  # type: ignore[no-any-return]
 
 
