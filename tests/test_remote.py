@@ -146,10 +146,13 @@ def test_blank_nodes_stay_one_node_across_chunks(server: Server) -> None:
 
 # --- competency queries -------------------------------------------------------------
 
-@pytest.mark.parametrize(("server_name", "name"), _cases())
-def test_competency_query_is_the_same_on_the_server(
-        request: pytest.FixtureRequest, publish_once: Callable[[Server], PublishResult],
-        graph: Graph, server_name: str, name: str) -> None:
+Solutions = tuple[list[str], list[tuple]]
+
+
+def _local_and_remote(request: pytest.FixtureRequest,
+                      publish_once: Callable[[Server], PublishResult], graph: Graph,
+                      server_name: str, name: str) -> tuple[Solutions, Solutions]:
+    """A competency query's solutions from the embedded store and from the server."""
     server: Server = request.getfixturevalue(f"{server_name}_server")
     publish_once(server)
     query = CQ[name]
@@ -157,6 +160,14 @@ def test_competency_query_is_the_same_on_the_server(
     local = solutions(run_query(graph, query.text, engine="oxigraph", bindings=bindings))
     remote = solutions(query_endpoint(server.query_url, query.text, bindings, CQ_GRAPH,
                                       origin=name))
+    return local, remote
+
+
+@pytest.mark.parametrize(("server_name", "name"), _cases())
+def test_competency_query_is_the_same_on_the_server(
+        request: pytest.FixtureRequest, publish_once: Callable[[Server], PublishResult],
+        graph: Graph, server_name: str, name: str) -> None:
+    local, remote = _local_and_remote(request, publish_once, graph, server_name, name)
     assert remote[0] == local[0]
     assert remote[1] == local[1]
     assert local[1], "a competency query must answer something"
@@ -172,12 +183,7 @@ def test_known_differences_are_only_the_stated_ones(
         request: pytest.FixtureRequest, publish_once: Callable[[Server], PublishResult],
         graph: Graph, server_name: str, name: str) -> None:
     """An xfail above hides nothing else: with durations masked, the answers are equal."""
-    server: Server = request.getfixturevalue(f"{server_name}_server")
-    publish_once(server)
-    query = CQ[name]
-    bindings = dict(api.parse_binding(b) for b in query.examples)
-    local = solutions(run_query(graph, query.text, engine="oxigraph", bindings=bindings))
-    remote = solutions(query_endpoint(server.query_url, query.text, bindings, CQ_GRAPH))
+    local, remote = _local_and_remote(request, publish_once, graph, server_name, name)
     assert remote[0] == local[0]
     assert _without_durations(remote[1]) == _without_durations(local[1])
 

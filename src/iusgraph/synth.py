@@ -115,7 +115,7 @@ def generate(drugs: int, faults: int = 0, seed: int = 0) -> tuple[Graph, dict[st
     bind_prefixes(graph)
 
     def sink(chunk: Graph) -> None:
-        graph.__iadd__(chunk)
+        graph.addN((s, p, o, graph) for s, p, o in chunk)
 
     documents, injected = _build(drugs, faults, seed, sink)
     return graph, documents, injected
