@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from .build import build_graph
-from .engines import run_query, store_from_files
+from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
 from .export import to_ntriples, write_exports
 from .loading import load_files
@@ -103,7 +102,7 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
                              fmt)
     if default_graph is not None:
         raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
-    data: Graph | ox.Store
+    data: Data
     if graph is None and files and engine == "oxigraph":
         data = store_from_files(files, store)
     else:

@@ -28,6 +28,8 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 ENGINES = ("oxigraph", "rdflib")
+#: What queries run on: an rdflib graph, or an Oxigraph store.
+Data = Graph | ox.Store
 FINGERPRINT_FILE = "iusgraph.fingerprint"
 
 
@@ -149,7 +151,7 @@ def _store(store_dir: Path | None, fingerprint: str,
     return store
 
 
-def select(target: Graph | ox.Store, text: str) -> list[dict[str, Any]]:
+def select(target: Data, text: str) -> list[dict[str, Any]]:
     """SELECT rows as dicts of variable name to rdflib term, on either engine."""
     if isinstance(target, Graph):
         return run_select(target, text)
@@ -243,7 +245,7 @@ def oxigraph_result(answer: Any, max_rows: int | None = None) -> Result:
     return result
 
 
-def run_query(data: Graph | ox.Store, text: str, *, engine: str = "oxigraph",
+def run_query(data: Data, text: str, *, engine: str = "oxigraph",
               bindings: dict[str, Any] | None = None, store_dir: Path | None = None,
               origin: str = "<query>") -> Result:
     """Run ``text`` on the chosen engine; ``data`` is a graph, or an Oxigraph store."""

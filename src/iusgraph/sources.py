@@ -10,7 +10,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
@@ -18,7 +17,7 @@ from .claims import COLUMNS
 from .errors import InputError, IusgraphError
 from .export import atomic_write_text
 from .namespaces import IUS, OA, SRC
-from .engines import select
+from .engines import Data, select
 from .report import Finding, Report
 from .tables import escape, read_table, unescape
 
@@ -90,7 +89,7 @@ def sha256_of(folder: Path, source: Source) -> str:
     return hashlib.sha256((folder / source.file_name).read_bytes()).hexdigest()
 
 
-def evidence_selectors(graph: Graph | ox.Store) -> list[dict[str, object]]:
+def evidence_selectors(graph: Data) -> list[dict[str, object]]:
     """Every evidence node with its claim, source, quote and offsets, one row each.
 
     Selectors are matched by their properties, not their types: with the types,

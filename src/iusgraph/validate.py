@@ -26,7 +26,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from .durations import approximate_days
-from .engines import graph_terms, input_terms, open_store, select, store_from_files
+from .engines import Data, graph_terms, input_terms, open_store, select, store_from_files
 from .errors import IusgraphError
 from .export import to_ntriples
 from .fastshacl import InputTerm, compile_shapes, needed_classes, rule_name, run_checks, \
@@ -38,12 +38,11 @@ from .sources import evidence_selectors
 from .vocabulary import ontology_graph, shapes_graph
 
 ENGINES = ("oxigraph", "pyshacl")
-Target = Graph | ox.Store
 
 QC_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
 
 
-def with_labels(target: Target, findings: Iterable[Finding]) -> list[Finding]:
+def with_labels(target: Data, findings: Iterable[Finding]) -> list[Finding]:
     """Findings with their focus node's label (skos:prefLabel, else rdfs:label)."""
     findings = list(findings)
     foci = sorted({f.focus for f in findings if f.focus.startswith(("http", "urn"))})
@@ -141,7 +140,7 @@ def qc_queries() -> list[QCQuery]:
     return out
 
 
-def qc_findings(data: Target) -> Report:
+def qc_findings(data: Data) -> Report:
     """Each row a QC query returns is one finding; its first variable is the focus."""
     report = Report(checks=["qc"])
     for qc in qc_queries():
@@ -155,7 +154,7 @@ def qc_findings(data: Target) -> Report:
     return report
 
 
-def selector_findings(data: Target) -> Report:
+def selector_findings(data: Data) -> Report:
     """Each position selector spans exactly as many characters as its quote."""
     report = Report(checks=["selectors"])
     for row in evidence_selectors(data):
@@ -173,7 +172,7 @@ def selector_findings(data: Target) -> Report:
     return report
 
 
-def duration_findings(data: Target) -> Report:
+def duration_findings(data: Data) -> Report:
     """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations."""
     report = Report(checks=["durations"])
     pairs = ((IUS.onsetLowerBound, IUS.onsetUpperBound), (IUS.lowerBound, IUS.upperBound))
