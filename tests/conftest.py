@@ -18,6 +18,22 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SOURCES = Path(os.environ.get("IUSGRAPH_SOURCES", ROOT.parent / "shared" / "sources"))
 
 
+def cli(*args: object):  # type: ignore[no-untyped-def]
+    """Run the ``iusgraph`` command through click's runner; it must never print a traceback."""
+    from click.testing import CliRunner
+
+    from iusgraph.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture()
+def run():  # type: ignore[no-untyped-def]
+    return cli
+
+
 @pytest.fixture(scope="session")
 def graph() -> Graph:
     return build_graph()
@@ -45,3 +61,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+@pytest.fixture(scope="session")
+def net(graph: Graph):  # type: ignore[no-untyped-def]
+    """The networkx projection of the compiled graph (iusgraph.network.project)."""
+    from iusgraph.network import project
+
+    return project(graph)

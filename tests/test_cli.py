@@ -20,17 +20,6 @@ from .conftest import FIXTURES
 INVALID = [FIXTURES / "shapes" / "base.ttl", FIXTURES / "shapes" / "invalid" / "ClaimShape.ttl"]
 
 
-@pytest.fixture()
-def run():
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        result = runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-        assert "Traceback" not in result.output
-        return result
-    return invoke
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("cli-build")
@@ -62,6 +51,7 @@ def test_validate_turtle_report_is_a_shacl_report(run) -> None:
     assert result.exit_code == 1
     from rdflib import Graph
     from rdflib.namespace import RDF
+
     from iusgraph.namespaces import SH
     graph = Graph().parse(data=result.output, format="turtle")
     assert (None, RDF.type, SH.ValidationReport) in graph

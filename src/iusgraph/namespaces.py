@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DCTERMS
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 BASE = "https://w3id.org/iusgraph/"
 
@@ -51,6 +51,18 @@ def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
     """Bind the project prefixes, replacing rdflib's defaults."""
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
+
+
+def expand(curie: str) -> URIRef:
+    """The IRI of a CURIE under the project prefixes (or of ``<iri>``); others as they are.
+
+    >>> str(expand("ent:mirena"))
+    'https://w3id.org/iusgraph/entity/mirena'
+    """
+    if curie.startswith("<") and curie.endswith(">"):
+        return URIRef(curie[1:-1])
+    prefix, _, local = curie.partition(":")
+    return URIRef(PREFIXES[prefix] + local) if prefix in PREFIXES else URIRef(curie)
 
 
 def sparql_prologue() -> str:
