@@ -416,3 +416,12 @@ def test_serves_given_files_and_an_on_disk_store(tmp_path, use_store: bool) -> N
         answer = _get(test_client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv")
         assert answer.text.splitlines() == ["n", "1"]
         assert "<h1>x</h1>" in test_client.get("/entity/x").text
+
+
+def test_the_jsonld_context_is_served(client: TestClient) -> None:
+    from iusgraph.export import jsonld_context
+
+    response = client.get("/context.jsonld")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert response.json() == {"@context": jsonld_context()}

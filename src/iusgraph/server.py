@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from . import pages
 from .endpoint import GRAPH_TYPES, negotiate, serialize_graph, service_description
 from .errors import IusgraphError
+from .export import context_document
 from .namespaces import BASE
 from .queries import named_queries
 from .remote import bind_values, with_prefixes
@@ -190,6 +191,11 @@ def create_app(settings: Settings) -> Starlette:
     def home(request: Request) -> Response:
         return HTMLResponse(query_page(settings.yasgui_dir is not None))
 
+    def context(request: Request) -> Response:
+        """The JSON-LD context of the exports, so ``https://w3id.org/iusgraph/context.jsonld``
+        resolves when this server stands behind the w3id redirect."""
+        return Response(context_document(), media_type="application/ld+json")
+
     def examples(request: Request) -> Response:
         return Response(json.dumps(example_queries(), indent=1), media_type="application/json")
 
@@ -201,6 +207,7 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", home),
         Route("/examples.json", examples),
+        Route("/context.jsonld", context),
         Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
               name="sparql"),
         Route("/store", refuse_writes, methods=["GET", *write_methods]),

@@ -1,0 +1,329 @@
+"""Network exports: GraphML and node-link JSON read back to the same graph; KGX is valid Biolink.
+
+Why the KGX files are not checked with the ``kgx`` package: ``pip install kgx``
+works, but importing ``kgx.transformer`` builds a ``bmt.Toolkit()`` at import
+time, which downloads biolink-model.yaml (and a predicate map) from
+raw.githubusercontent.com, so it cannot run offline, and CI has no network
+beyond the package registries. Instead every category, predicate, column and
+enum value is looked up in Biolink's own schema YAML, shipped in the
+``biolink-model`` package and read offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+
+from iusgraph.errors import IusgraphError
+from iusgraph.netexport import (
+    FORMATS,
+    flatten,
+    to_graphml,
+    to_kgx,
+    to_node_link,
+    write_network_export,
+)
+from iusgraph.network import project
+
+NODE_HEAD = ["id", "category", "name", "provided_by"]
+EDGE_HEAD = ["id", "subject", "predicate", "object", "primary_knowledge_source",
+             "knowledge_level", "agent_type"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+@pytest.fixture(scope="module")
+def biolink() -> dict[str, Any]:
+    try:
+        schema_file = resources.files("biolink_model") / "schema" / "biolink_model.yaml"
+        import yaml
+
+        return yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    except (ModuleNotFoundError, FileNotFoundError):
+        pytest.fail("install the test extra (pip install '.[test]') for biolink-model")
+
+
+def _camel(name: str) -> str:
+    """Biolink class names are space-separated words in the YAML: 'named thing' -> NamedThing."""
+    return "".join(word[:1].upper() + word[1:] for word in name.split(" "))
+
+
+def _ancestors(table: dict[str, Any], name: str) -> list[str]:
+    """``name`` and its ``is_a`` chain in a Biolink schema table (classes or slots)."""
+    chain = [name]
+    while (table.get(chain[-1]) or {}).get("is_a"):
+        chain.append(table[chain[-1]]["is_a"])
+    return chain
+
+
+def _biolink_classes(schema: dict[str, Any]) -> dict[str, list[str]]:
+    """CamelCase class name -> its is_a chain, as CamelCase names."""
+    return {_camel(n): [_camel(a) for a in _ancestors(schema["classes"], n)]
+            for n in schema["classes"]}
+
+
+def _biolink_slots(schema: dict[str, Any]) -> dict[str, list[str]]:
+    """snake_case slot name -> its is_a chain, as snake_case names."""
+    return {n.replace(" ", "_"): [a.replace(" ", "_") for a in _ancestors(schema["slots"], n)]
+            for n in schema["slots"]}
+
+
+def _read_tsv(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="\t")
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+@pytest.fixture(scope="module")
+def kgx(net: nx.MultiDiGraph) -> tuple[list[str], list[dict[str, str]], list[str],
+                                       list[dict[str, str]]]:
+    nodes_text, edges_text = to_kgx(net)
+    return (*_read_tsv(nodes_text), *_read_tsv(edges_text))
+
+
+# --------------------------------------------------------------------------- GraphML
+
+def _same_attrs(got: dict[str, Any], want: dict[str, Any], where: str) -> None:
+    assert got == want, where
+    for key, value in want.items():
+        assert type(got[key]) is type(value), f"{where}: {key} is {type(got[key]).__name__}"
+
+
+def test_graphml_reads_back_as_the_flattened_graph(net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    (path,) = write_network_export(net, "graphml", tmp_path)
+    assert path.name == "iusgraph.graphml"
+    read = nx.read_graphml(path, force_multigraph=True)
+    flat = flatten(net)
+    assert isinstance(read, nx.MultiDiGraph) and read.is_directed()
+    assert set(read.nodes) == set(net.nodes) == set(flat.nodes)
+    assert set(read.edges(keys=True)) == set(net.edges(keys=True)) == set(flat.edges(keys=True))
+    for node, attrs in flat.nodes(data=True):
+        _same_attrs(dict(read.nodes[node]), attrs, node)
+    for subject, obj, key, attrs in flat.edges(keys=True, data=True):
+        _same_attrs(dict(read.edges[subject, obj, key]), attrs, f"{subject} {key} {obj}")
+    # read_graphml adds the (empty) default-value tables; we declare no defaults.
+    read_graph = {k: v for k, v in read.graph.items()
+                  if k not in ("node_default", "edge_default") or v}
+    _same_attrs(read_graph, dict(flat.graph), "graph")
+
+
+def test_graphml_flattening_rules(net: nx.MultiDiGraph) -> None:
+    flat = flatten(net)
+    assert all("label" in attrs for _, attrs in flat.nodes(data=True))
+    edge = ("ent:cervical-mucus-thickening", "ent:sperm-blocked", "ius:resultsIn")
+    original, flattened = net.edges[edge], flat.edges[edge]
+    assert flattened["sources"] == "|".join(original["sources"])
+    assert flattened["negated"] is False and flattened["source_count"] == 2
+    assert json.loads(flattened["evidence"]) == original["evidence"]
+    assert json.loads(flat.graph["sources"]) == net.graph["sources"]
+    assert json.loads(flat.graph["conflicts"]) == net.graph["conflicts"]
+    # The documented choice: an empty list is omitted, never written as "".
+    empty = [(u, v, k) for u, v, k, d in net.edges(keys=True, data=True) if not d["conflicts"]]
+    assert empty and all("conflicts" not in flat.edges[e] for e in empty)
+    bare = [n for n, d in net.nodes(data=True) if not d["synonyms"]]
+    assert bare and all("synonyms" not in flat.nodes[n] for n in bare)
+
+
+def test_flatten_omits_empty_lists_and_keeps_scalars() -> None:
+    small = nx.MultiDiGraph(name="t", sources={"src:a": {"label": "A"}})
+    small.add_node("ent:a", synonyms=[], broader=["ent:b", "ent:c"])
+    small.add_edge("ent:a", "ent:b", key="ius:p", negated=True, source_count=3, claims=[],
+                   evidence=[{"claim": "claim:x", "start": 1}])
+    flat = flatten(small)
+    assert flat.nodes["ent:a"] == {"label": "ent:a", "broader": "ent:b|ent:c"}
+    assert flat.edges["ent:a", "ent:b", "ius:p"] == {
+        "negated": True, "source_count": 3, "evidence": '[{"claim": "claim:x", "start": 1}]'}
+    assert flat.graph == {"name": "t", "sources": '{"src:a": {"label": "A"}}'}
+
+
+# --------------------------------------------------------------------------- node-link
+
+def test_node_link_reads_back_as_the_network(net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    (path,) = write_network_export(net, "node-link", tmp_path)
+    assert path.name == "iusgraph.node-link.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "edges" in data and "links" not in data
+    back = nx.node_link_graph(data, edges="edges")
+    assert isinstance(back, nx.MultiDiGraph) and back.is_directed()
+    assert list(back.nodes) == list(net.nodes)
+    assert set(back.edges(keys=True)) == set(net.edges(keys=True))
+    assert dict(back.nodes(data=True)) == dict(net.nodes(data=True))
+    for subject, obj, key, attrs in net.edges(keys=True, data=True):
+        assert back.edges[subject, obj, key] == attrs
+    assert back.graph == net.graph
+
+
+def test_node_link_keeps_non_ascii_text() -> None:
+    small = nx.MultiDiGraph()
+    small.add_node("ent:x", label="levonorgestrel 52 mg – Mirena®")
+    assert "– Mirena®" in to_node_link(small)
+
+
+# --------------------------------------------------------------------------- KGX
+
+def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
+    node_head, _, edge_head, _ = kgx
+    assert node_head[:4] == NODE_HEAD
+    assert edge_head[:7] == EDGE_HEAD
+    for column in ("aggregator_knowledge_source", "negated", "original_predicate",
+                   "supporting_text"):
+        assert column in edge_head
+    assert "publications" not in edge_head
+    slots = _biolink_slots(biolink)
+    unknown = [c for c in node_head + edge_head if c not in slots]
+    assert not unknown, f"columns that are not Biolink slots: {unknown}"
+
+
+def test_kgx_nodes(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
+    _, nodes, _, edges = kgx
+    assert sorted(row["id"] for row in nodes) == sorted(net.nodes)
+    ids = {row["id"] for row in nodes}
+    assert all(row["subject"] in ids and row["object"] in ids for row in edges)
+    classes = _biolink_classes(biolink)
+    for row in nodes:
+        for category in row["category"].split("|"):
+            prefix, _, name = category.partition(":")
+            assert prefix == "biolink", row
+            assert name in classes, f"{row['id']}: {category} is not a Biolink class"
+            assert "NamedThing" in classes[name], f"{category} does not descend from NamedThing"
+        assert row["provided_by"] == "infores:iusgraph"
+        assert row["name"] == net.nodes[row["id"]]["label"]
+    by_id = {row["id"]: row for row in nodes}
+    assert by_id["ent:mirena"]["category"] == "biolink:Device"
+    assert by_id["ent:levonorgestrel"]["category"] == "biolink:ChemicalEntity"
+    unaligned = [n for n, d in net.nodes(data=True) if d["category"] == "ius:Factor"]
+    assert unaligned and all(by_id[n]["category"] == "biolink:NamedThing" for n in unaligned)
+
+
+def test_kgx_edges(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
+    _, _, _, edges = kgx
+    slots = _biolink_slots(biolink)
+    enums = biolink["enums"]
+    levels = set(enums["KnowledgeLevelEnum"]["permissible_values"])
+    agents = set(enums["AgentTypeEnum"]["permissible_values"])
+    assert len(edges) == sum(len(d["sources"]) for _, _, d in net.edges(data=True))
+    assert len({row["id"] for row in edges}) == len(edges)
+    for row in edges:
+        prefix, _, slot = row["predicate"].partition(":")
+        assert prefix == "biolink" and slot in slots, row["predicate"]
+        assert "related_to" in slots[slot], f"{slot} does not descend from related_to"
+        assert row["knowledge_level"] in levels and row["agent_type"] in agents
+        assert row["primary_knowledge_source"] in net.graph["sources"]
+        assert row["aggregator_knowledge_source"] == "infores:iusgraph"
+        assert row["negated"] in ("true", "false")
+        attrs = net.edges[row["subject"], row["object"], row["original_predicate"]]
+        own = sorted({e["claim"] for e in attrs["evidence"]
+                      if e["source"] == row["primary_knowledge_source"]})
+        assert row["id"] == own[0]
+        assert row["negated"] == ("true" if attrs["negated"] else "false")
+        if attrs["negated"]:
+            assert row["predicate"] == "biolink:related_to"
+        assert "\t" not in "".join(row.values()) and "\n" not in "".join(row.values())
+
+
+def test_kgx_expected_mappings(kgx) -> None:
+    _, _, _, edges = kgx
+
+    def predicates(original: str) -> set[tuple[str, str]]:
+        return {(r["predicate"], r["negated"]) for r in edges
+                if r["original_predicate"] == original}
+
+    assert predicates("ius:hasSideEffect") == {("biolink:has_side_effect", "false")}
+    assert predicates("ius:contraindicatedIn") == {("biolink:contraindicated_in", "false")}
+    assert predicates("ius:notIndicatedFor") == {("biolink:related_to", "true")}
+    # skos:relatedMatch (ius:hasUse ~ biolink:treats) is too loose to be used.
+    assert predicates("ius:hasUse") == {("biolink:related_to", "false")}
+    rows = [r for r in edges if r["subject"] == "ent:cervical-mucus-thickening"
+            and r["object"] == "ent:sperm-blocked" and r["original_predicate"] == "ius:resultsIn"]
+    assert len(rows) == 2
+    assert len({r["primary_knowledge_source"] for r in rows}) == 2
+    assert all(r["supporting_text"] for r in rows)
+
+
+def test_kgx_alignment_rules() -> None:
+    """A negative property is related_to and negated even when aligned to a positive slot;
+    relatedMatch never counts; cells lose tabs, line breaks and stray "|"."""
+    ontology = Graph().parse(format="turtle", data="""
+        @prefix ius: <https://w3id.org/iusgraph/ontology/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix biolink: <https://w3id.org/biolink/vocab/> .
+        ius:notTreats a ius:NegativeProperty ; skos:exactMatch biolink:treats .
+        ius:treats skos:closeMatch biolink:treats .
+        ius:Thing skos:relatedMatch biolink:Device .
+        ius:Sub rdfs:subClassOf ius:Parent .
+        ius:Parent skos:closeMatch biolink:Procedure ; skos:exactMatch biolink:Device .
+    """)
+    small = nx.MultiDiGraph()
+    small.add_node("ent:a", label="a\twith\nbreaks", category="ius:Thing", classes=["ius:Thing"],
+                   synonyms=["x|y", "z"])
+    small.add_node("ent:b", label="b", category="ius:Sub", classes=["ius:Sub"])
+    evidence = [{"claim": "claim:s.2", "source": "src:s", "quote": "one\ttwo\nthree"},
+                {"claim": "claim:s.1", "source": "src:s", "quote": "four"}]
+    for key, negated in (("ius:notTreats", False), ("ius:treats", False)):
+        small.add_edge("ent:a", "ent:b", key=key, negated=negated, sources=["src:s"],
+                       evidence=evidence)
+    nodes_text, edges_text = to_kgx(small, ontology=ontology)
+    _, nodes = _read_tsv(nodes_text)
+    _, edges = _read_tsv(edges_text)
+    node = {r["id"]: r for r in nodes}["ent:a"]
+    assert node["name"] == "a with breaks"
+    assert node["category"] == "biolink:NamedThing"
+    assert node["synonym"] == "x/y|z"
+    by_key = {r["original_predicate"]: r for r in edges}
+    assert (by_key["ius:notTreats"]["predicate"], by_key["ius:notTreats"]["negated"]) == \
+        ("biolink:related_to", "true")
+    assert by_key["ius:treats"]["predicate"] == "biolink:treats"
+    assert by_key["ius:treats"]["id"] == "claim:s.1"
+    assert by_key["ius:treats"]["supporting_text"] == "one two three|four"
+    # A subclass inherits its parent's alignment; exactMatch wins over closeMatch.
+    assert {r["id"]: r for r in nodes}["ent:b"]["category"] == "biolink:Device"
+
+
+def test_kgx_files(net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    paths = write_network_export(net, "kgx", tmp_path)
+    assert [p.name for p in paths] == ["iusgraph_nodes.tsv", "iusgraph_edges.tsv"]
+    texts = to_kgx(net)
+    assert [p.read_bytes() for p in paths] == [t.encode("utf-8") for t in texts]
+    for text in texts:
+        lines = text.split("\n")
+        assert lines[-1] == "" and "\r" not in text
+        assert lines[1:-1] == sorted(lines[1:-1])
+
+
+# --------------------------------------------------------------------------- writing
+
+@pytest.mark.usefixtures("no_network")
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_exports_are_deterministic(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path,
+                                   fmt: str) -> None:
+    first = write_network_export(net, fmt, tmp_path / "a")
+    again = write_network_export(project(graph), fmt, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in again] == list(FORMATS[fmt])
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
+    rewritten = write_network_export(net, fmt, tmp_path / "a")
+    assert [p.read_bytes() for p in rewritten] == [p.read_bytes() for p in again]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(FORMATS[fmt]), \
+        "temporary files left behind"
+
+
+def test_renderers_are_deterministic(net: nx.MultiDiGraph) -> None:
+    assert to_graphml(net) == to_graphml(net)
+    assert to_node_link(net) == to_node_link(net)
+    assert to_kgx(net) == to_kgx(net)
+
+
+def test_unknown_format_is_refused(net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    with pytest.raises(IusgraphError) as caught:
+        write_network_export(net, "gexf", tmp_path)
+    message = str(caught.value)
+    assert "gexf" in message and all(name in message for name in FORMATS)
+    assert not list(tmp_path.iterdir())
