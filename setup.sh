@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Setup on a fresh Debian machine: the Virtuoso server the tests start (as root), then the
-# project and its test tools in .venv. The README's test command runs after this.
+# Setup on a fresh Debian machine: the Virtuoso server the tests start, chromium, npm and
+# Graphviz (as root), then the project and its test tools in .venv. The README's test
+# command runs after this.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,10 +17,12 @@ if ! command -v virtuoso-t >/dev/null 2>&1; then
 fi
 
 # Debian's chromium for the browser test (tests/test_browser.py drives it with Playwright;
-# never `playwright install`) and npm for the query page's YASGUI editor.
+# never `playwright install`), npm for the query page's YASGUI editor, and Graphviz's `dot`,
+# which `iusgraph draw` runs.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: ${missing[*]} not found; run as root, or: sudo apt-get install ${missing[*]}" >&2
