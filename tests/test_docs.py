@@ -7,16 +7,22 @@ import re
 
 import pytest
 
+import iusgraph.agreement
 import iusgraph.api
 import iusgraph.durations
+import iusgraph.export
 import iusgraph.ids
+import iusgraph.namespaces
+import iusgraph.network
+import iusgraph.paths
 import iusgraph.tables
 
 from .conftest import ROOT
 
 
 @pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.durations,
-                                    iusgraph.api],
+                                    iusgraph.api, iusgraph.network, iusgraph.paths,
+                                    iusgraph.agreement, iusgraph.export, iusgraph.namespaces],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

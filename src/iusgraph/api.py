@@ -13,14 +13,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
+from .agreement import Agreement, source_agreement
 from .build import build_graph
 from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
-from .export import to_ntriples, write_exports
+from .export import to_ntriples, write_exports, write_jsonld
 from .loading import load_files
 from .namespaces import PREFIXES
+from .netexport import write_network_export
+from .network import project
+from .paths import Explanation
+from .paths import explain as _explain
 from .queries import format_result, resolve_query
 from .remote import DEFAULT_CHUNK_TRIPLES, PublishResult, query_endpoint
 from .remote import publish as _publish
@@ -29,6 +35,7 @@ from .resources import data_dir
 from .sources import anchor_table, load_registry, read_text
 from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
+from .structure import structural_report
 from .synth import write_corpus
 from .validate import validate_files as _validate_files
 from .validate import validate_graph
@@ -140,6 +147,62 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None
     check_port(host, port)  # before the graph is loaded: a port in use fails at once
     settings = build_settings(list(files or []), store, timeout, max_rows, workers)
     _serve(host, port, settings)
+
+
+def network(graph: Graph) -> nx.MultiDiGraph:
+    """The direct triples as a networkx MultiDiGraph, claim qualifiers on the edges
+    (see :mod:`iusgraph.network`)."""
+    return project(graph)
+
+
+def explain(graph: Graph, start: str, end: str, max_paths: int = 5) -> Explanation:
+    """The shortest evidence-backed paths from ``start`` to ``end`` (ids, CURIEs, IRIs or
+    labels), each hop with its sources and quotes."""
+    return _explain(project(graph), start, end, max_paths)
+
+
+def agreement(graph: Graph, predicate: str = "ius:hasSideEffect") -> Agreement:
+    """Which sources assert each object of ``predicate``, and their Jaccard overlaps."""
+    return source_agreement(project(graph), predicate)
+
+
+def graph_qc(graph: Graph) -> Report:
+    """Structural findings of the graph view: unreached entities, disconnected components,
+    effects with no recommended action (see :mod:`iusgraph.structure`)."""
+    return structural_report(project(graph))
+
+
+EXPORT_FORMATS = ("graphml", "node-link", "kgx", "jsonld")
+
+
+def export(graph: Graph, formats: list[str], out_dir: Path) -> list[Path]:
+    """Write the graph for apps: ``graphml``, ``node-link``, ``kgx`` and ``jsonld``.
+
+    The networkx projection is built once for all the network formats; ``jsonld``
+    is the RDF itself, compacted with the context (also written, as context.jsonld).
+    """
+    unknown = sorted(set(formats) - set(EXPORT_FORMATS))
+    if unknown:
+        raise IusgraphError(f"unknown export format {', '.join(unknown)}; use "
+                            + ", ".join(EXPORT_FORMATS))
+    written: list[Path] = []
+    net = project(graph) if set(formats) - {"jsonld"} else None
+    for fmt in EXPORT_FORMATS:
+        if fmt not in formats:
+            continue
+        if fmt == "jsonld":
+            written += write_jsonld(graph, out_dir)
+        else:
+            written += write_network_export(net, fmt, out_dir)
+    return written
+
+
+def draw(graph: Graph, out_dir: Path, *, focus: str | None = None, depth: int = 1,
+         formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
+    """Pictures with Graphviz: the overview, or ``focus``'s neighbourhood up to ``depth``."""
+    from .draw import draw as _draw
+
+    return _draw(project(graph), out_dir, focus=focus, depth=depth, formats=formats)
 
 
 def verify_evidence(sources: Path, graph: Graph) -> Report:

@@ -17,11 +17,11 @@ import click
 from click.core import ParameterSource
 
 from . import __version__, api
-from .errors import EXIT_OK, EXIT_VIOLATIONS, IusgraphError
 from .engines import ENGINES
-from .validate import ENGINES as VALIDATION_ENGINES
+from .errors import EXIT_OK, EXIT_VIOLATIONS, IusgraphError
 from .queries import FORMATS, named_queries
 from .remote import DEFAULT_CHUNK_TRIPLES
+from .validate import ENGINES as VALIDATION_ENGINES
 
 GRAPH_OPTION = click.option(
     "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
@@ -189,6 +189,83 @@ def stats(graphs: tuple[Path, ...], fmt: str) -> None:
     """Count entities and claims by class, by source and by predicate."""
     result = api.stats(api.load_graph(list(graphs)))
     click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+
+
+@main.command()
+@click.argument("start")
+@click.argument("end")
+@GRAPH_OPTION
+@click.option("--max-paths", "max_paths", default=5, show_default=True,
+              type=click.IntRange(min=1), help="How many of the shortest paths to show.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@reports_errors
+def explain(start: str, end: str, graphs: tuple[Path, ...], max_paths: int, fmt: str) -> None:
+    """Shortest evidence-backed paths from START to END (ids, CURIEs, IRIs or labels)."""
+    result = api.explain(api.load_graph(list(graphs)), start, end, max_paths)
+    click.echo(result.render(fmt), nl=False)
+
+
+@main.command()
+@GRAPH_OPTION
+@click.option("--predicate", default="ius:hasSideEffect", show_default=True,
+              help="Compare the sources' objects of this claim property (a CURIE).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@reports_errors
+def agreement(graphs: tuple[Path, ...], predicate: str, fmt: str) -> None:
+    """Which sources assert each effect, and the sources' Jaccard overlap matrix."""
+    click.echo(api.agreement(api.load_graph(list(graphs)), predicate).render(fmt), nl=False)
+
+
+@main.command("graph-qc")
+@GRAPH_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only violations.")
+@reports_errors
+def graph_qc(graphs: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """Structural QC of the graph view: unreached entities, disconnected components,
+    effects without a recommended action."""
+    report = api.graph_qc(api.load_graph(list(graphs)))
+    click.echo(report.render(fmt), nl=False)
+    failed = not report.conforms or (strict and report.counts()["Warning"] > 0)
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+@main.command()
+@click.option("--format", "formats", multiple=True, type=click.Choice(api.EXPORT_FORMATS),
+              help="graphml, node-link, kgx or jsonld (repeatable; default: all).")
+@click.option("--out", "out_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the files.")
+@GRAPH_OPTION
+@reports_errors
+def export(formats: tuple[str, ...], out_dir: Path, graphs: tuple[Path, ...]) -> None:
+    """Write the graph for apps: GraphML, node-link JSON, KGX TSV, compacted JSON-LD."""
+    chosen = list(formats) or list(api.EXPORT_FORMATS)
+    for path in api.export(api.load_graph(list(graphs)), chosen, out_dir):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--out", "out_dir", default="build", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Folder for the pictures.")
+@click.option("--focus", metavar="ENTITY",
+              help="Draw this entity's neighbourhood instead (id, CURIE, IRI or label).")
+@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=1),
+              help="With --focus: how many hops around the entity.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["svg", "png"]),
+              help="Picture formats (repeatable; default: svg and png).")
+@GRAPH_OPTION
+@reports_errors
+def draw(out_dir: Path, focus: str | None, depth: int, formats: tuple[str, ...],
+         graphs: tuple[Path, ...]) -> None:
+    """Pictures with Graphviz: device, hormone, mechanisms, effects and cautions."""
+    if focus is None and depth != 1:
+        raise IusgraphError("--depth is the neighbourhood around --focus ENTITY: give both")
+    for path in api.draw(api.load_graph(list(graphs)), out_dir, focus=focus, depth=depth,
+                         formats=formats or ("svg", "png")):
+        click.echo(f"wrote {path}")
 
 
 @main.command()
