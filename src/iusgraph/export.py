@@ -216,6 +216,7 @@ def write_exports(graph: Graph, out_dir: Path) -> list[Path]:
 
 
 __all__ = [
+    "atomic_write_bytes",
     "atomic_write_text",
     "context_document",
     "jsonld_context",
