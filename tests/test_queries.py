@@ -170,6 +170,23 @@ def test_qc_query_fires_when_its_rule_is_broken(graph: Graph, name: str) -> None
     assert _by_value(on_rdflib) == _by_value(on_oxigraph)
 
 
+def test_uncurated_conflicts_are_found_along_the_product_line(graph: Graph) -> None:
+    """Every kind of disagreement fires, including between claims about two products on one
+    line of the hierarchy (the levonorgestrel IUS against Mirena, IUDs against Mirena)."""
+    rows = select(open_store(_break(graph, "uncurated-conflict-violation")),
+                  QC["uncurated-conflict-violation"].text)
+    pairs = {(str(r["focus"]).rsplit("/", 1)[-1], str(r["other"]).rsplit("/", 1)[-1]):
+             str(r["kind"]).rsplit("/", 1)[-1] for r in rows}
+    assert set(pairs.values()) == {"conflict-kind-frequency-disagreement",
+                                   "conflict-kind-value-disagreement",
+                                   "conflict-kind-opposite-direction"}
+    assert pairs[("ius-monograph.duration-3-to-5-years", "mirena-back-pain.duration-5-7-years")] \
+        == "conflict-kind-value-disagreement"
+    assert pairs[("iud-insertion.se-back-pain-few-users",
+                  "mirena-back-pain.se-back-pain-hormonal-effects")] \
+        == "conflict-kind-frequency-disagreement"
+
+
 def _by_value(rows: list[dict]) -> list[tuple]:
     """Rows by value; blank node labels are the store's own, so only their kind counts."""
     return sorted(tuple(sorted((k, "_:" if isinstance(v, BNode) else str(v))
