@@ -28,6 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from .engines import in_parallel
 from .namespaces import SH
 from .queries import shorten
 from .report import Finding
@@ -466,12 +467,14 @@ def run_checks(store: ox.Store, compiled: Compiled,
 
     Labels are left empty; the caller looks them up once for all findings.
     """
-    findings: list[Finding] = []
-    for check in compiled.checks:
+    def solve(check: Check) -> list[dict[str, Any]]:
         solutions = store.query(check.query)
         names = [v.value for v in solutions.variables]
-        for row in solutions:
-            values = {n: row[n] for n in names if row[n] is not None}
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    findings: list[Finding] = []
+    for check, rows in zip(compiled.checks, in_parallel(solve, compiled.checks), strict=True):
+        for values in rows:
             path = check.path
             if isinstance(values.get("path"), ox.NamedNode):
                 path = shorten(URIRef(values["path"].value))

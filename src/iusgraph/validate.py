@@ -26,11 +26,25 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from .durations import approximate_days
-from .engines import Data, graph_terms, input_terms, open_store, select, store_from_files
+from .engines import (
+    Data,
+    graph_terms,
+    in_parallel,
+    input_terms,
+    open_store,
+    select,
+    store_from_files,
+)
 from .errors import IusgraphError
 from .export import to_ntriples
-from .fastshacl import InputTerm, compile_shapes, needed_classes, rule_name, run_checks, \
-    subclass_map
+from .fastshacl import (
+    InputTerm,
+    compile_shapes,
+    needed_classes,
+    rule_name,
+    run_checks,
+    subclass_map,
+)
 from .namespaces import IUS, OA, SH
 from .queries import named_queries, shorten
 from .report import Finding, Report
@@ -143,8 +157,13 @@ def qc_queries() -> list[QCQuery]:
 def qc_findings(data: Data) -> Report:
     """Each row a QC query returns is one finding; its first variable is the focus."""
     report = Report(checks=["qc"])
-    for qc in qc_queries():
-        for row in select(data, qc.text):
+    queries = qc_queries()
+    if isinstance(data, Graph):  # rdflib holds the GIL: threads would only add overhead
+        answers = [select(data, qc.text) for qc in queries]
+    else:
+        answers = in_parallel(lambda qc: select(data, qc.text), queries)
+    for qc, rows in zip(queries, answers, strict=True):
+        for row in rows:
             focus = row.get("focus") or next(iter(row.values()), "")
             details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items())
                                 if k != "focus")
