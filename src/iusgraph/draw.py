@@ -33,7 +33,7 @@ import networkx as nx
 
 from .errors import IusgraphError
 from .export import atomic_write_bytes
-from .network import resolve_node
+from .network import objects_of, resolve_node
 
 #: Fill colours: seriousness is about outcome (serious / non-serious), as the sources state it.
 SERIOUS_FILL = "#fb8072"
@@ -120,10 +120,6 @@ def _effect_facts(net: nx.MultiDiGraph) -> dict[str, _EffectFacts]:
             facts[obj].seriousness.update(data.get("seriousness", []))
             facts[obj].frequency.update(data.get("frequency", []))
     return dict(facts)
-
-
-def _objects_of(net: nx.MultiDiGraph, predicate: str) -> set[str]:
-    return {obj for _, obj, key in net.edges(keys=True) if key == predicate}
 
 
 def _role(net: nx.MultiDiGraph, node: str, facts: dict[str, _EffectFacts],
@@ -347,7 +343,7 @@ def overview(net: nx.MultiDiGraph) -> graphviz.Digraph:
     management, "may relieve"...) are left to :func:`neighbourhood`.
     """
     facts = _effect_facts(net)
-    cautions = {p: _objects_of(net, p) for p in (CONTRAINDICATED, CAUTION)}
+    cautions = {p: objects_of(net, p) for p in (CONTRAINDICATED, CAUTION)}
     edges = _sorted_edges(net)
 
     devices = {n for n, d in net.nodes(data=True) if d.get("category") == DEVICE}
@@ -455,8 +451,8 @@ def neighbourhood(net: nx.MultiDiGraph, focus: str, depth: int = 1) -> graphviz.
                                                     cutoff=depth)
     sub = net.subgraph(members)
     facts = _effect_facts(net)
-    cautions = {p: _objects_of(net, p) for p in (CONTRAINDICATED, CAUTION)}
-    hormones = _objects_of(net, ACTIVE_INGREDIENT)
+    cautions = {p: objects_of(net, p) for p in (CONTRAINDICATED, CAUTION)}
+    hormones = objects_of(net, ACTIVE_INGREDIENT)
     label = net.nodes[centre].get("label", centre)
     hops = "hop" if depth == 1 else "hops"
     diagram = _new_digraph(f"focus-{centre.partition(':')[2] or centre}",

@@ -74,7 +74,7 @@ def project(graph: Graph, vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
         nodes[key]["claims"] = sorted(set(nodes[key]["claims"]))
         net.add_node(key, **nodes[key])
 
-    keys = {prop: _qualifier_key(vocab, prop) for prop in _qualifier_properties(vocab)}
+    keys = qualifier_attributes(vocab)
     backing = _claims_by_triple(graph)
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
     linking = {p for p in vocab.claim_properties.values() if p not in vocab.quantity_properties}
@@ -142,14 +142,25 @@ def _conflicts(graph: Graph) -> tuple[dict[str, dict[str, Any]], dict[URIRef, li
     return conflicts, of_claim
 
 
-def _qualifier_properties(vocab: Vocabulary) -> list[URIRef]:
-    return sorted(q.prop for q in vocab.qualifiers.values() if q.prop != IUS.rank)
+def qualifier_attributes(vocab: Vocabulary) -> dict[URIRef, str]:
+    """The edge attribute of each qualifier property: its curation key (``frequency``,
+    ``action``, ``confirmed_by``), except ``about`` (ius:productContext), named ``product``."""
+    return {q.prop: "product" if q.prop == IUS.productContext else q.key.replace("-", "_")
+            for q in sorted(vocab.qualifiers.values(), key=lambda q: q.prop)
+            if q.prop != IUS.rank}
 
 
-def _qualifier_key(vocab: Vocabulary, prop: URIRef) -> str:
-    """The curation key names the attribute (``frequency``, ``action``, ``about``→``product``)."""
-    key = next(q.key for q in vocab.qualifiers.values() if q.prop == prop)
-    return "product" if prop == IUS.productContext else key.replace("-", "_")
+def entity_attributes(vocab: Vocabulary) -> set[str]:
+    """The edge attributes whose values are entities a claim names (``example``, ``for``...);
+    ``product`` aside, since every claim has one whether or not its source names it."""
+    names = qualifier_attributes(vocab)
+    return {names[q.prop] for q in vocab.qualifiers.values()
+            if q.kind == IUS.EntityValue and q.prop != IUS.productContext}
+
+
+def objects_of(net: nx.MultiDiGraph, predicate: str) -> set[str]:
+    """The objects of every edge with ``predicate`` (a CURIE such as ``ius:hasSideEffect``)."""
+    return {obj for _, obj, key in net.edges(keys=True) if key == predicate}
 
 
 def _claims_by_triple(graph: Graph) -> dict[tuple[Any, Any, Any], list[URIRef]]:
@@ -250,4 +261,5 @@ def resolve_node(net: nx.MultiDiGraph, name: str) -> str:
                         "(mirena), a CURIE (ent:mirena), an IRI or a label")
 
 
-__all__ = ["RANKS", "project", "resolve_node"]
+__all__ = ["RANKS", "entity_attributes", "objects_of", "project", "qualifier_attributes",
+           "resolve_node"]

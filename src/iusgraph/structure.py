@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import networkx as nx
 
+from .network import entity_attributes, objects_of
 from .report import Finding, Report
+from .vocabulary import load_vocabulary
 
 UNREACHED = "graph:unreached-entity"
 DISCONNECTED = "graph:disconnected-component"
 NO_ACTION = "graph:effect-without-action"
 RULES = (UNREACHED, DISCONNECTED, NO_ACTION)
-
-#: Edge attributes that are not entity-valued qualifiers, though they hold CURIEs.
-_NOT_QUALIFIERS = {"predicate", "label", "negated", "claims", "sources", "source_count", "rank",
-                   "conflicts", "evidence", "product"}
-
 
 def structural_report(net: nx.MultiDiGraph) -> Report:
     """Findings for every rule in :data:`RULES` (an empty report means none fired)."""
@@ -68,14 +65,13 @@ def _finding(net: nx.MultiDiGraph, severity: str, node: str, rule: str, message:
 
 def _connections(net: nx.MultiDiGraph) -> nx.Graph:
     """Undirected links: every edge, and each entity-valued qualifier to its edge's ends."""
+    qualifiers = entity_attributes(load_vocabulary())
     links = nx.Graph()
     links.add_nodes_from(net)
     for subject, obj, data in net.edges(data=True):
         links.add_edge(subject, obj)
-        for name, values in data.items():
-            if name in _NOT_QUALIFIERS or not isinstance(values, list):
-                continue
-            for value in values:
+        for name in sorted(qualifiers & set(data)):
+            for value in data[name]:
                 if value in net:
                     links.add_edge(value, subject)
                     links.add_edge(value, obj)
@@ -92,7 +88,7 @@ def _minor_components(net: nx.MultiDiGraph, skip: set[str]) -> list[list[str]]:
 
 
 def _effects_without_action(net: nx.MultiDiGraph) -> list[str]:
-    effects = sorted({obj for _, obj, key in net.edges(keys=True) if key == "ius:hasSideEffect"})
+    effects = sorted(objects_of(net, "ius:hasSideEffect"))
     return [effect for effect in effects
             if not any(data.get("action") for *_, data in net.in_edges(effect, data=True))
             and not any(data.get("action") for *_, data in net.out_edges(effect, data=True))]
