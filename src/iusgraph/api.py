@@ -22,7 +22,7 @@ from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
 from .export import to_ntriples, write_exports, write_jsonld
 from .loading import load_files
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, expand
 from .netexport import write_network_export
 from .network import project
 from .paths import Explanation
@@ -74,11 +74,9 @@ def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
     name = name.strip().lstrip("?$")
     if not sep or not name or not value:
         raise IusgraphError(f"--bind {text!r}: write NAME=VALUE, e.g. effect=ent:back-pain")
-    if value.startswith("<") and value.endswith(">"):
-        return name, URIRef(value[1:-1])
-    prefix, colon, local = value.partition(":")
-    if colon and prefix in PREFIXES:
-        return name, URIRef(PREFIXES[prefix] + local)
+    prefix, colon, _ = value.partition(":")
+    if (value.startswith("<") and value.endswith(">")) or (colon and prefix in PREFIXES):
+        return name, expand(value)
     return name, Literal(value)
 
 

@@ -10,8 +10,10 @@ from html import escape
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .namespaces import BASE, IUS, ONTOLOGY_IRI, PREFIXES
+from .queries import shorten
 
 LABEL = "COALESCE(?pl, ?rl)"
 BADGES = {"seriousness": "seriousness", "frequency": "frequency", "action": "action"}
@@ -155,10 +157,9 @@ def link(value: dict[str, Any] | None, label: dict[str, Any] | None = None) -> s
 
 
 def _curie(iri: str) -> str:
-    for prefix, base in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(base) and iri != base:
-            return f"{prefix}:{iri[len(base):]}"
-    return iri
+    """The CURIE :func:`queries.shorten` writes, or the IRI itself (never a bare ``ius:``)."""
+    short = shorten(URIRef(iri))
+    return iri if short.startswith("<") or short.endswith(":") else short
 
 
 def layout(title: str, body: str, alternates: str = "") -> str:
