@@ -18,7 +18,7 @@ from .engines import TooManyRows, oxigraph_result
 from .errors import IusgraphError
 from .export import to_jsonld
 from .namespaces import PREFIXES, bind_prefixes
-from .queries import format_result, prepare
+from .queries import checked, format_result
 
 #: SELECT and ASK answers, by media type, best first (the default for */*).
 RESULT_TYPES: dict[str, str] = {
@@ -103,17 +103,18 @@ def serialize_graph(graph: Graph, fmt: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=256)
-def check(text: str) -> None:
-    """:func:`iusgraph.queries.prepare` (SERVICE/FROM refusal, syntax positions), remembered
-    for texts that passed: rdflib's parser costs more than most of our queries."""
-    prepare(text, "query")
+def check(text: str) -> str:
+    """:func:`iusgraph.queries.checked` (SERVICE/FROM refusal, syntax positions): the
+    canonical text to run, remembered for texts that passed, as rdflib's parser costs more
+    than most of our queries."""
+    return checked(text, "query")
 
 
 def execute(store: ox.Store, text: str, accept: str | None, max_rows: int) -> Any:
     """Answer one query: a :class:`~iusgraph.workers.Reply` with status, type and body."""
     from .workers import Reply
     try:
-        check(text)  # NetworkRefused (SERVICE, FROM) is an IusgraphError too
+        text = check(text)  # NetworkRefused (SERVICE, FROM) is an IusgraphError too
     except IusgraphError as exc:
         return error(400, str(exc))
     try:

@@ -24,7 +24,7 @@ from .errors import InputError, IusgraphError
 from .export import to_ntriples
 from .loading import load_files
 from .namespaces import PREFIXES
-from .queries import prepare, run_select
+from .queries import checked, prepare, run_select
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -215,13 +215,17 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
 
     Returning rdflib's Result lets one set of formatters serve both engines.
     """
-    prepare(text, origin)  # refuses SERVICE and FROM, reports syntax errors with positions
+    # Refuses SERVICE and FROM, reports syntax errors with positions, and gives the
+    # canonical text: Oxigraph runs exactly the text that was checked.
+    text = checked(text, origin)
     substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
     try:
         answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
+        return oxigraph_result(answer)  # Oxigraph evaluates lazily, while this reads it
     except SyntaxError as exc:  # rdflib accepted it, Oxigraph did not
         raise IusgraphError(f"{origin}: Oxigraph cannot run this query: {exc}") from None
-    return oxigraph_result(answer)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise IusgraphError(f"{origin}: the query failed while it ran: {exc}") from None
 
 
 class TooManyRows(IusgraphError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,14 +89,103 @@ def _position(text: str, loc: int) -> tuple[int, int]:
     return line, column
 
 
+#: SPARQL 1.1 §19.2 codepoint escapes, and anything rdflib's own expansion would still take
+#: for one (it matches ``\\u`` with 4 or 8 digits, in either case).
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+#: Whitespace or comments between two tokens, as either engine may read them.
+_GAP = r"(?:\s|#[^\n]*(?:\n|$))*"
+#: ``SERVICE`` or ``FROM`` standing as a keyword and followed by what can only be their
+#: operand (an IRI, a prefixed name or a variable), wherever they are: in code, comments
+#: or strings. Found on the exact text the engine gets, so no parser decides what hides it.
+_REMOTE_CLAUSE = re.compile(
+    r"(?<![\w?$:.\-])(SERVICE" + _GAP + r"(?:SILENT" + _GAP + r")?(?:<|[?$]|[^\W\d][\w.\-]*:|:)"
+    r"|FROM" + _GAP + r"(?:NAMED" + _GAP + r")?(?:<|[^\W\d][\w.\-]*:|:))",
+    re.IGNORECASE)
+
+
+def canonical(text: str, origin: str = "<query>") -> str:
+    """The query text both engines read the same way: escapes expanded, one line end.
+
+    SPARQL 1.1 (§19.2) expands ``\\uXXXX`` and ``\\UXXXXXXXX`` before parsing; rdflib
+    does so everywhere, Oxigraph only inside strings and IRIs, and Oxigraph also ends a
+    comment at a carriage return where rdflib does not. So the escapes are expanded here,
+    once, every line end becomes ``\\n``, and the engines are given this text, never the
+    original: the refusal then acts on the text they run.
+
+    >>> canonical('SELECT * { # c\\rSERVICE <http://x/> {} }'.replace("\\\\r", "\\r"))
+    'SELECT * { # c\\nSERVICE <http://x/> {} }'
+    >>> canonical(r'SELECT ("caf\\u00E9" AS ?x) {}')
+    'SELECT ("café" AS ?x) {}'
+    """
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            line, column = _position(text, match.start())
+            raise InputError(f"{match.group(0)} is not a Unicode character (a surrogate or past "
+                             "U+10FFFF); write the character itself, or \\U0001F600 for one "
+                             "beyond U+FFFF", path=origin, line=line, column=column)
+        return chr(code)
+
+    expanded = _ESCAPE.sub(expand, text)
+    leftover = _LEFTOVER_ESCAPE.search(expanded)
+    if leftover:
+        line, column = _position(expanded, leftover.start())
+        raise InputError("an escape sequence expands to another escape sequence "
+                         f"({leftover.group(0)}); write the character itself", path=origin,
+                         line=line, column=column)
+    try:
+        expanded.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line, column = _position(expanded, exc.start)
+        raise InputError("the query holds a lone surrogate, which is not a character; "
+                         "write the character itself", path=origin, line=line,
+                         column=column) from None
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _refuse_remote(text: str, origin: str, found: list[str]) -> None:
+    if found:
+        raise NetworkRefused(
+            f"{origin}: refused {', '.join(sorted(set(found)))}: iusgraph never sends "
+            "queries or fetches graphs over the network; query the local graph, or load "
+            "other data with --graph FILE")
+    match = _REMOTE_CLAUSE.search(text)
+    if match:
+        line, column = _position(text, match.start())
+        keyword = match.group(0).split(None, 1)[0].split("#", 1)[0].upper()
+        raise NetworkRefused(
+            f"{origin}:{line}:{column}: refused {keyword}: the text holds {keyword} followed by "
+            "an IRI or a variable, even if a parser reads it as a comment or a string; "
+            "iusgraph never sends queries or fetches graphs over the network, so remove it")
+
+
 def prepare(text: str, origin: str = "<query>") -> Any:
-    """Parse and check a query; refuse anything that would reach the network."""
+    """Parse and check :func:`canonical` ``text``; refuse anything that would reach the network.
+
+    Returns rdflib's prepared query of the canonical text; :func:`checked` gives the text.
+    """
+    return _prepare(canonical(text, origin), origin)
+
+
+def checked(text: str, origin: str = "<query>") -> str:
+    """The canonical text of a query that passed :func:`prepare`: what an engine may run."""
+    clean = canonical(text, origin)
+    _prepare(clean, origin)
+    return clean
+
+
+def _prepare(text: str, origin: str) -> Any:
     try:
         query = prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
         line, column = _position(text, exc.loc)
         raise InputError(f"SPARQL syntax error: {exc.msg}", path=origin, line=line,
                          column=column) from None
+    except RecursionError:
+        raise InputError("the query is nested too deeply (or has too many patterns in one "
+                         "group) for the query checker; split it into smaller groups",
+                         path=origin) from None
     except Exception as exc:  # rdflib raises bare Exceptions for unknown prefixes etc.
         raise InputError(f"SPARQL error: {exc}", path=origin) from None
     found: list[str] = []
@@ -109,12 +199,12 @@ def prepare(text: str, origin: str = "<query>") -> Any:
                 found.append("FROM / FROM NAMED")
         return None
 
-    traverse(query.algebra, visitPre=visit)
-    if found:
-        raise NetworkRefused(
-            f"{origin}: refused {', '.join(sorted(set(found)))}: iusgraph never sends "
-            "queries or fetches graphs over the network; query the local graph, or load "
-            "other data with --graph FILE")
+    try:
+        traverse(query.algebra, visitPre=visit)
+    except RecursionError:
+        raise InputError("the query is nested too deeply for the query checker; split it "
+                         "into smaller groups", path=origin) from None
+    _refuse_remote(text, origin, found)
     return query
 
 

@@ -32,7 +32,7 @@ from rdflib.query import Result
 
 from .errors import IusgraphError
 from .namespaces import PREFIXES
-from .queries import prepare
+from .queries import checked, prepare
 
 #: Triples per request when publishing.
 DEFAULT_CHUNK_TRIPLES = 50_000
@@ -394,6 +394,7 @@ def query_endpoint(endpoint: str, text: str, bindings: Mapping[str, Any] | None 
     The query is checked locally first (syntax, no ``SERVICE`` or ``FROM``), so a refused
     query never reaches the server.
     """
+    text = checked(text, origin)
     kind = prepare(text, origin).algebra.name
     _check_url(endpoint)
     if default_graph is not None:
@@ -402,7 +403,7 @@ def query_endpoint(endpoint: str, text: str, bindings: Mapping[str, Any] | None 
         if isinstance(value, BNode):
             raise IusgraphError(f"--bind {name}: bind an IRI or a literal, not a blank node")
     wire = bind_values(with_prefixes(text), bindings or {})
-    prepare(wire, origin)  # the text sent is still a valid query
+    wire = checked(wire, origin)  # the text sent is still a valid query, and the one checked
     form = [("query", wire)]
     if default_graph is not None:
         form.append(("default-graph-uri", default_graph))
