@@ -20,7 +20,7 @@ from .agreement import Agreement, source_agreement
 from .build import build_graph
 from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
-from .export import to_ntriples, write_exports, write_jsonld
+from .export import write_exports, write_jsonld
 from .loading import load_files
 from .namespaces import PREFIXES, expand
 from .netexport import write_network_export
@@ -37,6 +37,7 @@ from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
 from .structure import structural_report
 from .synth import write_corpus
+from .terms import ntriples_lines, to_oxigraph_quads
 from .validate import validate_files as _validate_files
 from .validate import validate_graph
 
@@ -125,7 +126,9 @@ def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
     :param graph_iri: the named graph to replace; None for the server's default graph
     :param chunk_triples: triples per request (sorted N-Triples, in chunks)
     """
-    lines = graph if isinstance(graph, Path) else to_ntriples(graph).splitlines()
+    # A graph's terms are checked on the way (an IRI a server would refuse is an input
+    # error here, before anything is sent).
+    lines = graph if isinstance(graph, Path) else ntriples_lines(to_oxigraph_quads(graph))
     return _publish(lines, endpoint, graph_iri, chunk_triples)
 
 

@@ -21,10 +21,12 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from .errors import InputError, IusgraphError
-from .export import to_ntriples
-from .loading import load_files
+from .loading import file_type, load_into, parse_quads
 from .namespaces import PREFIXES
 from .queries import checked, prepare, run_select
+from .terms import ntriples_lines, to_oxigraph_quads
+from .terms import to_oxigraph as _to_oxigraph
+from .terms import to_rdflib as _to_rdflib
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,25 +40,23 @@ Data = Graph | ox.Store
 FINGERPRINT_FILE = "iusgraph.fingerprint"
 
 
-#: RDF files Oxigraph parses itself; JSON-LD goes through :mod:`iusgraph.loading`, which
-#: refuses remote contexts.
-OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
-              ".rdf": ox.RdfFormat.RDF_XML, ".n3": ox.RdfFormat.N3}
-
-
 def open_store(graph: Graph, store_dir: Path | None = None) -> ox.Store:
     """An Oxigraph store holding ``graph``: in memory, or on disk in ``store_dir``.
 
-    An on-disk store is reused across calls while it holds the same graph
-    (a fingerprint of the sorted N-Triples is kept beside it), and rebuilt
-    when the graph changed.
+    Every term is checked on the way in (:func:`iusgraph.terms.to_oxigraph_quads`), so
+    an rdflib graph holding an IRI Oxigraph refuses is an input error, not a crash. An
+    on-disk store is reused across calls while it holds the same graph (a fingerprint of
+    the sorted N-Triples is kept beside it), and rebuilt when the graph changed.
     """
-    data = to_ntriples(graph).encode("utf-8")
-
-    def fill(store: ox.Store) -> None:
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-
-    return _store(store_dir, hashlib.sha256(data).hexdigest(), fill)
+    quads = list(to_oxigraph_quads(graph))
+    if store_dir is None:
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return store
+    digest = hashlib.sha256()
+    for line in ntriples_lines(quads):
+        digest.update(line.encode("utf-8") + b"\n")
+    return _store(store_dir, digest.hexdigest(), lambda store: store.bulk_extend(quads))
 
 
 def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Store:
@@ -81,29 +81,12 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
 
 
 def _check_file(path: Path) -> None:
-    if path.suffix.lower() not in OX_FORMATS and path.suffix.lower() != ".jsonld":
-        raise InputError("unknown RDF file type; use .ttl, .nt, .jsonld, .rdf or .n3",
-                         path=str(path))
+    """An input error unless ``path`` is an RDF file iusgraph reads (by suffix) that exists."""
+    file_type(path)
+    if path.is_dir():
+        raise InputError("is a folder, not an RDF file", path=str(path))
     if not path.is_file():
         raise InputError("file not found", path=str(path))
-
-
-def load_into(store: ox.Store, path: Path) -> None:
-    """Parse one RDF file into the store's default graph; syntax errors name file and line."""
-    _check_file(path)
-    fmt = OX_FORMATS.get(path.suffix.lower())
-    if fmt is None:  # JSON-LD: our loader refuses remote contexts
-        store.bulk_load(to_ntriples(load_files([path])).encode("utf-8"),
-                        format=ox.RdfFormat.N_TRIPLES)
-        return
-    try:
-        store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        why = str(exc).split(": ", 1)[-1].split(" (", 1)[0]
-        raise InputError(f"syntax error: {why}; fix the file and run again", path=str(path),
-                         line=exc.lineno, column=exc.offset) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
 
 
 def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]:
@@ -112,11 +95,7 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
     The store rewrites integer-derived literals; validation reads them from here.
     """
     for path in paths:
-        fmt = OX_FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            yield from graph_terms(load_files([path]))
-            continue
-        for quad in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
+        for quad in parse_quads(path):
             obj = quad.object
             if isinstance(obj, ox.Literal):
                 yield quad.subject.value, quad.predicate.value, obj.value, obj.datatype.value
@@ -178,35 +157,6 @@ def select(target: Data, text: str) -> list[dict[str, Any]]:
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
     return [{n: _to_rdflib(row[n]) for n in names if row[n] is not None}
             for row in solutions]  # type: ignore[union-attr]
-
-
-def _to_rdflib(term: Any) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise IusgraphError(f"unsupported term in a query result: {term!r}")
-
-
-def _to_oxigraph(term: Any) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise IusgraphError(f"cannot bind {term!r}: bind an IRI or a literal")
 
 
 def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None = None,
