@@ -32,7 +32,7 @@ import graphviz
 import networkx as nx
 
 from .errors import IusgraphError
-from .export import atomic_write_bytes
+from .export import write_files
 from .network import objects_of, resolve_node
 
 #: Fill colours: seriousness is about outcome (serious / non-serious), as the sources state it.
@@ -515,10 +515,7 @@ def render(diagram: graphviz.Digraph, out_base: Path,
             raise IusgraphError(f"Graphviz's dot failed to draw {out_base.name}.{fmt} "
                                 f"(exit {exc.returncode}): {stderr.strip()}") from exc
         images.append((out_base.with_name(f"{out_base.name}.{fmt}"), data))
-    out_base.parent.mkdir(parents=True, exist_ok=True)
-    for path, data in images:
-        atomic_write_bytes(path, data)
-    return [path for path, _ in images]
+    return write_files(images)  # type: ignore[arg-type]
 
 
 def draw(net: nx.MultiDiGraph, out_dir: Path, focus: str | None = None, depth: int = 1,

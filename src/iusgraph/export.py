@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, XSD
 
+from .errors import InputError
 from .namespaces import IUS, PREFIXES, SH, bind_prefixes
 
 CONTEXT_FILE = "context.jsonld"
@@ -24,36 +26,146 @@ CONTEXT_FILE = "context.jsonld"
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder."""
-    with atomic_writer(path) as handle:
-        handle.write(text)
+    write_files([(path, text)])
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` (a picture, say) to ``path`` via a temporary file in the same folder."""
-    with _atomic(path, binary=True) as handle:
-        handle.write(data)
+    write_files([(path, data)])
+
+
+def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
+    """Write a set of files: each to a temporary file beside it first, and only when all
+    are written, rename them into place one after another.
+
+    A failure (a full disk, a folder that cannot be written) leaves the old files as they
+    were and no temporary file, and is an :class:`~iusgraph.errors.InputError` naming the
+    path. Temporary files that a killed run left behind are removed.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in items:
+            with _atomic(path, binary=isinstance(data, bytes), rename=False) as (handle, tmp):
+                handle.write(data)
+            staged.append((tmp, path))
+        for tmp, path in staged:
+            _replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return [path for path, _ in items]
 
 
 @contextmanager
 def atomic_writer(path: Path) -> Iterator[TextIO]:
     """A text handle on a temporary file beside ``path``, renamed onto it on success
     and removed on failure, so ``path`` is never half-written."""
-    with _atomic(path, binary=False) as handle:
+    with _atomic(path, binary=False, rename=True) as (handle, _):
         yield handle
 
 
+def _write_error(path: Path, exc: OSError) -> InputError:
+    return InputError(f"cannot write: {exc.strerror or exc}; choose a folder you can write "
+                      "to (--out), with room on its disk", path=str(path))
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; exports are for sharing
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+
+
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.iusgraph-"
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove temporary files of ``path`` left by a run that was killed (its pid is gone)."""
+    prefix = _temp_prefix(path)
+    for stale in path.parent.glob(prefix + "*.tmp"):
+        pid = stale.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @contextmanager
-def _atomic(path: Path, binary: bool) -> Iterator[Any]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def _atomic(path: Path, binary: bool, rename: bool) -> Iterator[tuple[Any, Path]]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(path)
+        fd, name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    tmp = Path(name)
     try:
         with (os.fdopen(fd, "wb") if binary
               else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
-            yield handle
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; exports are for sharing
-        os.replace(tmp, path)
+            yield handle, tmp
+        if rename:
+            _replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _write_error(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def replaced_folder(folder: Path, owned: set[str]) -> Iterator[Path]:
+    """A new, empty folder that replaces ``folder`` as a whole once the block succeeds.
+
+    For outputs that only make sense together (``synth``'s corpus, its documents and its
+    list of faults): a reader sees the old set or the new one, never a mix. A kill between
+    the two renames leaves ``folder`` missing rather than mixed. ``folder`` may hold only
+    the names in ``owned``, so nothing a user put there is ever removed.
+    """
+    parent = folder.parent
+    marker = f".{folder.name}.iusgraph-"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for stale in parent.glob(marker + "*.tmp"):
+            pid = stale.name[len(marker):].split(".", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+        if folder.is_dir():
+            foreign = sorted(p.name for p in folder.iterdir() if p.name not in owned)
+            if foreign:
+                raise InputError("holds files this command did not write ("
+                                 + ", ".join(foreign[:5]) + "); give an empty folder or one "
+                                 "it made before", path=str(folder))
+        elif folder.exists():
+            raise InputError("is a file, not a folder", path=str(folder))
+        stage = Path(tempfile.mkdtemp(prefix=f"{marker}{os.getpid()}.", suffix=".tmp",
+                                      dir=parent))
+    except OSError as exc:
+        raise _write_error(folder, exc) from None
+    try:
+        yield stage
+        os.chmod(stage, 0o777 & ~_umask())
+        old = parent / f"{marker}{os.getpid()}.old.tmp"
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(stage, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise _write_error(folder, exc) from None
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
         raise
 
 
@@ -196,23 +308,16 @@ EXPORTS = {
 
 def write_jsonld(graph: Graph, out_dir: Path) -> list[Path]:
     """``iusgraph.jsonld`` (compacted, context inline) and ``context.jsonld`` beside it."""
-    paths = [out_dir / "iusgraph.jsonld", out_dir / CONTEXT_FILE]
-    atomic_write_text(paths[0], to_jsonld(graph))
-    atomic_write_text(paths[1], context_document())
-    return paths
+    return write_files([(out_dir / "iusgraph.jsonld", to_jsonld(graph)),
+                        (out_dir / CONTEXT_FILE, context_document())])
 
 
 def write_exports(graph: Graph, out_dir: Path) -> list[Path]:
-    """Write every export format and the JSON-LD context into ``out_dir``."""
-    written = []
-    for name, render in EXPORTS.items():
-        path = out_dir / name
-        atomic_write_text(path, render(graph))
-        written.append(path)
-    context_path = out_dir / CONTEXT_FILE
-    atomic_write_text(context_path, context_document())
-    written.append(context_path)
-    return written
+    """Write every export format and the JSON-LD context into ``out_dir``, as one set."""
+    items: list[tuple[Path, str | bytes]] = [(out_dir / name, render(graph))
+                                             for name, render in EXPORTS.items()]
+    items.append((out_dir / CONTEXT_FILE, context_document()))
+    return write_files(items)
 
 
 __all__ = [
@@ -220,9 +325,11 @@ __all__ = [
     "atomic_write_text",
     "context_document",
     "jsonld_context",
+    "replaced_folder",
     "to_jsonld",
     "to_ntriples",
     "to_turtle",
     "write_exports",
+    "write_files",
     "write_jsonld",
 ]

@@ -48,7 +48,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from .errors import IusgraphError
-from .export import atomic_write_text
+from .export import write_files
 from .namespaces import BIOLINK, IUS, expand
 
 #: The information resource that stands for this graph in KGX files.
@@ -279,12 +279,8 @@ def write_network_export(net: nx.MultiDiGraph, fmt: str, out_dir: Path) -> list[
         raise IusgraphError(f"unknown network format {fmt!r}; choose one of: "
                             f"{', '.join(sorted(FORMATS))}")
     texts = _RENDER[fmt](net)
-    written = []
-    for name, text in zip(FORMATS[fmt], texts, strict=True):
-        path = Path(out_dir) / name
-        atomic_write_text(path, text)
-        written.append(path)
-    return written
+    return write_files([(Path(out_dir) / name, text)
+                        for name, text in zip(FORMATS[fmt], texts, strict=True)])
 
 
 __all__ = [

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from .claims import Claim, Evidence, add_claims
 from .entities import Entity, add_entities
-from .export import atomic_write_text, atomic_writer, to_ntriples
+from .export import replaced_folder, to_ntriples
 from .namespaces import ENT, IUS, IUSV, OA, SRC, bind_prefixes
 from .vocabulary import load_vocabulary, ontology_graph
 
@@ -260,6 +260,10 @@ def _reverse_offsets(graph: Graph, claim: Claim) -> None:
     graph.set((position, OA.end, Literal(start, datatype=XSD.nonNegativeInteger)))
 
 
+#: What a corpus folder holds: ``synth`` replaces it as a whole, and only if it holds no more.
+CORPUS_FILES = {"synth.nt", "sources", "faults.json"}
+
+
 def write_corpus(out_dir: Path, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:
     """Write ``synth.nt``, ``faults.json`` and ``sources/*.txt``; returns counts.
 
@@ -267,16 +271,18 @@ def write_corpus(out_dir: Path, drugs: int, faults: int = 0, seed: int = 0) -> d
     10-million-triple corpus never sits in one rdflib graph.
     """
     lines = 0
-    with atomic_writer(out_dir / "synth.nt") as handle:
-        def sink(chunk: Graph) -> None:
-            nonlocal lines
-            text = to_ntriples(chunk)
-            lines += text.count("\n")
-            handle.write(text)
+    with replaced_folder(Path(out_dir), CORPUS_FILES) as stage:
+        with (stage / "synth.nt").open("w", encoding="utf-8", newline="") as handle:
+            def sink(chunk: Graph) -> None:
+                nonlocal lines
+                text = to_ntriples(chunk)
+                lines += text.count("\n")
+                handle.write(text)
 
-        documents, injected = _build(drugs, faults, seed, sink)
-    for name, text in sorted(documents.items()):
-        atomic_write_text(out_dir / "sources" / name, text)
-    atomic_write_text(out_dir / "faults.json",
-                      json.dumps([asdict(f) for f in injected], indent=2) + "\n")
+            documents, injected = _build(drugs, faults, seed, sink)
+        (stage / "sources").mkdir()
+        for name, text in sorted(documents.items()):
+            (stage / "sources" / name).write_text(text, encoding="utf-8", newline="")
+        (stage / "faults.json").write_text(
+            json.dumps([asdict(f) for f in injected], indent=2) + "\n", encoding="utf-8")
     return {"triples": lines, "sources": len(documents), "faults": len(injected)}
