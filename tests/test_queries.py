@@ -142,6 +142,10 @@ def _break(graph: Graph, rule: str) -> Graph:
         position = URIRef(f"{next(g.objects(perforation, IUS.hasEvidence))}.position")
         g.set((position, OA.start, Literal(5)))
         g.set((position, OA.end, Literal(20)))
+    elif rule == "evidence-beyond-document-violation":
+        position = URIRef(f"{next(g.objects(perforation, IUS.hasEvidence))}.position")
+        g.set((position, OA.start, Literal(999_999)))
+        g.set((position, OA.end, Literal(1_000_041)))
     elif rule == "label-hygiene-violation":
         g.add((ENT.acne, SKOS.altLabel, Literal("acne ", lang="en")))
     elif rule == "negative-claim-missing-violation":

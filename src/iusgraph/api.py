@@ -17,7 +17,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
 from .agreement import Agreement, source_agreement
-from .build import build_graph
+from .build import build_graph, read_curation
 from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
 from .export import write_exports, write_jsonld
@@ -31,7 +31,7 @@ from .queries import format_result, resolve_query
 from .remote import DEFAULT_CHUNK_TRIPLES, PublishResult, query_endpoint
 from .remote import publish as _publish
 from .report import Report
-from .resources import data_dir
+from .resources import data_dir, is_bundled
 from .sources import anchor_table, load_registry, read_text
 from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
@@ -206,9 +206,18 @@ def draw(graph: Graph, out_dir: Path, *, focus: str | None = None, depth: int = 
     return _draw(project(graph), out_dir, focus=focus, depth=depth, formats=formats)
 
 
-def verify_evidence(sources: Path, graph: Graph) -> Report:
-    """Check every selector, hash and excluded region against the documents in ``sources``."""
-    return _verify(graph, sources)
+def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
+    """Check every selector, hash and excluded region against the documents in ``sources``.
+
+    :param graph: the data; by default the graph compiled from the curated tables, and
+        then each finding names the table row (``claims/<source>.tsv:LINE``) to fix
+    """
+    if graph is not None:
+        return _verify(graph, sources)
+    curation = read_curation()
+    rows = {str(claim.evidence_iri(n)): evidence.where for claim in curation.claims
+            for n, evidence in enumerate(claim.evidence, start=1)}
+    return _verify(build_graph(), sources, rows)
 
 
 def stats(graph: Graph) -> Stats:
@@ -221,8 +230,16 @@ def synth(out_dir: Path, *, drugs: int, faults: int = 0, seed: int = 0) -> dict[
 
 
 def anchor(sources: Path, tables: list[Path] | None = None) -> tuple[int, list[str]]:
-    """Fill empty offsets in the claim tables from their quotes; returns (filled, warnings)."""
+    """Fill empty offsets in the claim tables from their quotes; returns (filled, warnings).
+
+    The tables are those of the data folder in use (``--data``, ``IUSGRAPH_DATA`` or the
+    checkout); the copy installed with the package is never written.
+    """
     folder = data_dir()
+    if is_bundled(folder) or any(is_bundled(table) for table in tables or []):
+        raise IusgraphError("anchor fills the curation tables in place, and these are the copy "
+                            "installed with the package: run it inside your checkout, or "
+                            "pass --data DIR (or set IUSGRAPH_DATA)")
     _, registry = load_registry(folder / "sources.ttl")
     filled, warnings = 0, []
     for table in tables or sorted((folder / "claims").glob("*.tsv")):

@@ -48,6 +48,14 @@ def read_curation(folder: Path | None = None) -> Curation:
                              "after its source's local name (" + ", ".join(sorted(sources))
                              + ")", path=str(table))
         claims.extend(read_claims(table, key, vocab, entities))
+    for claim in claims:
+        length = sources[claim.source].char_count
+        for evidence in claim.evidence:
+            if length >= 0 and evidence.end > length:
+                raise InputError(
+                    f"span {evidence.start}..{evidence.end} ends beyond the document, which "
+                    f"has {length} characters ({sources[claim.source].file_name}); clear "
+                    "start/end and re-run 'iusgraph anchor'", path=evidence.where)
     return Curation(entities, sources, claims, registry)
 
 

@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +19,10 @@ from click.core import ParameterSource
 
 from . import __version__, api
 from .engines import ENGINES
-from .errors import EXIT_OK, EXIT_VIOLATIONS, IusgraphError
+from .errors import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, IusgraphError
 from .queries import FORMATS, named_queries
 from .remote import DEFAULT_CHUNK_TRIPLES
+from .resources import stale_install_note, use_data
 from .validate import ENGINES as VALIDATION_ENGINES
 
 GRAPH_OPTION = click.option(
@@ -29,21 +31,51 @@ GRAPH_OPTION = click.option(
 
 
 def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn an IusgraphError into its message on stderr and its exit code."""
+    """The one error boundary: an IusgraphError (or an OSError that escaped the code that
+    should have named it) becomes one message on stderr and exit code 2, never a
+    traceback."""
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except IusgraphError as exc:
-            click.echo(f"iusgraph: error: {exc}", err=True)
+            _echo_error(str(exc))
             sys.exit(exc.exit_code)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _echo_error(f"{where}{exc.strerror or exc}")
+            sys.exit(EXIT_USAGE)
     return wrapper
+
+
+def _echo_error(message: str) -> None:
+    # A message may quote input that is not valid Unicode (a lone surrogate): show it escaped.
+    click.echo("iusgraph: error: " + message.encode("utf-8", "backslashreplace").decode("utf-8"),
+               err=True)
+
+
+class _OneLine(logging.Filter):
+    """Library warnings as one line: rdflib logs a full traceback for every ill-typed literal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
 
 
 @click.group()
 @click.version_option(__version__, prog_name="iusgraph")
-def main() -> None:
+@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
+              envvar="IUSGRAPH_DATA", show_envvar=True,
+              help="Curated data folder (sources.ttl, entities/, claims/) to read and, with "
+                   "anchor, to write. Default: the checkout you are in, else the installed copy.")
+def main(data: Path | None) -> None:
     """iusgraph: an evidence-backed knowledge graph of the levonorgestrel IUS (Mirena)."""
+    logging.getLogger("rdflib").addFilter(_OneLine())
+    use_data(data)
+    if data is None:
+        note = stale_install_note()
+        if note:
+            click.echo(f"iusgraph: {note}", err=True)
 
 
 @main.command()
@@ -175,7 +207,7 @@ def serve(host: str, port: int, store: Path | None, graphs: tuple[Path, ...], ti
 @reports_errors
 def verify_evidence(sources: Path, graphs: tuple[Path, ...], fmt: str) -> None:
     """Check every evidence span and source hash against the documents."""
-    report = api.verify_evidence(sources, api.load_graph(list(graphs)))
+    report = api.verify_evidence(sources, api.load_graph(list(graphs)) if graphs else None)
     click.echo(report.render(fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 

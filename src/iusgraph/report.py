@@ -62,7 +62,8 @@ class Report:
     def to_text(self) -> str:
         lines: list[str] = []
         for f in self.sorted_findings():
-            where = f"{f.label} <{f.focus}>" if f.label and f.label != f.focus else f"<{f.focus}>"
+            node = f.focus if f.focus.startswith("_:") else f"<{f.focus}>"
+            where = f"{f.label} {node}" if f.label and f.label != f.focus else node
             detail = f" [{f.component}]" if f.component else ""
             path = f" path {f.path}" if f.path else ""
             lines.append(f"{f.severity.upper()}: {where}{path}\n  rule: {f.rule}{detail}\n"
@@ -96,7 +97,8 @@ class Report:
             graph.add((report, SH.result, node))
             graph.add((node, RDF.type, SH.ValidationResult))
             graph.add((node, SH.resultSeverity, SH[f.severity]))
-            graph.add((node, SH.focusNode, URIRef(f.focus)))
+            graph.add((node, SH.focusNode, BNode(f.focus[2:]) if f.focus.startswith("_:")
+                       else URIRef(f.focus)))
             graph.add((node, SH.resultMessage, Literal(f.message)))
             graph.add((node, SH.sourceShape, _term(f.rule)))
             if f.component:

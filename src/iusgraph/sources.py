@@ -7,6 +7,7 @@ The documents are not part of the repository; ``verify-evidence`` and
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .errors import InputError, IusgraphError
 from .export import atomic_write_text
 from .namespaces import IUS, OA, SRC
 from .engines import Data, select
+from .loading import load_files
 from .report import Finding, Report
 from .tables import escape, read_table, unescape
 
@@ -65,12 +67,15 @@ def read_registry(graph: Graph) -> dict[str, Source]:
 
 
 def load_registry(path: Path) -> tuple[Graph, dict[str, Source]]:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError("source registry not found", path=str(path)) from None
-    return graph, read_registry(graph)
+    """``data/sources.ttl`` and its sources, parsed as every RDF input is (FILE:LINE:COL)."""
+    if not path.is_file():
+        raise InputError("source registry not found", path=str(path))
+    graph = load_files([path])
+    sources = read_registry(graph)
+    if not sources:
+        raise InputError("defines no ius:SourceDocument; every claim table needs its source "
+                         "here (see data/README.md)", path=str(path))
+    return graph, sources
 
 
 def read_text(folder: Path, source: Source) -> str:
@@ -106,8 +111,13 @@ def evidence_selectors(graph: Data) -> list[dict[str, object]]:
         } ORDER BY ?ev""")
 
 
-def verify_evidence(graph: Graph, folder: Path) -> Report:
-    """Check hashes, lengths, excluded regions and every selector against the documents."""
+def verify_evidence(graph: Graph, folder: Path,
+                    rows: Mapping[str, str] | None = None) -> Report:
+    """Check hashes, lengths, excluded regions and every selector against the documents.
+
+    :param rows: evidence IRI to the ``claims/<source>.tsv:LINE`` it was compiled from, so
+        a finding names the row to fix (known when the graph is compiled from the tables)
+    """
     if not folder.is_dir():
         raise IusgraphError(f"{folder}: not a folder; pass the folder holding the source "
                             "documents, e.g. --sources ../shared/sources")
@@ -147,10 +157,13 @@ def verify_evidence(graph: Graph, folder: Path) -> Report:
         start, end, exact = int(row["start"]), int(row["end"]), str(row["exact"])  # type: ignore[arg-type]
         found = text[start:end]
         if found != exact:
+            where = (rows or {}).get(str(row["ev"]))
+            fix = (f"; fix {where} (clear start/end and re-run 'iusgraph anchor')" if where
+                   else "")
             report.add(Finding(
                 "Violation", str(row["claim"]), label, "iusgraph:EvidenceSpan",
                 f"evidence {row['ev']}: characters {start}..{end} read {found!r}, "
-                f"the quote is {exact!r}"))
+                f"the quote is {exact!r}{fix}"))
     report.stats["selectors checked"] = checked
     report.stats["sources checked"] = len(sources)
     return report

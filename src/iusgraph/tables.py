@@ -53,6 +53,18 @@ class Row:
         return InputError(message, path=self.path, line=self.line)
 
 
+def _header_problem(header: list[str], columns: list[str]) -> str:
+    """What is wrong with a header row, naming what cannot be seen (a BOM, a space)."""
+    expected = "header must be the tab-separated columns " + " ".join(columns)
+    if header and header[0].startswith("\ufeff"):
+        return (expected + ", but the file starts with a byte-order mark (BOM, U+FEFF); "
+                "save it as UTF-8 without a BOM")
+    spaced = [cell for cell in header if cell != cell.strip()]
+    if spaced and [cell.strip() for cell in header] == columns:
+        return expected + f", but {spaced[0]!r} has a space around it; remove the space"
+    return expected + f", found: {' '.join(repr(cell) for cell in header)}"
+
+
 def read_table(path: Path, columns: list[str]) -> list[Row]:
     """Read a TSV table whose header must be exactly ``columns``.
 
@@ -76,10 +88,7 @@ def read_table(path: Path, columns: list[str]) -> list[Row]:
         if header is None:
             header = cells
             if header != columns:
-                raise InputError(
-                    "header must be the tab-separated columns "
-                    + " ".join(columns) + f", found: {' '.join(header)}",
-                    path=shown, line=number)
+                raise InputError(_header_problem(header, columns), path=shown, line=number)
             continue
         if len(cells) > len(columns):
             raise InputError(

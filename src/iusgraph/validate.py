@@ -165,6 +165,7 @@ def qc_findings(data: Data) -> Report:
     for qc, rows in zip(queries, answers, strict=True):
         for row in rows:
             focus = row.get("focus") or next(iter(row.values()), "")
+            focus = f"_:{focus}" if isinstance(focus, BNode) else focus
             details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items())
                                 if k != "focus")
             report.add(Finding(qc.severity, str(focus), "", f"qc:{qc.name}",
