@@ -45,6 +45,7 @@ FILE_TYPES: dict[str, ox.RdfFormat] = {
 MAX_JSON_DEPTH = 256
 _XML_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _BATCH = 50_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def file_type(path: Path) -> ox.RdfFormat:
@@ -160,9 +161,9 @@ def parse_error(path: Path, exc: BaseException) -> InputError:
         message = str(exc.msg if exc.msg else exc)
         if "LoadDocumentCallback" in message:
             return _refused_context(path, "(a remote context)")
-        why = re.sub(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ",
-                     "", message)
+        why = re.sub(r"^Parser error (?:at|between) line [^:]*: ", "", message)
         why = re.sub(r" \(line \d+\)$", "", why)
+        why = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", why)
         return InputError(f"syntax error: {why}; fix the file and run again", path=str(path),
                           line=exc.lineno, column=exc.offset)
     if isinstance(exc, OSError):
@@ -171,8 +172,10 @@ def parse_error(path: Path, exc: BaseException) -> InputError:
 
 
 def _no_triples(path: Path) -> InputError:
-    return InputError("holds no triples (an empty or truncated file?); give a file with "
-                      "data", path=str(path))
+    hint = ("; JSON-LD drops a node whose @id is not a valid IRI (a space, a brace), so "
+            "check the @id values" if file_type(path) == ox.RdfFormat.JSON_LD else "")
+    return InputError(f"holds no triples (an empty or truncated file?){hint}; give a file "
+                      "with data", path=str(path))
 
 
 def _parser(path: Path, fmt: ox.RdfFormat, data: bytes | None) -> Iterator[ox.Quad]:
