@@ -93,8 +93,9 @@ def _position(text: str, loc: int) -> tuple[int, int]:
 #: for one (it matches ``\\u`` with 4 or 8 digits, in either case).
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
-#: Whitespace or comments between two tokens, as either engine may read them.
-_GAP = r"(?:\s|#[^\n]*(?:\n|$))*"
+#: Whitespace or comments between two tokens, as any engine may read them: a comment here
+#: ends at any line or page break, not only where rdflib or Oxigraph end it.
+_GAP = r"(?:\s|#[^\n\r\x0b\x0c\x85\u2028\u2029]*)*"
 #: ``SERVICE`` or ``FROM`` standing as a keyword and followed by what can only be their
 #: operand (an IRI, a prefixed name or a variable), wherever they are: in code, comments
 #: or strings. Found on the exact text the engine gets, so no parser decides what hides it.
