@@ -97,7 +97,7 @@ def _query(comment: str, keyword: str, iri: str, end: str, port: int) -> str:
     target = iri.format(port=port)
     if keyword == "FROM":
         return f"{head}SELECT * {comment.format(end=end)}FROM {target} WHERE {{ ?s ?p ?o }}"
-    bind = "BIND(<http://127.0.0.1:%d/y> AS ?endpoint) " % port if target == "?endpoint" else ""
+    bind = f"BIND(<http://127.0.0.1:{port}/y> AS ?endpoint) " if target == "?endpoint" else ""
     return (f"{head}SELECT * WHERE {{ {bind}{comment.format(end=end)}{keyword} {target} "
             "{ ?s ?p ?o }\n}")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, Variable
 from rdflib.query import Result
 
 from .errors import InputError, IusgraphError

@@ -15,11 +15,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from .claims import COLUMNS
+from .engines import Data, select
 from .errors import InputError, IusgraphError
 from .export import atomic_write_text
-from .namespaces import IUS, OA, SRC
-from .engines import Data, select
 from .loading import load_files
+from .namespaces import IUS, OA, SRC
 from .report import Finding, Report
 from .tables import escape, read_table, unescape
 
