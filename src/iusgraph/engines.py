@@ -173,9 +173,12 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
         answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
         return oxigraph_result(answer)  # Oxigraph evaluates lazily, while this reads it
     except SyntaxError as exc:  # rdflib accepted it, Oxigraph did not
-        raise IusgraphError(f"{origin}: Oxigraph cannot run this query: {exc}") from None
+        problem = f"{origin}: Oxigraph cannot run this query: {exc}"
     except (OSError, RuntimeError, ValueError) as exc:
-        raise IusgraphError(f"{origin}: the query failed while it ran: {exc}") from None
+        problem = f"{origin}: the query failed while it ran: {exc}"
+    # Raised outside the handler, so no traceback keeps Oxigraph's answer iterator alive:
+    # it may only be dropped on the thread that made it.
+    raise IusgraphError(problem)
 
 
 class TooManyRows(IusgraphError):

@@ -48,6 +48,10 @@ def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
             with _atomic(path, binary=isinstance(data, bytes), rename=False) as (handle, tmp):
                 handle.write(data)
             staged.append((tmp, path))
+        for _, path in staged:  # what would stop a rename, before any rename
+            if path.is_dir():
+                raise InputError("cannot write: Is a directory; move it away or choose "
+                                 "another --out", path=str(path))
         for tmp, path in staged:
             _replace(tmp, path)
     finally:
