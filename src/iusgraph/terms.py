@@ -72,9 +72,11 @@ def to_oxigraph_quads(graph: Graph) -> Iterator[ox.Quad]:
     ...
     iusgraph.errors.InputError: the graph holds a term that is not valid RDF, <http://example.org/a b>: Invalid IRI code point ' '; fix or drop it
     """
+    seen: dict[Any, Any] = {}  # IRIs repeat (predicates, classes): convert each once
     for triple in graph:
         try:
-            subject, predicate, obj = (to_oxigraph(term) for term in triple)
+            subject, predicate, obj = (seen.get(term) or seen.setdefault(term, to_oxigraph(term))
+                                       for term in triple)
         except ValueError as exc:
             bad = next(term for term in triple if not _valid(term))
             raise InputError(f"the graph holds a term that is not valid RDF, {_show(bad)}: "
