@@ -15,7 +15,7 @@ from iusgraph.validate import validate_graph
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: The source documents live beside the repository, never inside it.
-SOURCES = Path(os.environ.get("IUSGRAPH_SOURCES", ROOT.parent / "shared" / "sources"))
+SOURCES = Path(os.environ.get("IUSGRAPH_SOURCES", ROOT.parent / "shared" / "sources")).absolute()
 
 
 def cli(*args: object):  # type: ignore[no-untyped-def]
