@@ -104,3 +104,14 @@ def test_a_folder_is_not_an_rdf_file(tmp_path: Path) -> None:
         result = cli(*command, folder)
         assert result.exit_code == 2
         assert "adir.ttl: is a folder, not an RDF file" in result.output
+
+
+@pytest.mark.parametrize("name", ["brace-iri.ttl", "surrogate.ttl", "control-iri.ttl"])
+def test_the_readme_api_call_raises_only_input_errors(name: str) -> None:
+    """D7: ``api.query("serious-effects", api.load_graph([file]))`` raised ``Exception``,
+    ``UnicodeEncodeError`` and ``SyntaxError`` on these three one-line files."""
+    from iusgraph import api
+    from iusgraph.errors import InputError
+
+    with pytest.raises(InputError, match=name):
+        api.query("serious-effects", api.load_graph([HOSTILE / name]), fmt="csv")
