@@ -242,3 +242,10 @@ def test_a_query_that_fails_while_it_runs_is_an_iusgraph_error() -> None:
     from iusgraph.engines import query_oxigraph
     with pytest.raises(IusgraphError, match="the query failed while it ran: .*refused"):
         query_oxigraph(_Store(), "SELECT * WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_binding_no_engine_can_hold_is_a_usage_error(engine: str) -> None:
+    result = cli("query", "evidence", "--bind", "claim=<http://a b>", "--engine", engine)
+    assert result.exit_code == 2
+    assert "--bind 'claim=<http://a b>': Invalid IRI code point ' '" in result.output

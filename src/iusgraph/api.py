@@ -37,7 +37,7 @@ from .sources import verify_evidence as _verify
 from .stats import Stats, compute_stats
 from .structure import structural_report
 from .synth import write_corpus
-from .terms import ntriples_lines, to_oxigraph_quads
+from .terms import ntriples_lines, to_oxigraph, to_oxigraph_quads
 from .validate import validate_files as _validate_files
 from .validate import validate_graph
 
@@ -76,9 +76,13 @@ def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
     if not sep or not name or not value:
         raise IusgraphError(f"--bind {text!r}: write NAME=VALUE, e.g. effect=ent:back-pain")
     prefix, colon, _ = value.partition(":")
-    if (value.startswith("<") and value.endswith(">")) or (colon and prefix in PREFIXES):
-        return name, expand(value)
-    return name, Literal(value)
+    term = expand(value) if ((value.startswith("<") and value.endswith(">"))
+                             or (colon and prefix in PREFIXES)) else Literal(value)
+    try:
+        to_oxigraph(term)  # the check every engine needs: one rdflib would let through
+    except ValueError as exc:
+        raise IusgraphError(f"--bind {text!r}: {exc}; bind an IRI or a literal") from None
+    return name, term
 
 
 def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str | None = None,

@@ -168,7 +168,10 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
     # Refuses SERVICE and FROM, reports syntax errors with positions, and gives the
     # canonical text: Oxigraph runs exactly the text that was checked.
     text = checked(text, origin)
-    substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+    try:
+        substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+    except ValueError as exc:
+        raise IusgraphError(f"cannot bind that value: {exc}; bind an IRI or a literal") from None
     try:
         answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
         return oxigraph_result(answer)  # Oxigraph evaluates lazily, while this reads it
