@@ -13,7 +13,6 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
 
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, XSD
@@ -29,11 +28,6 @@ def atomic_write_text(path: Path, text: str) -> None:
     write_files([(path, text)])
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` (a picture, say) to ``path`` via a temporary file in the same folder."""
-    write_files([(path, data)])
-
-
 def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
     """Write a set of files: each to a temporary file beside it first, and only when all
     are written, rename them into place one after another.
@@ -45,9 +39,7 @@ def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in items:
-            with _atomic(path, binary=isinstance(data, bytes), rename=False) as (handle, tmp):
-                handle.write(data)
-            staged.append((tmp, path))
+            staged.append((_stage(path, data), path))
         for _, path in staged:  # what would stop a rename, before any rename
             if path.is_dir():
                 raise InputError("cannot write: Is a directory; move it away or choose "
@@ -58,14 +50,6 @@ def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
     return [path for path, _ in items]
-
-
-@contextmanager
-def atomic_writer(path: Path) -> Iterator[TextIO]:
-    """A text handle on a temporary file beside ``path``, renamed onto it on success
-    and removed on failure, so ``path`` is never half-written."""
-    with _atomic(path, binary=False, rename=True) as (handle, _):
-        yield handle
 
 
 def _write_error(path: Path, exc: OSError) -> InputError:
@@ -104,8 +88,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@contextmanager
-def _atomic(path: Path, binary: bool, rename: bool) -> Iterator[tuple[Any, Path]]:
+def _stage(path: Path, data: str | bytes) -> Path:
+    """``data`` in a new temporary file beside ``path`` (its name holds our pid)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(path)
@@ -115,17 +99,16 @@ def _atomic(path: Path, binary: bool, rename: bool) -> Iterator[tuple[Any, Path]
         raise _write_error(path, exc) from None
     tmp = Path(name)
     try:
-        with (os.fdopen(fd, "wb") if binary
+        with (os.fdopen(fd, "wb") if isinstance(data, bytes)
               else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
-            yield handle, tmp
-        if rename:
-            _replace(tmp, path)
+            handle.write(data)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _write_error(path, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return tmp
 
 
 @contextmanager
@@ -325,7 +308,6 @@ def write_exports(graph: Graph, out_dir: Path) -> list[Path]:
 
 
 __all__ = [
-    "atomic_write_bytes",
     "atomic_write_text",
     "context_document",
     "jsonld_context",

@@ -155,6 +155,9 @@ def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
 def parse_error(path: Path, exc: BaseException) -> InputError:
     """An Oxigraph parse failure as one message with FILE:LINE:COL and what to do."""
     if isinstance(exc, MemoryError):
+        if "buffer maximal size" not in str(exc):
+            return InputError("ran out of memory while parsing; give a smaller file",
+                              path=str(path))
         return InputError("a literal or IRI is longer than 16 MiB, the parser's limit; "
                           "split it or leave it out", path=str(path))
     if isinstance(exc, SyntaxError):

@@ -13,6 +13,7 @@ order, so that a curator who edits ``data/`` checks what they edited:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -52,6 +53,11 @@ def checkout_root(start: Path | None = None) -> Path | None:
         here = (start or Path.cwd()).resolve()
     except OSError:  # the current folder was removed
         return None
+    return _checkout_of(here)
+
+
+@functools.lru_cache(maxsize=16)
+def _checkout_of(here: Path) -> Path | None:
     for folder in (here, *here.parents):
         if _is_checkout(folder):
             return folder
