@@ -99,9 +99,8 @@ def _stage(path: Path, data: str | bytes) -> Path:
         raise _write_error(path, exc) from None
     tmp = Path(name)
     try:
-        with (os.fdopen(fd, "wb") if isinstance(data, bytes)
-              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
-            handle.write(data)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _write_error(path, exc) from None

@@ -28,7 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import InputError, NetworkRefused
+from .errors import InputError, IusgraphError, NetworkRefused
 from .namespaces import bind_prefixes
 from .terms import to_rdflib
 
@@ -152,7 +152,7 @@ def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
     return fmt, None
 
 
-def parse_error(path: Path, exc: BaseException) -> InputError:
+def parse_error(path: Path, exc: BaseException) -> IusgraphError:
     """An Oxigraph parse failure as one message with FILE:LINE:COL and what to do."""
     if isinstance(exc, MemoryError):
         if "buffer maximal size" not in str(exc):
