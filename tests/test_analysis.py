@@ -7,7 +7,7 @@ data/claims/*.tsv (no rank=deprecated rows exist there):
   increased-vaginal-discharge, infection, irregular-bleeding, lower-abdominal-pain,
   partner-pain-during-intercourse, red-discharge
 - ius-monograph (11): acne, breast-tenderness, ectopic-pregnancy, headache, infection,
-  irregular-bleeding, milk-production-changes, mood-changes, pelvic-pain,
+  irregular-bleeding, milk-production-changes, mood-changes, severe-pelvic-pain,
   uterine-perforation, weight-changes
 - mirena-back-pain (14): anxiety, back-pain, blood-clots, breast-tenderness, depression,
   dizziness, headache, infection, low-mood-swings, lower-abdominal-cramping, mood-changes,
@@ -112,7 +112,7 @@ EXPECTED_SETS = {
           "increased-vaginal-discharge", "infection", "irregular-bleeding",
           "lower-abdominal-pain", "partner-pain-during-intercourse", "red-discharge"},
     MONO: {"acne", "breast-tenderness", "ectopic-pregnancy", "headache", "infection",
-           "irregular-bleeding", "milk-production-changes", "mood-changes", "pelvic-pain",
+           "irregular-bleeding", "milk-production-changes", "mood-changes", "severe-pelvic-pain",
            "uterine-perforation", "weight-changes"},
     MIRENA: {"anxiety", "back-pain", "blood-clots", "breast-tenderness", "depression",
              "dizziness", "headache", "infection", "low-mood-swings", "lower-abdominal-cramping",
