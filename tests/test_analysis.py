@@ -7,15 +7,15 @@ data/claims/*.tsv (no rank=deprecated rows exist there):
   increased-vaginal-discharge, infection, irregular-bleeding, lower-abdominal-pain,
   partner-pain-during-intercourse, red-discharge
 - ius-monograph (11): acne, breast-tenderness, ectopic-pregnancy, headache, infection,
-  irregular-bleeding, milk-production-changes, mood-changes, pelvic-pain,
+  irregular-bleeding, milk-production-changes, mood-changes, severe-pelvic-pain,
   uterine-perforation, weight-changes
-- mirena-back-pain (13): anxiety, back-pain, blood-clots, breast-tenderness, depression,
-  dizziness, headache, infection, lower-abdominal-cramping, mood-changes,
+- mirena-back-pain (14): anxiety, back-pain, blood-clots, breast-tenderness, depression,
+  dizziness, headache, infection, low-mood-swings, lower-abdominal-cramping, mood-changes,
   nausea-and-vomiting, uterine-perforation, weight-gain
 
 Shared: iud/monograph {infection, irregular-bleeding} = 2 of 9+11-2 = 18;
-iud/mirena {back-pain, infection} = 2 of 20; monograph/mirena {breast-tenderness,
-headache, infection, mood-changes, uterine-perforation} = 5 of 19.
+iud/mirena {back-pain, infection} = 2 of 21; monograph/mirena {breast-tenderness,
+headache, infection, mood-changes, uterine-perforation} = 5 of 20.
 """
 
 from __future__ import annotations
@@ -112,14 +112,15 @@ EXPECTED_SETS = {
           "increased-vaginal-discharge", "infection", "irregular-bleeding",
           "lower-abdominal-pain", "partner-pain-during-intercourse", "red-discharge"},
     MONO: {"acne", "breast-tenderness", "ectopic-pregnancy", "headache", "infection",
-           "irregular-bleeding", "milk-production-changes", "mood-changes", "pelvic-pain",
+           "irregular-bleeding", "milk-production-changes", "mood-changes", "severe-pelvic-pain",
            "uterine-perforation", "weight-changes"},
     MIRENA: {"anxiety", "back-pain", "blood-clots", "breast-tenderness", "depression",
-             "dizziness", "headache", "infection", "lower-abdominal-cramping", "mood-changes",
+             "dizziness", "headache", "infection", "low-mood-swings", "lower-abdominal-cramping",
+             "mood-changes",
              "nausea-and-vomiting", "uterine-perforation", "weight-gain"},
 }
-EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 18), (IUD, MIRENA): Fraction(2, 20),
-                    (MONO, MIRENA): Fraction(5, 19)}
+EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 18), (IUD, MIRENA): Fraction(2, 21),
+                    (MONO, MIRENA): Fraction(5, 20)}
 
 
 def test_agreement_effect_sets_per_source(net) -> None:
@@ -130,12 +131,12 @@ def test_agreement_effect_sets_per_source(net) -> None:
 
 def test_agreement_which_sources_assert_each_effect(net) -> None:
     result = source_agreement(net)
-    assert len(result.by_item) == 25
+    assert len(result.by_item) == 26
     assert result.by_item["ent:infection"] == [IUD, MONO, MIRENA]
     assert result.by_item["ent:uterine-perforation"] == [MONO, MIRENA]
     assert result.by_item["ent:blood-clots"] == [MIRENA]
     counts = [len(s) for s in result.by_item.values()]
-    assert (counts.count(3), counts.count(2), counts.count(1)) == (1, 6, 18)
+    assert (counts.count(3), counts.count(2), counts.count(1)) == (1, 6, 19)
 
 
 @pytest.mark.parametrize("pair,expected", EXPECTED_JACCARD.items(), ids=str)
@@ -149,8 +150,8 @@ def test_agreement_jaccard_matrix(net, pair: tuple[str, str], expected: Fraction
 def test_agreement_overlap_counts(net) -> None:
     result = source_agreement(net)
     assert result.overlap(IUD, MONO) == (2, 18)
-    assert result.overlap(IUD, MIRENA) == (2, 20)
-    assert result.overlap(MONO, MIRENA) == (5, 19)
+    assert result.overlap(IUD, MIRENA) == (2, 21)
+    assert result.overlap(MONO, MIRENA) == (5, 20)
 
 
 def test_agreement_of_two_empty_sets_is_undefined(net) -> None:
@@ -162,12 +163,12 @@ def test_agreement_of_two_empty_sets_is_undefined(net) -> None:
 
 def test_agreement_cli_json_and_text() -> None:
     data = json.loads(cli("agreement", "--format", "json").output)
-    assert data["jaccard"][MONO][MIRENA] == round(5 / 19, 4)
-    assert data["overlap"][IUD][MIRENA] == [2, 20]
+    assert data["jaccard"][MONO][MIRENA] == round(5 / 20, 4)
+    assert data["overlap"][IUD][MIRENA] == [2, 21]
     first = data["items"][0]
     assert (first["id"], first["source_count"]) == ("ent:infection", 3)
     text = cli("agreement").output
-    assert "0.263 (5/19)" in text and "0.111 (2/18)" in text and "0.100 (2/20)" in text
+    assert "0.250 (5/20)" in text and "0.111 (2/18)" in text and "0.095 (2/21)" in text
 
 
 def test_agreement_unknown_predicate_is_a_usage_error() -> None:
@@ -206,15 +207,15 @@ def test_graph_qc_qualifier_values_connect_their_entity(net) -> None:
 
 
 def test_graph_qc_on_the_curated_graph(net) -> None:
-    """The real findings: one sign->condition pair no claim ties to the rest, and the eight
+    """The real findings: one sign->condition pair no claim ties to the rest, and the nine
     effects for which no source gives an action."""
     report = structural_report(net)
     assert _rules(report) == {
         ("graph:disconnected-component", "device-problem", "Warning"),
         *{("graph:effect-without-action", effect, "Info") for effect in (
             "acne", "breast-tenderness", "increased-menstrual-flow", "irregular-bleeding",
-            "lower-abdominal-cramping", "milk-production-changes", "red-discharge",
-            "weight-changes")},
+            "low-mood-swings", "lower-abdominal-cramping", "milk-production-changes",
+            "red-discharge", "weight-changes")},
     }
     assert report.conforms
 
