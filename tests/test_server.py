@@ -425,3 +425,36 @@ def test_the_jsonld_context_is_served(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/ld+json")
     assert response.json() == {"@context": jsonld_context()}
+
+
+# --- hardening (reliability review D9, D16) -----------------------------------------------------
+
+XSS_TTL = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/iusgraph/entity/x> skos:prefLabel "x"@en ;
+    rdfs:seeAlso <javascript:alert(document.domain)>, <data:text/html;base64,PHNjcmlwdD4=>,
+                 <http://example.org/ok>, <urn:isbn:0451450523> .
+"""
+
+
+def test_link_makes_only_http_iris_clickable() -> None:
+    from iusgraph.pages import link
+    assert link({"iri": "javascript:alert(1)"}) == "javascript:alert(1)"
+    assert "href" not in link({"iri": "data:text/html,<script>"})
+    assert "&lt;script&gt;" in link({"iri": "data:text/html,<script>"})
+    assert link({"iri": "http://example.org/a"}).startswith('<a href="http://example.org/a"')
+    assert link({"iri": "https://w3id.org/iusgraph/entity/acne"}).startswith(
+        '<a href="/entity/acne"')
+
+
+def test_pages_do_not_link_javascript_or_data_iris(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "xss.ttl"
+    data.write_text(XSS_TTL, encoding="utf-8")
+    settings = build_settings([data], None, TIMEOUT, MAX_ROWS, 1)
+    with TestClient(create_app(settings)) as test_client:
+        page = test_client.get("/entity/x", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'href="javascript:' not in page.text and 'href="data:' not in page.text
+    assert "javascript:alert(document.domain)" in page.text  # shown as text
+    assert 'href="http://example.org/ok"' in page.text
+    assert "urn:isbn:0451450523" in page.text and 'href="urn:' not in page.text

@@ -142,13 +142,23 @@ def _text(value: dict[str, Any] | None) -> str:
     return str(value.get("text") or value.get("iri") or value.get("bnode") or "")
 
 
+#: The only schemes that become links; ``javascript:``, ``data:`` and the rest are text.
+LINK_SCHEMES = ("http://", "https://")
+
+
 def link(value: dict[str, Any] | None, label: dict[str, Any] | None = None) -> str:
-    """An escaped link for an IRI (local when it is a project IRI), or escaped text."""
+    """An escaped link for an http(s) IRI (local when it is a project IRI), or escaped text.
+
+    IRIs in served data may use any scheme; only http and https are linked, so a
+    ``javascript:`` or ``data:`` IRI can never run in the page.
+    """
     if not value:
         return ""
     if "iri" in value:
         iri = value["iri"]
         shown = _text(label) if label else _curie(iri)
+        if not iri.lower().startswith(LINK_SCHEMES):
+            return escape(shown)
         href = local_path(iri) or iri
         return f'<a href="{escape(href)}">{escape(shown)}</a>'
     text = escape(_text(value))
