@@ -458,3 +458,22 @@ def test_pages_do_not_link_javascript_or_data_iris(tmp_path) -> None:  # type: i
     assert "javascript:alert(document.domain)" in page.text  # shown as text
     assert 'href="http://example.org/ok"' in page.text
     assert "urn:isbn:0451450523" in page.text and 'href="urn:' not in page.text
+
+
+# --- bytes, not only rows (review D8) -------------------------------------------------------------
+
+def test_bounded_stops_reading_past_the_byte_limit() -> None:
+    from iusgraph.engines import TooManyRows, _bounded
+    read = []
+
+    def rows() -> Iterator[str]:
+        for index in range(1000):
+            read.append(index)
+            yield "x"
+
+    class Term:  # what _bounded measures: the value of an IRI
+        value = "y" * 1_000_000
+
+    with pytest.raises(TooManyRows) as caught:
+        list(_bounded(rows(), None, max_bytes=5_000_000, terms=lambda row: (Term(),)))
+    assert caught.value.unit == "bytes" and len(read) == 6
