@@ -477,3 +477,24 @@ def test_bounded_stops_reading_past_the_byte_limit() -> None:
     with pytest.raises(TooManyRows) as caught:
         list(_bounded(rows(), None, max_bytes=5_000_000, terms=lambda row: (Term(),)))
     assert caught.value.unit == "bytes" and len(read) == 6
+
+
+def test_json_answers_are_the_document_rdflib_writes() -> None:
+    """The server writes SPARQL JSON straight from Oxigraph's terms (cheaper); the bytes
+    are those of the CLI's writer (rdflib), typed literals in rdflib's lexical forms."""
+    from iusgraph.build import build_graph
+    from iusgraph.endpoint import check, solutions_json
+    from iusgraph.engines import oxigraph_result
+    from iusgraph.queries import format_result
+    store = ox.Store()
+    store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store.bulk_load(f"""<http://e/a> <http://e/p> "1"^^<{xsd}integer>, "1.50"^^<{xsd}decimal>,
+        "true"^^<{xsd}boolean>, "a"@en-GB, "P1DT0H"^^<{xsd}duration>, "x\\ny \\"q\\""^^<{xsd}string>,
+        "2020-01-01T00:00:00Z"^^<{xsd}dateTime>, _:b1, <http://e/b> .""".encode(),
+                    format=ox.RdfFormat.TURTLE)
+    texts = [q["query"] for q in example_queries()]
+    texts += ["SELECT ?o WHERE { <http://e/a> ?p ?o }", "SELECT * WHERE { ?s ?p ?o } LIMIT 50"]
+    for text in map(check, texts):
+        ours = solutions_json(store.query(text), None, None)
+        assert ours == format_result(oxigraph_result(store.query(text)), "json").encode(), text

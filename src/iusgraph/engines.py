@@ -269,9 +269,11 @@ def oxigraph_graph(triples: Iterable[Any], max_rows: int | None = None, *,
                    max_bytes: int | None = None) -> Graph:
     """Oxigraph triples (a CONSTRUCT answer) as an rdflib graph; TooManyRows past
     ``max_rows`` triples or ``max_bytes`` of term text."""
+    # Read (and count) first, convert after: an answer over a limit costs no conversion.
+    kept = list(_bounded(triples, max_rows, max_bytes=max_bytes,
+                         terms=lambda t: (t.subject, t.predicate, t.object)))
     graph = Graph()
-    for triple in _bounded(triples, max_rows, max_bytes=max_bytes,
-                           terms=lambda t: (t.subject, t.predicate, t.object)):
+    for triple in kept:
         graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate),
                    _to_rdflib(triple.object)))
     return graph
@@ -291,12 +293,13 @@ def oxigraph_result(answer: Any, max_rows: int | None = None, *,
         result.graph = oxigraph_graph(answer, max_rows, max_bytes=max_bytes)
         return result
     names = [v.value for v in answer.variables]
+    kept = list(_bounded(answer, max_rows, max_bytes=max_bytes,
+                         terms=lambda row: (row[n] for n in names)))
     result = Result("SELECT")
     result.vars = [Variable(n) for n in names]
     result.bindings = [
         {Variable(n): _to_rdflib(solution[n]) for n in names if solution[n] is not None}
-        for solution in _bounded(answer, max_rows, max_bytes=max_bytes,
-                                 terms=lambda row: (row[n] for n in names))]
+        for solution in kept]
     return result
 
 
