@@ -4,7 +4,8 @@
   request answered 503 with ``Retry-After``.
 - **Fairness.** Every job starts as a short one. Once it has run ``slow_after`` seconds
   (0.25 s) it is slow, and slow jobs may hold at most ``size - 1`` workers, so at least
-  one worker always serves short jobs (pages, ordinary queries). A job that turns slow
+  one worker always serves short jobs (pages, ordinary queries). A slow job runs at idle
+  CPU priority, and its worker is replaced afterwards. A job that turns slow
   while the slow slots are full is killed and waits for a slow slot. How long each job
   text last ran is remembered: a text that was slow waits for a slow slot at once, and
   waiting short jobs are served shortest expected first (a trivial query goes before
@@ -42,7 +43,7 @@ DEFAULT_QUEUE = 64
 #: Backoff between failed worker starts (seconds): doubling from the first to the last.
 BACKOFF = (0.5, 10.0)
 #: Expected running time of a job text never run before (seconds).
-UNKNOWN_COST = 0.03
+UNKNOWN_COST = 0.01
 #: Seconds of waiting that move a short job up one step (a doubling of expected time).
 AGING = 1.0
 #: A job expected to run in less than this (seconds) is quick: it may borrow the spare.
@@ -130,6 +131,10 @@ class WorkerPool:
         """Serving workers (idle or busy), not counting the spare or those starting."""
         return len(self._idle) + len(self._busy)
 
+    def _none_left(self) -> bool:
+        """No worker at all: none serving, no spare (idle or lent)."""
+        return self.alive == 0 and self._spare is None and self._lent is None
+
     def _slow_capacity(self) -> int:
         if self.size == 1:
             return min(1, self.alive)
@@ -216,7 +221,7 @@ class WorkerPool:
         self._retry_at = self._loop_time() + self._backoff
         self._failure = f"no query worker: {reason}"
         logger.error("%s; retrying in %g s", self._failure, self._backoff)
-        if self.alive == 0 and self._spare is None:
+        if self._none_left():
             self._fail_waiters(self._broken())
 
     def _broken(self) -> Unavailable:
@@ -341,7 +346,7 @@ class WorkerPool:
         """Run a job on a worker: its answer, or :class:`Unavailable` (503)."""
         if self._stopping:
             raise Unavailable("the server is stopping", 1)
-        if self.alive == 0 and self._spare is None and self._failure is not None:
+        if self._none_left() and self._failure is not None:
             raise self._broken()
         key = (kind, str(args[0]) if args else "")
         deadline = self._loop_time() + self.timeout  # for waiting, not for running
