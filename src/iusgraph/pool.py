@@ -7,7 +7,7 @@
   one worker always serves short jobs (pages, ordinary queries). A slow job runs at idle
   CPU priority, and its worker is replaced afterwards. A job that turns slow
   while the slow slots are full is killed and waits for a slow slot. How long each job
-  text last ran is remembered: a text that was slow waits for a slow slot at once, and
+  text takes is remembered: a text that was slow waits for a slow slot at once, and
   waiting short jobs are served shortest expected first (a trivial query goes before
   a heavy one; a job moves up a step per ``AGING`` seconds of waiting). Jobs wait in
   bounded queues, each wait bounded in time: 503 with ``Retry-After`` past either
@@ -48,8 +48,8 @@ UNKNOWN_COST = 0.01
 AGING = 1.0
 #: A job expected to run in less than this (seconds) is quick: it may borrow the spare.
 QUICK = 0.01
-#: Weight of the latest running time in a text's expected time (a moving average).
-RECENT = 0.3
+#: Running times kept per job text; the expected time is the least of them.
+RECENT = 3
 #: Job texts whose last running time is remembered.
 HISTORY = 4096
 
@@ -76,12 +76,12 @@ class _Lost(Exception):
 @dataclass(eq=False)
 class _Waiter:
     """A job waiting for a worker: the future the worker is handed through, since when,
-    and its expected running time in steps (log2 of milliseconds)."""
+    and the job text (whose expected running time is looked up when workers are handed
+    out, so what was learnt meanwhile counts)."""
 
     future: asyncio.Future[Worker]
     since: float
-    steps: int = 0
-    quick: bool = False
+    key: tuple[str, str] = ("", "")
 
 
 class WorkerPool:
@@ -111,7 +111,8 @@ class WorkerPool:
         #: (shortest expected first).
         self._lanes: dict[str, deque[_Waiter]] = {"slow": deque(), "short": deque()}
         self._running_slow = 0
-        self._history: OrderedDict[tuple[str, str], float] = OrderedDict()
+        #: The last running times of each job text (seconds), newest last.
+        self._history: OrderedDict[tuple[str, str], tuple[float, ...]] = OrderedDict()
         #: Texts running for the first time, and how many requests wait on them.
         self._probing: dict[tuple[str, str], asyncio.Event] = {}
         self._following = 0
@@ -328,14 +329,14 @@ class WorkerPool:
                 if waiter is not None:
                     self._running_slow += 1
             if waiter is None:
-                waiter = _shortest_waiting(self._lanes["short"], self._loop_time())
+                waiter = self._shortest_waiting()
             if waiter is None:
                 return
             worker = self._idle.pop()
             self._busy.add(worker)
             waiter.future.set_result(worker)
         if self._spare is not None and not self._stopping:
-            quick = _shortest_waiting(self._lanes["short"], self._loop_time(), quick=True)
+            quick = self._shortest_waiting(quick=True)
             if quick is not None:
                 self._lent, self._spare = self._spare, None
                 quick.future.set_result(self._lent)
@@ -388,8 +389,8 @@ class WorkerPool:
         return None
 
     def _lane(self, key: tuple[str, str]) -> str:
-        last = self._history.get(key)
-        return "slow" if last is not None and last >= self.slow_after else "short"
+        expected = self._expected(key)
+        return "slow" if expected is not None and expected >= self.slow_after else "short"
 
     async def _acquire(self, lane: str, key: tuple[str, str], deadline: float) -> Worker:
         """Wait in ``lane`` for a worker: a short job until ``deadline``, a slow one up to
@@ -400,9 +401,7 @@ class WorkerPool:
                                                         else self.queue):
             raise self._busy_error(slow)
         loop = asyncio.get_running_loop()
-        cost = self._history.get(key, UNKNOWN_COST)
-        steps = max(0, round(math.log2(max(cost, 0.001) / 0.001)))
-        waiter = _Waiter(loop.create_future(), loop.time(), steps, cost < QUICK)
+        waiter = _Waiter(loop.create_future(), loop.time(), key)
         queue.append(waiter)
         self._dispatch()
         wait = max(deadline - loop.time(), 0.0) if not slow else self.timeout
@@ -492,16 +491,44 @@ class WorkerPool:
         self._release(worker)
         return answer
 
+    def _shortest_waiting(self, quick: bool = False) -> _Waiter | None:
+        """Take out the short job expected to run shortest, a step (a doubling) earlier
+        per AGING seconds waited, the longest-waiting among equals; only a quick one if
+        ``quick``. Gone ones are dropped."""
+        queue = self._lanes["short"]
+        now = self._loop_time()
+        best: _Waiter | None = None
+        best_rank = (0.0, 0.0)
+        for waiter in list(queue):
+            if waiter.future.done():
+                queue.remove(waiter)
+                continue
+            cost = self._expected(waiter.key) or UNKNOWN_COST
+            if quick and cost >= QUICK:
+                continue
+            steps = math.log2(max(cost, 0.001) / 0.001)
+            rank = (round(steps) - (now - waiter.since) // AGING, waiter.since)
+            if best is None or rank < best_rank:
+                best, best_rank = waiter, rank
+        if best is not None:
+            queue.remove(best)
+        return best
+
+    def _expected(self, key: tuple[str, str]) -> float | None:
+        """How long a job text is expected to run: the least of its last RECENT running
+        times, so one run slowed by a busy CPU does not change its place; None if new."""
+        times = self._history.get(key)
+        return min(times) if times else None
+
     def _remember(self, key: tuple[str, str], seconds: float) -> None:
-        """How long the job ran: a moving average of its running times, but at least
-        ``slow_after`` once it turned slow."""
+        """How long the job ran; a job that turned slow counts as slow at once."""
         first = self._probing.pop(key, None)
         if first is not None:
             first.set()  # the same text waiting meanwhile goes on, to the right lane
-        before = self._history.get(key)
-        if before is not None and seconds < self.slow_after:
-            seconds = (1 - RECENT) * before + RECENT * seconds
-        self._history[key] = seconds
+        if seconds >= self.slow_after:
+            self._history[key] = (seconds,)
+        else:
+            self._history[key] = (*self._history.get(key, ())[-(RECENT - 1):], seconds)
         self._history.move_to_end(key)
         while len(self._history) > HISTORY:
             self._history.popitem(last=False)
@@ -524,25 +551,6 @@ def _first_waiting(queue: deque[_Waiter]) -> _Waiter | None:
     return None
 
 
-def _shortest_waiting(queue: deque[_Waiter], now: float,
-                      quick: bool = False) -> _Waiter | None:
-    """Take out the job expected to run shortest (a step earlier per AGING seconds
-    waited; the longest-waiting among equals), only a quick one if ``quick``; gone ones
-    are dropped."""
-    best: _Waiter | None = None
-    best_rank = (0.0, 0.0)
-    for waiter in list(queue):
-        if waiter.future.done():
-            queue.remove(waiter)
-            continue
-        if quick and not waiter.quick:
-            continue
-        rank = (waiter.steps - (now - waiter.since) // AGING, waiter.since)
-        if best is None or rank < best_rank:
-            best, best_rank = waiter, rank
-    if best is not None:
-        queue.remove(best)
-    return best
 
 
 async def _readable(worker: Worker, timeout: float) -> bool:
