@@ -224,6 +224,22 @@ def test_service_is_refused_without_a_connection(client: TestClient, no_network:
     assert "SERVICE" in response.text and "refused" in response.text
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { # c\rSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o }\n}",
+    "SELECT * WHERE { # c\r\nSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "SELECT * # c\rFROM <http://127.0.0.1:9/g>\nWHERE { ?s ?p ?o }",
+])
+def test_service_hidden_after_a_carriage_return_is_refused(client: TestClient, no_network: None,
+                                                          query: str) -> None:
+    """Review D1 through the server: the check in the server process sees what Oxigraph
+    would run (the canonical text), for GET and for a POST body."""
+    for response in (_get(client, query),
+                     client.post("/sparql", content=query.encode(),
+                                 headers={"Content-Type": "application/sparql-query"})):
+        assert response.status_code == 400, response.text
+        assert "refused" in response.text
+
+
 def test_service_and_from_are_refused_in_process_without_a_connection(no_network: None) -> None:
     from iusgraph.build import build_graph
     store = ox.Store()
