@@ -2,7 +2,10 @@
 
 Starts `iusgraph serve` on a free loopback port, runs the "serious-effects" competency
 query from the query page, opens an effect's page and sees its evidence, and saves
-screenshots to test-artifacts/. Browsers are never downloaded (no `playwright install`).
+screenshots to test-artifacts/. Typing in the editor must not contact any host but the
+server (YASQE's class and property autocompleters ask lov.linkeddata.es): every other
+request is logged and aborted, and so is anything the page's Content-Security-Policy
+blocks. Browsers are never downloaded (no `playwright install`).
 """
 
 from __future__ import annotations
@@ -108,3 +111,61 @@ def test_query_page_and_an_effect_page_in_chromium(server: str) -> None:
             browser.close()
     assert query_shot.stat().st_size > 10_000 and effect_shot.stat().st_size > 10_000
     assert not outside, f"the pages requested outside resources: {outside}"
+
+
+#: What a page may load: the server itself, and data the page makes.
+LOCAL = ("data:", "blob:")
+#: Records what the Content-Security-Policy blocked (the browser makes no request then).
+CSP_PROBE = """document.addEventListener("securitypolicyviolation", function (e) {
+  (window.__blocked = window.__blocked || []).push(e.blockedURI + " (" + e.violatedDirective + ")");
+});"""
+
+
+def test_typing_in_the_editor_contacts_no_other_host(server: str) -> None:
+    from playwright.sync_api import Route, sync_playwright
+
+    if not (ROOT / "node_modules" / "@zazuko" / "yasgui" / "build").is_dir():
+        pytest.fail("YASGUI is not installed: run setup.sh (npm ci)")
+    outside: list[str] = []
+
+    def only_the_server(route: Route) -> None:
+        url = route.request.url
+        if url.startswith((server, *LOCAL)):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        try:
+            page = browser.new_page()
+            page.add_init_script(CSP_PROBE)
+            page.route("**/*", only_the_server)
+            refused: list[str] = []
+            page.on("console", lambda message: refused.append(message.text)
+                    if "Content Security Policy" in message.text else None)
+            page.goto(server + "/")
+            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+            page.wait_for_selector(".CodeMirror", timeout=30_000)
+            typed = []
+            for tab in ("the first tab", "a tab opened later"):
+                if tab != "the first tab":
+                    page.click("button.addTab")
+                editor = page.locator(".CodeMirror:visible")
+                editor.click()
+                page.keyboard.press("Control+A")
+                page.keyboard.press("Delete")  # a fresh query: YASQE adds the PREFIX lines
+                for text in ("SELECT * WHERE { ?s a foaf:Pers", " . ?s foaf:na", " . ?s a ex:Cl",
+                             " . ?s ius:has", " . ?x ?y ent:ac"):
+                    page.keyboard.type(text, delay=50)
+                    page.wait_for_timeout(1000)  # the autocompleters wait for a pause
+                typed.append(editor.evaluate("element => element.CodeMirror.getValue()"))
+            blocked = page.evaluate("window.__blocked || []")
+        finally:
+            browser.close()
+    assert all("foaf:Pers" in text and "ent:ac" in text for text in typed), typed
+    assert not outside, f"typing in the editor contacted other hosts: {outside}"
+    assert not blocked and not refused, ("the page tried to connect where its "
+                                         f"Content-Security-Policy refuses: {blocked or refused}")

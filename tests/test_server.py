@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
+import os
+import select
+import shutil
+import signal
 import socket
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -19,6 +29,8 @@ from iusgraph.cli import main
 from iusgraph.endpoint import execute, negotiate
 from iusgraph.export import to_ntriples
 from iusgraph.server import build_settings, create_app, example_queries
+
+from .liveserver import Live, alive, descendants, free_port, live_server, query_workers
 
 TIMEOUT = 2.0
 MAX_ROWS = 500
@@ -210,6 +222,22 @@ def test_service_is_refused_without_a_connection(client: TestClient, no_network:
     response = _get(client, query)
     assert response.status_code == 400
     assert "SERVICE" in response.text and "refused" in response.text
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { # c\rSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o }\n}",
+    "SELECT * WHERE { # c\r\nSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    "SELECT * # c\rFROM <http://127.0.0.1:9/g>\nWHERE { ?s ?p ?o }",
+])
+def test_service_hidden_after_a_carriage_return_is_refused(client: TestClient, no_network: None,
+                                                          query: str) -> None:
+    """Review D1 through the server: the check in the server process sees what Oxigraph
+    would run (the canonical text), for GET and for a POST body."""
+    for response in (_get(client, query),
+                     client.post("/sparql", content=query.encode(),
+                                 headers={"Content-Type": "application/sparql-query"})):
+        assert response.status_code == 400, response.text
+        assert "refused" in response.text
 
 
 def test_service_and_from_are_refused_in_process_without_a_connection(no_network: None) -> None:
@@ -425,3 +453,346 @@ def test_the_jsonld_context_is_served(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/ld+json")
     assert response.json() == {"@context": jsonld_context()}
+
+
+# --- hardening (reliability review D9, D16) -----------------------------------------------------
+
+XSS_TTL = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/iusgraph/entity/x> skos:prefLabel "x"@en ;
+    rdfs:seeAlso <javascript:alert(document.domain)>, <data:text/html;base64,PHNjcmlwdD4=>,
+                 <http://example.org/ok>, <urn:isbn:0451450523> .
+"""
+
+
+def test_link_makes_only_http_iris_clickable() -> None:
+    from iusgraph.pages import link
+    assert link({"iri": "javascript:alert(1)"}) == "javascript:alert(1)"
+    assert "href" not in link({"iri": "data:text/html,<script>"})
+    assert "&lt;script&gt;" in link({"iri": "data:text/html,<script>"})
+    assert link({"iri": "http://example.org/a"}).startswith('<a href="http://example.org/a"')
+    assert link({"iri": "https://w3id.org/iusgraph/entity/acne"}).startswith(
+        '<a href="/entity/acne"')
+
+
+def test_pages_do_not_link_javascript_or_data_iris(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "xss.ttl"
+    data.write_text(XSS_TTL, encoding="utf-8")
+    settings = build_settings([data], None, TIMEOUT, MAX_ROWS, 1)
+    with TestClient(create_app(settings)) as test_client:
+        page = test_client.get("/entity/x", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'href="javascript:' not in page.text and 'href="data:' not in page.text
+    assert "javascript:alert(document.domain)" in page.text  # shown as text
+    assert 'href="http://example.org/ok"' in page.text
+    assert "urn:isbn:0451450523" in page.text and 'href="urn:' not in page.text
+
+
+def test_security_headers(client: TestClient) -> None:
+    for path, accept in (("/", "text/html"), ("/entity/acne", "text/html"),
+                         ("/entity/no-such-thing", "text/html")):
+        response = client.get(path, headers={"Accept": accept})
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "connect-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+    for response in (_get(client, ACNE), client.get("/entity/%3Cscript%3E"),
+                     client.get("/static/query.js"), client.get("/sparql")):
+        assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_service_description_ignores_the_host_header(client: TestClient) -> None:
+    response = client.get("/sparql", headers={"Host": "evil.example:666",
+                                              "Accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    assert "<http://127.0.0.1:8000/sparql>" in response.text
+
+
+def test_service_description_uses_the_base_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "small.ttl"
+    data.write_text(XSS_TTL, encoding="utf-8")
+    settings = build_settings([data], None, TIMEOUT, MAX_ROWS, 1,
+                              base_url="https://sparql.example.org/ius/")
+    with TestClient(create_app(settings)) as test_client:
+        text = test_client.get("/sparql", headers={"Accept": "application/n-triples"}).text
+    assert "<https://sparql.example.org/ius/sparql>" in text
+
+
+@pytest.mark.parametrize("base_url", ["ftp://x.example/", "sparql.example.org", "http://"])
+def test_bad_base_url_exits_2(base_url: str) -> None:
+    result = CliRunner().invoke(main, ["serve", "--port", "1", "--base-url", base_url])
+    assert result.exit_code == 2 and "--base-url" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_text_plain_post_is_415_not_a_graph_store_write(client: TestClient) -> None:
+    response = client.post("/sparql", content=ACNE, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert "application/sparql-query" in response.text
+
+
+# --- bytes, not only rows (review D8) -------------------------------------------------------------
+
+#: 100 rows of 256 KiB each: 15 doublings of an 8-character string.
+BIG_ROWS = ("SELECT ?s ?big WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 100 } "
+            "BIND(\"abcdefgh\" AS ?x0) "
+            + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(15))
+            + " BIND(?x15 AS ?big) }")
+
+
+def test_bounded_stops_reading_past_the_byte_limit() -> None:
+    from iusgraph.engines import TooManyRows, _bounded
+    read = []
+
+    def rows() -> Iterator[str]:
+        for index in range(1000):
+            read.append(index)
+            yield "x"
+
+    class Term:  # what _bounded measures: the value of an IRI
+        value = "y" * 1_000_000
+
+    with pytest.raises(TooManyRows) as caught:
+        list(_bounded(rows(), None, max_bytes=5_000_000, terms=lambda row: (Term(),)))
+    assert caught.value.unit == "bytes" and len(read) == 6
+
+
+def test_answer_larger_than_max_bytes_is_413(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = build_settings([], None, 10.0, 1000, 1, max_bytes=1024 * 1024)
+    with TestClient(create_app(settings)) as test_client:
+        response = _get(test_client, BIG_ROWS)
+        assert response.status_code == 413, response.text[:200]
+        assert "--max-bytes" in response.text and "1 MiB" in response.text
+        small = _get(test_client, BIG_ROWS.replace("LIMIT 100", "LIMIT 2"), "text/csv")
+        assert small.status_code == 200 and len(small.content) > 2 * 256 * 1024
+        describe = test_client.get("/ontology", headers={"Accept": "text/turtle"})
+        assert describe.status_code == 200
+
+
+def test_max_bytes_option() -> None:
+    from iusgraph.cli import ByteSize
+    size = ByteSize()
+    assert [size.convert(v, None, None) for v in ("1048576", "512K", "64M", "64MiB", "1G")] \
+        == [1048576, 512 * 1024, 64 << 20, 64 << 20, 1 << 30]
+    result = CliRunner().invoke(main, ["serve", "--port", "1", "--max-bytes", "lots"])
+    assert result.exit_code == 2 and "--max-bytes" in result.output
+
+
+# --- real server processes: never hang, stop on SIGTERM, bounded reads (D2, D4, D8, D11, D16) ----
+
+@pytest.fixture(scope="module")
+def graph_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from iusgraph.build import build_graph
+    path = tmp_path_factory.mktemp("graph") / "graph.nt"
+    path.write_text(to_ntriples(build_graph()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, graph_nt: Path) -> Iterator[Live]:
+    folder = tmp_path_factory.mktemp("live")
+    with live_server(folder, "--graph", str(graph_nt), "--timeout", "5",
+                     "--header-timeout", "1") as server:
+        yield server
+
+
+def _raw(port: int, data: bytes, wait: float = 3.0) -> bytes:
+    """Send ``data`` on a fresh connection and read what comes back within ``wait`` s."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(data)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+                if b"\r\n\r\n" in b"".join(chunks):
+                    break
+        except TimeoutError:
+            pass
+        return b"".join(chunks)
+
+
+def test_body_over_the_limit_is_refused_by_content_length_before_reading(live: Live) -> None:
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 50000000\r\n\r\n")
+    answer = _raw(live.port, head)  # no body sent: the old server waited for it
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+
+
+def test_chunked_body_is_read_no_further_than_the_limit(live: Live) -> None:
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    chunk = b"#" * 60_000
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(3))
+    answer = _raw(live.port, head + body)  # the body never ends: it must not be awaited
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+
+
+def test_connections_without_a_complete_request_head_are_closed(live: Live) -> None:
+    """Slowloris (D11): five connections drip header lines, one sends nothing; the server
+    (here --header-timeout 1) closes them all, and keeps answering."""
+    partial = [socket.create_connection(("127.0.0.1", live.port), timeout=5) for _ in range(5)]
+    silent = socket.create_connection(("127.0.0.1", live.port), timeout=5)
+    still_open = {*partial, silent}
+    try:
+        for sock in partial:
+            sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: x\r\n")
+        deadline = time.monotonic() + 8
+        while still_open and time.monotonic() < deadline:
+            for sock in still_open.copy():
+                try:
+                    if sock is not silent:
+                        sock.sendall(b"X-Slow: 1\r\n")
+                    readable, _, _ = select.select([sock], [], [], 0)
+                    if readable and sock.recv(1024) == b"":
+                        still_open.discard(sock)
+                except (BrokenPipeError, ConnectionResetError):
+                    still_open.discard(sock)
+            time.sleep(0.3)
+        assert not still_open, f"{len(still_open)} connections were never closed"
+        assert live.query("ASK {}").status == 200
+    finally:
+        for sock in [*partial, silent]:
+            sock.close()
+
+
+def test_client_leaving_during_the_body_is_not_a_traceback(live: Live) -> None:
+    with socket.create_connection(("127.0.0.1", live.port), timeout=5) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                     b"application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK")
+        time.sleep(0.3)
+    time.sleep(0.5)
+    assert live.query("ASK {}").status == 200
+    assert "Traceback" not in live.log_text() and "ClientDisconnect" not in live.log_text()
+
+
+def test_short_queries_and_refusals_answer_while_two_slow_queries_run(live: Live) -> None:
+    with ThreadPoolExecutor(2) as slow_clients:
+        slow = [slow_clients.submit(live.query, CROSS_PRODUCT, 30) for _ in range(2)]
+        time.sleep(1.0)  # both slow queries are running (or one runs, one waits)
+        for text, status in (("ASK {}", 200), (ACNE, 200), ("SELECT ?s WHERE { ?s", 400),
+                             ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                              400)):
+            started = time.monotonic()
+            answer = live.query(text, timeout=10)
+            assert answer.status == status, answer.text
+            assert time.monotonic() - started < 2.5, text  # before: the --timeout (5 s)
+        assert live.request("GET", "/entity/acne", timeout=10).status == 200
+        assert live.request("GET", "/sparql", timeout=10).status == 200
+        answers = [future.result() for future in slow]
+    assert [a.status for a in answers] == [503, 503]
+    assert all("retry-after" in a.headers for a in answers)
+
+
+def test_removed_graph_file_gives_503_with_the_reason_then_recovers(tmp_path,  # type: ignore[no-untyped-def]
+                                                                    graph_nt: Path) -> None:
+    """The review's D2 recipe: --graph FILE removed, two slow queries, then a trivial one."""
+    data = tmp_path / "g.nt"
+    shutil.copy(graph_nt, data)
+    with live_server(tmp_path, "--graph", str(data), "--timeout", "2") as server:
+        data.unlink()
+        with ThreadPoolExecutor(2) as clients:
+            slow = [clients.submit(server.query, CROSS_PRODUCT, 30) for _ in range(2)]
+            assert [f.result().status for f in slow] == [503, 503]
+        started = time.monotonic()
+        answer = server.query("ASK {}", timeout=10)  # before: no answer, ever
+        assert time.monotonic() - started < 5
+        assert answer.status == 200 or "no query worker" in answer.text
+        for pid in query_workers(server.process.pid):  # every worker dies
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 15
+        while True:
+            started = time.monotonic()
+            answer = server.query("ASK {}", timeout=10)
+            assert time.monotonic() - started < 5
+            if answer.status == 503 and "no query worker" in answer.text:
+                break
+            assert time.monotonic() < deadline, answer.text
+            time.sleep(0.2)
+        assert "cannot load the graph" in answer.text and "g.nt" in answer.text
+        assert int(answer.headers["retry-after"]) >= 1
+        log = server.log_text()
+        assert "no query worker: cannot load the graph" in log and "Traceback" not in log
+        shutil.copy(graph_nt, data)  # the file is back: a retry (with backoff) loads it
+        deadline = time.monotonic() + 30
+        while server.query("ASK {}", timeout=10).status != 200:
+            assert time.monotonic() < deadline, "the pool did not recover"
+            time.sleep(0.5)
+
+
+def test_default_graph_needs_no_temporary_file() -> None:
+    settings = build_settings([], None, TIMEOUT, MAX_ROWS, 1)
+    assert settings.source.files == () and settings.source.store_dir is None
+    assert settings.source.ntriples.startswith(b"<")
+
+
+def test_sigterm_stops_the_server_while_requests_wait(tmp_path, graph_nt: Path) -> None:  # type: ignore[no-untyped-def]
+    with live_server(tmp_path, "--graph", str(graph_nt), "--timeout", "30") as server:
+        with ThreadPoolExecutor(4) as clients:
+            waiting = [clients.submit(server.query, CROSS_PRODUCT, 60) for _ in range(4)]
+            time.sleep(1.5)  # one slow query runs, the others wait
+            children = descendants(server.process.pid)
+            assert children
+            started = time.monotonic()
+            server.process.send_signal(signal.SIGTERM)
+            server.process.wait(20)  # before: it waited for the queries forever
+            assert time.monotonic() - started < 10
+            for future in waiting:
+                try:
+                    assert future.result(10).status == 503
+                except (OSError, http.client.HTTPException):
+                    pass  # the connection was closed
+        deadline = time.monotonic() + 5
+        while any(alive(pid) for pid in children):
+            assert time.monotonic() < deadline, "worker processes were left running"
+            time.sleep(0.1)
+        assert "Traceback" not in server.log_text()
+
+
+def test_a_bad_graph_file_fails_at_start_with_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://example.org/a> <http://example.org/b> .\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "iusgraph", "serve", "--port",
+                             str(free_port()), "--graph", str(bad)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "bad.ttl:1:" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- the pool's wait queue (review D4) ------------------------------------------------------------
+
+def test_a_full_wait_queue_answers_503_with_retry_after(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = build_settings([], None, 6.0, MAX_ROWS, 1, queue=1)
+    with TestClient(create_app(settings)) as test_client, ThreadPoolExecutor(2) as clients:
+        slow = clients.submit(_get, test_client, CROSS_PRODUCT)  # holds the only worker
+        time.sleep(1.0)
+        queued = clients.submit(_get, test_client, "ASK {}")  # waits: the queue is full
+        time.sleep(0.5)
+        started = time.monotonic()
+        refused = _get(test_client, "ASK { ?s ?p ?o }")
+        assert refused.status_code == 503 and "retry-after" in refused.headers
+        assert "waiting" in refused.text and time.monotonic() - started < 1.5
+        assert slow.result().status_code == 503
+        assert queued.result().status_code == 200
+
+
+def test_json_answers_are_the_document_rdflib_writes() -> None:
+    """The server writes SPARQL JSON straight from Oxigraph's terms (cheaper); the bytes
+    are those of the CLI's writer (rdflib), typed literals in rdflib's lexical forms."""
+    from iusgraph.build import build_graph
+    from iusgraph.endpoint import check, solutions_json
+    from iusgraph.engines import oxigraph_result
+    from iusgraph.queries import format_result
+    store = ox.Store()
+    store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    store.bulk_load(f"""<http://e/a> <http://e/p> "1"^^<{xsd}integer>, "1.50"^^<{xsd}decimal>,
+        "true"^^<{xsd}boolean>, "a"@en-GB, "P1DT0H"^^<{xsd}duration>, "x\\ny \\"q\\""^^<{xsd}string>,
+        "2020-01-01T00:00:00Z"^^<{xsd}dateTime>, _:b1, <http://e/b> .""".encode(),
+                    format=ox.RdfFormat.TURTLE)
+    texts = [q["query"] for q in example_queries()]
+    texts += ["SELECT ?o WHERE { <http://e/a> ?p ?o }", "SELECT * WHERE { ?s ?p ?o } LIMIT 50"]
+    for text in map(check, texts):
+        ours = solutions_json(store.query(text), None, None)
+        assert ours == format_result(oxigraph_result(store.query(text)), "json").encode(), text

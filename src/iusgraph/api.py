@@ -138,7 +138,8 @@ def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None = None,
           store: Path | None = None, timeout: float = 10.0, max_rows: int = 10_000,
-          workers: int = 2) -> None:
+          workers: int = 2, max_bytes: int = 64 * 1024 * 1024, base_url: str | None = None,
+          header_timeout: float = 10.0, max_connections: int = 1000) -> None:
     """Serve the graph (or ``files``) over HTTP until interrupted: a read-only SPARQL 1.1
     endpoint at ``/sparql``, linked-data pages for every project IRI, a query page at ``/``.
 
@@ -146,11 +147,20 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None
     :param timeout: seconds a query may run before it is stopped (503)
     :param max_rows: most solutions (or triples) an answer may hold (413 past it)
     :param workers: query worker processes
+    :param max_bytes: largest answer in bytes (413 past it)
+    :param base_url: the public address named by the Service Description (default
+        ``http://HOST:PORT``; set it behind a proxy)
+    :param header_timeout: seconds a connection may take to send its request head
+    :param max_connections: open connections; requests past it get 503
     """
-    from .server import build_settings, check_port
+    from .server import build_settings, check_base_url, check_port
     from .server import serve as _serve
+    if base_url:
+        check_base_url(base_url)
     check_port(host, port)  # before the graph is loaded: a port in use fails at once
-    settings = build_settings(list(files or []), store, timeout, max_rows, workers)
+    settings = build_settings(list(files or []), store, timeout, max_rows, workers,
+                              max_bytes=max_bytes, host=host, port=port, base_url=base_url,
+                              header_timeout=header_timeout, max_connections=max_connections)
     _serve(host, port, settings)
 
 

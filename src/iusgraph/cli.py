@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from click.core import ParameterSource
@@ -175,6 +175,24 @@ def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
                f"in {result.chunks} chunk(s)")
 
 
+class ByteSize(click.ParamType):
+    """A size in bytes: ``1048576``, ``512K``, ``64M``, ``1G`` (K, M, G: 1024-based)."""
+
+    name = "size"
+    SCALES: ClassVar[dict[str, int]] = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        unit = text[-1:] if text[-1:] in self.SCALES else ""
+        number = text[:-1] if unit else text
+        if not number.isdigit():
+            self.fail(f"{value!r} is not a size such as 1048576, 512K, 64M or 1G", param, ctx)
+        return int(number) * self.SCALES[unit]
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -188,14 +206,28 @@ def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
 @click.option("--max-rows", "max_rows", default=10_000, show_default=True,
               type=click.IntRange(min=1),
               help="Most solutions or triples an answer may hold (HTTP 413 past it).")
+@click.option("--max-bytes", "max_bytes", default="64M", show_default=True, type=ByteSize(),
+              help="Largest answer, e.g. 64M or 1G (HTTP 413 past it).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1, max=64),
-              help="Query worker processes.")
+              help="Query worker processes (slow queries may use all but one).")
+@click.option("--base-url", "base_url",
+              help="The server's public URL, named by the Service Description (default: "
+                   "http://HOST:PORT); set it behind a proxy.")
+@click.option("--header-timeout", "header_timeout", default=10.0, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a connection may take to send its request head; then it is "
+                   "closed.")
+@click.option("--max-connections", "max_connections", default=1000, show_default=True,
+              type=click.IntRange(min=1),
+              help="Open connections; requests past it get HTTP 503.")
 @reports_errors
 def serve(host: str, port: int, store: Path | None, graphs: tuple[Path, ...], timeout: float,
-          max_rows: int, workers: int) -> None:
+          max_rows: int, max_bytes: int, workers: int, base_url: str | None,
+          header_timeout: float, max_connections: int) -> None:
     """Serve the graph: a read-only SPARQL endpoint, linked-data pages and a query page."""
     api.serve(host, port, files=list(graphs), store=store, timeout=timeout,
-              max_rows=max_rows, workers=workers)
+              max_rows=max_rows, workers=workers, max_bytes=max_bytes, base_url=base_url,
+              header_timeout=header_timeout, max_connections=max_connections)
 
 
 @main.command("verify-evidence")

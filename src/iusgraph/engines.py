@@ -185,42 +185,77 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
 
 
 class TooManyRows(IusgraphError):
-    """An answer longer than the caller's row limit (``iusgraph serve --max-rows``)."""
+    """An answer longer than the caller's limit: more solutions or triples than
+    ``max_rows`` (``unit`` "rows"), or more term text than ``max_bytes`` (``unit``
+    "bytes"); ``iusgraph serve --max-rows`` and ``--max-bytes``."""
+
+    def __init__(self, message: str, *, unit: str = "rows", limit: int | None = None) -> None:
+        super().__init__(message)
+        self.unit = unit
+        self.limit = limit
 
 
-def _bounded(items: Iterable[Any], max_rows: int | None) -> Iterator[Any]:
+def _bounded(items: Iterable[Any], max_rows: int | None, *, max_bytes: int | None = None,
+             terms: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[Any]:
+    """``items``, at most ``max_rows`` of them and ``max_bytes`` characters of the text of
+    their ``terms(item)`` in all; TooManyRows as soon as one more would pass a limit, so
+    nothing past it is read. The text of a term (its value, and its datatype or
+    language) is a lower bound of what any serialization writes for it."""
+    def size(term: Any) -> int:
+        if term is None:
+            return 0
+        if isinstance(term, ox.Literal):
+            return len(term.value) + (len(term.language) if term.language
+                                      else len(term.datatype.value))
+        return len(term.value)
+
+    total = 0
     for count, item in enumerate(items):
         if max_rows is not None and count == max_rows:
-            raise TooManyRows(f"more than {max_rows}")
+            raise TooManyRows(f"more than {max_rows}", limit=max_rows)
+        if max_bytes is not None and terms is not None:
+            total += sum(size(term) for term in terms(item))
+            if total > max_bytes:
+                raise TooManyRows(f"more than {max_bytes} bytes", unit="bytes",
+                                  limit=max_bytes)
         yield item
 
 
-def oxigraph_graph(triples: Iterable[Any], max_rows: int | None = None) -> Graph:
-    """Oxigraph triples (a CONSTRUCT answer) as an rdflib graph; TooManyRows past the limit."""
+def oxigraph_graph(triples: Iterable[Any], max_rows: int | None = None, *,
+                   max_bytes: int | None = None) -> Graph:
+    """Oxigraph triples (a CONSTRUCT answer) as an rdflib graph; TooManyRows past
+    ``max_rows`` triples or ``max_bytes`` of term text."""
+    # Read (and count) first, convert after: an answer over a limit costs no conversion.
+    kept = list(_bounded(triples, max_rows, max_bytes=max_bytes,
+                         terms=lambda t: (t.subject, t.predicate, t.object)))
     graph = Graph()
-    for triple in _bounded(triples, max_rows):
+    for triple in kept:
         graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate),
                    _to_rdflib(triple.object)))
     return graph
 
 
-def oxigraph_result(answer: Any, max_rows: int | None = None) -> Result:
+def oxigraph_result(answer: Any, max_rows: int | None = None, *,
+                    max_bytes: int | None = None) -> Result:
     """An Oxigraph answer as an rdflib Result, read no further than ``max_rows``
-    solutions or triples (TooManyRows past it), so one set of formatters serves all."""
+    solutions or triples, or ``max_bytes`` of term text (TooManyRows past either), so
+    one set of formatters serves all and memory stays bounded."""
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
         return result
     if isinstance(answer, ox.QueryTriples):
         result = Result("CONSTRUCT")
-        result.graph = oxigraph_graph(answer, max_rows)
+        result.graph = oxigraph_graph(answer, max_rows, max_bytes=max_bytes)
         return result
     names = [v.value for v in answer.variables]
+    kept = list(_bounded(answer, max_rows, max_bytes=max_bytes,
+                         terms=lambda row: (row[n] for n in names)))
     result = Result("SELECT")
     result.vars = [Variable(n) for n in names]
     result.bindings = [
         {Variable(n): _to_rdflib(solution[n]) for n in names if solution[n] is not None}
-        for solution in _bounded(answer, max_rows)]
+        for solution in kept]
     return result
 
 

@@ -112,11 +112,12 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
             "evidence": evidence, "terms": terms}
 
 
-def describe(store: ox.Store, iri: str, mime: str) -> Any:
+def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = None) -> Any:
     """The description of ``iri`` (its triples; with an entity or source, the claims about
-    it and their evidence) as a :class:`~iusgraph.workers.Reply`; 404 when unknown."""
-    from .endpoint import GRAPH_TYPES, error, serialize_graph
-    from .engines import oxigraph_graph
+    it and their evidence) as a :class:`~iusgraph.workers.Reply`; 404 when unknown, 413
+    past ``max_bytes``."""
+    from .endpoint import GRAPH_TYPES, error, serialize_graph, too_large
+    from .engines import TooManyRows, oxigraph_graph
     from .workers import Reply
     if is_ontology(iri):
         where = f"""?s ?p ?o . FILTER(?s = <{ONTOLOGY_IRI}> || STRSTARTS(STR(?s), "{IUS}"))"""
@@ -128,10 +129,16 @@ def describe(store: ox.Store, iri: str, mime: str) -> Any:
           UNION {{ {_claims_pattern(iri)} BIND(?claim AS ?s) ?s ?p ?o }}
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence ?s . ?s ?p ?o }}
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence/oa:hasSelector ?s . ?s ?p ?o }}"""
-    graph = oxigraph_graph(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
-                                       prefixes=PREFIXES))
+    try:
+        graph = oxigraph_graph(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
+                                           prefixes=PREFIXES), max_bytes=max_bytes)
+    except TooManyRows:
+        return too_large(max_bytes or 0)
+    body = serialize_graph(graph, GRAPH_TYPES[mime])
+    if max_bytes is not None and len(body) > max_bytes:
+        return too_large(max_bytes)
     ctype = mime + ("; charset=utf-8" if mime.startswith("text/") else "")
-    return Reply(200, ctype, serialize_graph(graph, GRAPH_TYPES[mime]))
+    return Reply(200, ctype, body)
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -142,13 +149,23 @@ def _text(value: dict[str, Any] | None) -> str:
     return str(value.get("text") or value.get("iri") or value.get("bnode") or "")
 
 
+#: The only schemes that become links; ``javascript:``, ``data:`` and the rest are text.
+LINK_SCHEMES = ("http://", "https://")
+
+
 def link(value: dict[str, Any] | None, label: dict[str, Any] | None = None) -> str:
-    """An escaped link for an IRI (local when it is a project IRI), or escaped text."""
+    """An escaped link for an http(s) IRI (local when it is a project IRI), or escaped text.
+
+    IRIs in served data may use any scheme; only http and https are linked, so a
+    ``javascript:`` or ``data:`` IRI can never run in the page.
+    """
     if not value:
         return ""
     if "iri" in value:
         iri = value["iri"]
         shown = _text(label) if label else _curie(iri)
+        if not iri.lower().startswith(LINK_SCHEMES):
+            return escape(shown)
         href = local_path(iri) or iri
         return f'<a href="{escape(href)}">{escape(shown)}</a>'
     text = escape(_text(value))

@@ -9,12 +9,17 @@ JSON-LD is written with its context inline.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
 import re
+import resource
 import socket
+import urllib.parse
+from collections import OrderedDict
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -29,19 +34,43 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from . import pages
-from .endpoint import GRAPH_TYPES, negotiate, serialize_graph, service_description
+from .endpoint import (
+    GRAPH_TYPES,
+    check,
+    negotiate,
+    serialize_graph,
+    service_description,
+)
 from .errors import IusgraphError
 from .export import context_document
+from .httpguard import (
+    Refusal,
+    SecurityHeaders,
+    head_timeout_protocol,
+    read_body,
+    replay,
+)
 from .namespaces import BASE
+from .pool import DEFAULT_QUEUE, Unavailable, WorkerPool
 from .queries import named_queries
 from .remote import bind_values, with_prefixes
-from .workers import Reply, StoreSource, WorkerPool, prepare_source
+from .workers import Reply, StoreSource, prepare_source, probe
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_WORKERS = 2
+#: Largest answer (bytes); 413 past it.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Seconds a connection may take to send a complete request head.
+DEFAULT_HEADER_TIMEOUT = 10.0
+#: Open connections (uvicorn's limit_concurrency): requests past it get 503.
+DEFAULT_MAX_CONNECTIONS = 1000
 #: Longest query text accepted (bytes).
 MAX_QUERY_BYTES = 100_000
+#: Seconds a request body may take to arrive (408 past it).
+BODY_TIMEOUT = 30.0
+#: Seconds running queries get to finish when the server is stopped (SIGTERM).
+STOP_GRACE = 3.0
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: Path segments of the linked-data IRIs under the project base.
@@ -53,6 +82,10 @@ _BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 TEXT = "text/plain; charset=utf-8"
 READ_ONLY = ("iusgraph serve is read-only: {what} is refused. Change the data in the "
              "curation tables and restart the server.")
+#: RDF media types: a POST of one of these is a graph store write (405). text/plain is
+#: not among them: a plain-text POST is an unsupported query encoding (415).
+RDF_TYPES = ("text/turtle", "application/n-triples", "application/ld+json",
+             "application/rdf+xml", "application/trig", "application/n-quads", "text/n3")
 
 
 @dataclass
@@ -63,6 +96,13 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     yasgui_dir: Path | None = None
     cleanup: Any = field(default=None)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    #: The server's public address: the Service Description names ``base_url/sparql``.
+    base_url: str = "http://127.0.0.1:8000"
+    #: Most requests waiting for a query worker (503 with Retry-After past it).
+    queue: int = DEFAULT_QUEUE
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
 
 def find_yasgui() -> Path | None:
@@ -89,8 +129,51 @@ def _text(status: int, message: str, headers: dict[str, str] | None = None) -> R
     return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
 
 
+class Checker:
+    """:func:`iusgraph.endpoint.check` in the server process, off the event loop: in one
+    thread, as rdflib's query parser is not thread-safe, and answered at once for texts
+    seen lately (passed or refused), so a repeated query never queues behind a new one."""
+
+    #: Texts up to this length (characters) are remembered, this many of them.
+    REMEMBER = (8192, 1024)
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, tuple[bool, str]] = OrderedDict()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iusgraph-check")
+
+    async def __call__(self, text: str) -> str:
+        """The canonical text to run; IusgraphError (400) for a syntax error or SERVICE/FROM."""
+        outcome = self._seen.get(text)
+        if outcome is None:
+            loop = asyncio.get_running_loop()
+            outcome = await loop.run_in_executor(self._thread, _check, text)
+            longest, count = self.REMEMBER
+            if len(text) <= longest:
+                self._seen[text] = outcome
+                while len(self._seen) > count:
+                    self._seen.popitem(last=False)
+        else:
+            self._seen.move_to_end(text)
+        passed, value = outcome
+        if not passed:
+            raise IusgraphError(value)
+        return value
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+def _check(text: str) -> tuple[bool, str]:
+    try:
+        return True, check(text)
+    except IusgraphError as exc:  # NetworkRefused (SERVICE, FROM) is one too
+        return False, str(exc)
+
+
 def create_app(settings: Settings) -> Starlette:
-    pool = WorkerPool(settings.source, settings.workers, settings.timeout)
+    pool = WorkerPool(settings.source, settings.workers, settings.timeout,
+                      queue=settings.queue)
+    checker = Checker()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -99,51 +182,24 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             await pool.stop()
+            checker.close()
             if settings.cleanup:
                 settings.cleanup()
 
-    async def run(kind: str, *args: Any) -> Any:
+    async def run(kind: str, *args: Any, **options: Any) -> Any:
         try:
-            return await pool.run(kind, *args)
-        except TimeoutError:
-            return Reply(503, TEXT, (f"query: stopped after the time limit of "
-                                     f"{settings.timeout:g} s (the server's --timeout); "
-                                     "narrow the query or add a LIMIT\n").encode(),
-                         (("Retry-After", "1"),))
+            return await pool.run(kind, *args, **options)
+        except Unavailable as exc:
+            return Reply(503, TEXT, (exc.message + "\n").encode(),
+                         (("Retry-After", str(exc.retry_after)),))
 
     async def sparql(request: Request) -> Response:
-        if request.method in ("PUT", "DELETE", "PATCH"):
-            return _text(405, READ_ONLY.format(what="a graph store write"),
-                         {"Allow": "GET, POST, OPTIONS"})
+        try:
+            query = await _query_of(request)
+        except Refusal as exc:
+            headers = ({"Allow": "GET, POST, OPTIONS"} if exc.status == 405 else None)
+            return _text(exc.status, exc.message, headers)
         params = request.query_params
-        query: str | None = params.get("query")
-        if "update" in params:
-            return _text(403, READ_ONLY.format(what="SPARQL Update"))
-        if request.method == "POST":
-            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if ctype == "application/sparql-update":
-                return _text(403, READ_ONLY.format(what="SPARQL Update"))
-            if ctype == "application/sparql-query":
-                body = await request.body()
-                if len(body) > MAX_QUERY_BYTES:
-                    return _too_long()
-                query = body.decode("utf-8", errors="replace")
-            elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                body = await request.body()
-                if len(body) > 3 * MAX_QUERY_BYTES:
-                    return _too_long()
-                form = await request.form()
-                if "update" in form:
-                    return _text(403, READ_ONLY.format(what="SPARQL Update"))
-                value = form.get("query")
-                query = value if isinstance(value, str) else query
-            elif ctype in GRAPH_TYPES or ctype in ("application/rdf+xml", "application/trig",
-                                                   "application/n-quads", "text/n3"):
-                return _text(405, READ_ONLY.format(what="a graph store write"),
-                             {"Allow": "GET, POST, OPTIONS"})
-            else:
-                return _text(415, "send the query as application/sparql-query or as the "
-                             "form field query= (application/x-www-form-urlencoded)")
         if "default-graph-uri" in params or "named-graph-uri" in params:
             return _text(400, "default-graph-uri and named-graph-uri are not supported: this "
                          "endpoint serves one graph, its default graph")
@@ -153,8 +209,13 @@ def create_app(settings: Settings) -> Starlette:
             return describe_service(request)
         if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
             return _too_long()
+        try:  # in this process: refusals and syntax errors never wait for a worker
+            text = await checker(query)
+        except IusgraphError as exc:
+            return _text(400, str(exc))
         accept = request.headers.get("accept")
-        return _reply(await run("sparql", query, accept, settings.max_rows),
+        return _reply(await run("sparql", text, accept, settings.max_rows,
+                                max_bytes=settings.max_bytes, checked=True),
                       {"Vary": "Accept"})
 
     def describe_service(request: Request) -> Response:
@@ -163,7 +224,7 @@ def create_app(settings: Settings) -> Starlette:
         mime = negotiate(accept, offers) if "text/html" not in accept else "text/turtle"
         if mime is None:
             return _text(406, "the service description comes as " + ", ".join(offers))
-        url = str(request.url_for("sparql"))
+        url = settings.base_url.rstrip("/") + "/sparql"  # never the request's Host header
         body = serialize_graph(service_description(url, pool.triples), GRAPH_TYPES[mime])
         media = mime + ("; charset=utf-8" if mime.startswith("text/") else "")
         return Response(body, media_type=media, headers={"Vary": "Accept"})
@@ -180,7 +241,8 @@ def create_app(settings: Settings) -> Starlette:
         if mime is None:
             return _text(406, "this resource comes as text/html, " + ", ".join(GRAPH_TYPES))
         if mime != "text/html":
-            return _reply(await run("describe", iri, mime), headers)
+            return _reply(await run("describe", iri, mime, max_bytes=settings.max_bytes),
+                          headers)
         data = await run("page", iri)
         if isinstance(data, Reply):
             return _reply(data)
@@ -221,7 +283,8 @@ def create_app(settings: Settings) -> Starlette:
         routes.append(Route(f"/{segment}", resource, methods=["GET", "HEAD"]))
         routes.append(Route(f"/{segment}/{{rest:path}}", resource, methods=["GET", "HEAD"]))
         routes.append(Route(f"/{segment}/{{rest:path}}", refuse_writes, methods=write_methods))
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"],
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(CORSMiddleware, allow_origins=["*"],
                              allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                              expose_headers=["Content-Type"], max_age=3600)]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
@@ -232,6 +295,37 @@ def create_app(settings: Settings) -> Starlette:
 
 def _too_long() -> Response:
     return _text(413, f"query: longer than {MAX_QUERY_BYTES} bytes")
+
+
+async def _query_of(request: Request) -> str | None:
+    """The query text of a SPARQL Protocol request (None when it has none); raises
+    :class:`Refusal` for updates (403), writes (405), other media types (415) and bodies
+    too long (413, refused by Content-Length before reading)."""
+    if request.method in ("PUT", "DELETE", "PATCH"):
+        raise Refusal(405, READ_ONLY.format(what="a graph store write"))
+    params = request.query_params
+    if "update" in params:
+        raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+    query = params.get("query")
+    if request.method != "POST":
+        return query
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/sparql-update":
+        raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+    if ctype == "application/sparql-query":
+        body = await read_body(request, MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
+        return body.decode("utf-8", errors="replace")
+    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        body = await read_body(request, 3 * MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
+        form = await Request(request.scope, replay(body)).form()
+        if "update" in form:
+            raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+        value = form.get("query")
+        return value if isinstance(value, str) else query
+    if ctype in RDF_TYPES:
+        raise Refusal(405, READ_ONLY.format(what="a graph store write"))
+    raise Refusal(415, "send the query as application/sparql-query or as the form field "
+                  "query= (application/x-www-form-urlencoded)")
 
 
 def example_queries() -> list[dict[str, str]]:
@@ -288,18 +382,75 @@ def check_port(host: str, port: int) -> None:
 
 
 def build_settings(files: list[Path], store_dir: Path | None, timeout: float, max_rows: int,
-                   workers: int) -> Settings:
-    if timeout <= 0:
-        raise IusgraphError("--timeout must be more than 0 seconds")
-    if max_rows < 1 or workers < 1:
-        raise IusgraphError("--max-rows and --workers must be at least 1")
+                   workers: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
+                   header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+                   max_connections: int = DEFAULT_MAX_CONNECTIONS,
+                   queue: int = DEFAULT_QUEUE) -> Settings:
+    """Check the options and make the data ready; IusgraphError (exit 2) when one is bad."""
+    if timeout <= 0 or header_timeout <= 0:
+        raise IusgraphError("--timeout and --header-timeout must be more than 0 seconds")
+    if min(max_rows, workers, max_connections, queue) < 1:
+        raise IusgraphError("--max-rows, --workers and --max-connections must be at least 1")
+    if max_bytes < 1024:
+        raise IusgraphError("--max-bytes must be at least 1 KiB")
+    base = check_base_url(base_url) if base_url else default_base_url(host, port)
     source, cleanup = prepare_source(files, store_dir)
     return Settings(source=source, timeout=timeout, max_rows=max_rows, workers=workers,
-                    yasgui_dir=find_yasgui(), cleanup=cleanup)
+                    yasgui_dir=find_yasgui(), cleanup=cleanup, max_bytes=max_bytes,
+                    base_url=base, queue=queue, header_timeout=header_timeout,
+                    max_connections=max_connections)
+
+
+def default_base_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` from ``--host``/``--port`` (an IPv6 address in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def check_base_url(url: str) -> str:
+    """``--base-url``: an http(s) URL with a host, without query or fragment."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise IusgraphError(f"--base-url must be an http:// or https:// URL with a host, "
+                            f"such as https://example.org/ius/, not {url!r}")
+    return url.rstrip("/")
+
+
+def connection_limit(wanted: int) -> int:
+    """``wanted`` open connections, or fewer when the file-descriptor limit is lower (some
+    are kept for the workers' pipes, the store and the log)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - 64))
+
+
+def _uvicorn_server(config: Any, pool: WorkerPool, grace: float) -> Any:
+    """uvicorn's server, closing the worker pool first when asked to stop (SIGTERM), so
+    that waiting requests get 503 at once and running ones a short grace period."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await pool.close(grace)
+            await super().shutdown(sockets)
+
+    return Server(config)
 
 
 def serve(host: str, port: int, settings: Settings, log_level: str = "info") -> None:
+    """Run the server until SIGTERM or Ctrl-C. A graph that cannot be loaded fails here,
+    with its reason (exit 2), before anything listens."""
     import uvicorn
     check_port(host, port)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level,
-                access_log=False, server_header=False)
+    probe(settings.source)
+    app = create_app(settings)
+    grace = min(STOP_GRACE, settings.timeout)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
+                            server_header=False,
+                            http=head_timeout_protocol(settings.header_timeout),
+                            limit_concurrency=connection_limit(settings.max_connections),
+                            timeout_graceful_shutdown=int(grace) + 2)
+    _uvicorn_server(config, app.state.pool, grace).run()

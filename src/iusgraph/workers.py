@@ -1,23 +1,27 @@
-"""Query workers for ``iusgraph serve``: Oxigraph in child processes the server can kill.
+"""Query worker processes for ``iusgraph serve``: Oxigraph in child processes the server
+can kill.
 
 A query that runs long inside Oxigraph cannot be interrupted from Python, so every
-query runs in a worker process holding its own read-only copy of the store. The
-server waits for the answer at most ``timeout`` seconds; past that it kills the
-worker, answers 503, and starts a fresh worker while the others keep serving.
-The worker also serializes the answer, and stops reading solutions past
-``max_rows``, so a huge result costs neither the server's memory nor its time.
+query runs in a worker process holding its own read-only copy of the store; the pool
+(:mod:`iusgraph.pool`) kills a worker that runs past the time limit and starts another.
+The worker also serializes the answer, and stops reading solutions past ``max_rows``
+or ``max_bytes``, so a huge result costs neither the server's memory nor its time.
+
+Workers are forked from multiprocessing's fork server, which has imported Oxigraph,
+rdflib and the query code once, so a replacement is ready in a few tens of
+milliseconds plus the time to load the graph.
 """
 
 from __future__ import annotations
 
-import asyncio
+import ctypes
 import multiprocessing
 import os
-import tempfile
+import signal
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +31,32 @@ from .errors import IusgraphError
 
 #: How long a new worker may take to load the store before the server gives up.
 START_TIMEOUT = 600.0
+#: Imported once by the fork server, so forked workers start without importing.
+PRELOAD = ["iusgraph.workers", "iusgraph.endpoint", "iusgraph.pages"]
+#: What a worker may raise while loading the graph (reported as the reason it failed).
+LOAD_ERRORS = (IusgraphError, OSError, SyntaxError, ValueError, MemoryError, RecursionError)
+#: What a job may raise; answered 500 instead of killing the worker.
+JOB_ERRORS = (IusgraphError, OSError, SyntaxError, RuntimeError, ValueError, TypeError,
+              KeyError, MemoryError, RecursionError)
+TEXT = "text/plain; charset=utf-8"
 
 
 @dataclass(frozen=True)
 class StoreSource:
-    """Where workers get the graph: N-Triples/RDF files to load, or an on-disk store."""
+    """Where workers get the graph: N-Triples held by the server (the compiled graph),
+    RDF files to load, or an on-disk store to open read-only."""
 
     files: tuple[str, ...] = ()
     store_dir: str | None = None
+    ntriples: bytes = field(default=b"", repr=False)
 
     def open(self) -> ox.Store:
         if self.store_dir is not None:
             return ox.Store.read_only(self.store_dir)
+        if self.ntriples:
+            store = ox.Store()
+            store.bulk_load(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
+            return store
         from .engines import store_from_files
         return store_from_files([Path(f) for f in self.files])
 
@@ -55,8 +73,9 @@ def prepare_source(files: list[Path], store_dir: Path | None) -> tuple[StoreSour
     """Make the data ready for workers; returns the source and a clean-up function.
 
     With ``store_dir`` the on-disk store is built or reused (as ``iusgraph query --store``
-    does) and workers open it read-only; otherwise workers parse the files (or the compiled
-    graph's N-Triples, written once to a temporary file) into memory.
+    does) and workers open it read-only; with ``files`` workers parse them; otherwise the
+    compiled graph's N-Triples stay in the server's memory and go to each new worker, so
+    no temporary file can be lost to a cleaner.
     """
     from .api import load_graph
     from .engines import open_store, store_from_files
@@ -73,137 +92,127 @@ def prepare_source(files: list[Path], store_dir: Path | None) -> tuple[StoreSour
         for path in files:
             _check_file(path)
         return StoreSource(files=tuple(str(p.resolve()) for p in files)), lambda: None
-    folder = tempfile.mkdtemp(prefix="iusgraph-serve-")
-    path = Path(folder) / "graph.nt"
-    path.write_text(to_ntriples(load_graph()), encoding="utf-8")
+    return StoreSource(ntriples=to_ntriples(load_graph()).encode("utf-8")), lambda: None
 
-    def clean() -> None:
-        path.unlink(missing_ok=True)
-        os.rmdir(folder)
-    return StoreSource(files=(str(path),)), clean
+
+def context() -> BaseContext:
+    """The fork server context with the query modules preloaded (spawn where there is no
+    fork server)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
+        return multiprocessing.get_context("spawn")
+    forkserver = multiprocessing.get_context("forkserver")
+    forkserver.set_forkserver_preload(PRELOAD)
+    return forkserver
+
+
+def _die_with_parent() -> None:  # pragma: no cover - child
+    """On Linux, have the kernel kill this worker when its parent (the fork server, which
+    ends with the server) ends, even by SIGKILL: no orphan keeps running a query."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
 
 
 def _worker_main(conn: Connection, source: StoreSource) -> None:  # pragma: no cover - child
     """The worker loop: load the store, then answer jobs until the pipe closes."""
+    _die_with_parent()
     from . import endpoint, pages
     try:
         store = source.open()
-    except Exception as exc:  # report and stop; the parent turns it into a message
+    except LOAD_ERRORS as exc:  # report and stop; the parent turns it into a message
         conn.send(("error", f"cannot load the graph: {exc}"))
         return
+    # The first query of a process pays one-time costs (about 10 ms): pay them now, so
+    # that they are not counted as the running time of a client's query.
+    endpoint.execute(store, "ASK {}", None, 1, checked=True)
     conn.send(("ready", len(store)))
     handlers: dict[str, Callable[..., Any]] = {
         "sparql": endpoint.execute, "page": pages.collect, "describe": pages.describe,
     }
     while True:
         try:
-            kind, args = conn.recv()
+            kind, args, options = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            answer = handlers[kind](store, *args)
-        except Exception as exc:  # a bug must not kill the worker silently
-            answer = Reply(500, "text/plain; charset=utf-8",
-                           f"internal error: {type(exc).__name__}: {exc}\n".encode())
-        conn.send(answer)
+            answer = handlers[kind](store, *args, **options)
+        except JOB_ERRORS as exc:  # a bug must not kill the worker silently
+            answer = Reply(500, TEXT, f"internal error: {type(exc).__name__}: {exc}\n".encode())
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
 
 
-class _Worker:
-    def __init__(self, source: StoreSource) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, source), daemon=True)
+class Worker:
+    """One worker process and the server's end of its pipe."""
+
+    def __init__(self, ctx: BaseContext, source: StoreSource) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, source), daemon=True)
         self.process.start()
         child.close()
-        if not self.conn.poll(START_TIMEOUT):
-            self.kill()
-            raise IusgraphError("a query worker did not start in time")
-        try:
-            status, detail = self.conn.recv()
-        except EOFError:
-            self.kill()
-            raise IusgraphError("a query worker stopped while loading the graph") from None
-        if status != "ready":
-            self.kill()
-            raise IusgraphError(str(detail))
-        self.triples = int(detail)
+        self.triples = 0
+        #: Set while a thread reads an answer from the pipe: it is closed only after.
+        self.reading = False
+        #: Lowered in priority for a slow job; such a worker is replaced afterwards.
+        self.niced = False
 
-    def call(self, job: tuple[str, tuple[Any, ...]], timeout: float) -> Any:
-        """Send a job and wait for its answer; raises TimeoutError past ``timeout``."""
-        self.conn.send(job)
-        if not self.conn.poll(timeout):
-            raise TimeoutError
-        return self.conn.recv()
+    def ready(self, detail: tuple[str, Any]) -> None:
+        """Take the worker's first message: raises IusgraphError with why it failed."""
+        status, value = detail
+        if status != "ready":
+            raise IusgraphError(str(value))
+        self.triples = int(value)
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def lower_priority(self) -> None:
+        """Give the CPU to everything else first while this worker runs a slow job: Linux's
+        SCHED_IDLE policy (it runs only on otherwise idle CPU), or else nice 19."""
+        pid = self.process.pid or 0
+        self.niced = True
+        try:
+            os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+            return
+        except (OSError, AttributeError):
+            pass
+        try:
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+        except OSError:
+            return
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """A fixed number of query workers; a worker over the time limit is replaced."""
-
-    def __init__(self, source: StoreSource, size: int, timeout: float) -> None:
-        self.source = source
-        self.size = size
-        self.timeout = timeout
-        self.triples = 0
-        self.restarts = 0
-        self._idle: asyncio.Queue[_Worker] | None = None
-        self._all: set[_Worker] = set()
-        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="iusgraph-q")
-
-    async def start(self) -> None:
-        loop = asyncio.get_running_loop()
-        self._idle = asyncio.Queue()
-        workers = await asyncio.gather(*(loop.run_in_executor(self._threads, _Worker,
-                                                              self.source)
-                                         for _ in range(self.size)))
-        for worker in workers:
-            self._all.add(worker)
-            self._idle.put_nowait(worker)
-        self.triples = workers[0].triples
-
-    async def stop(self) -> None:
-        for worker in list(self._all):
-            worker.kill()
-        self._all.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
-
-    async def run(self, kind: str, *args: Any) -> Any:
-        """Run a job on an idle worker; TimeoutError when it ran past the time limit."""
-        assert self._idle is not None, "the pool is not started"
-        loop = asyncio.get_running_loop()
-        worker = await self._idle.get()
+        """SIGKILL; the pipe stays open until the process is reaped (:meth:`reap`)."""
         try:
-            answer = await loop.run_in_executor(self._threads, worker.call, (kind, args),
-                                                self.timeout)
-        except TimeoutError:
-            self._replace(worker)
-            raise
-        except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
-            return Reply(500, "text/plain; charset=utf-8",
-                         b"internal error: the query worker stopped; try again\n")
-        except BaseException:  # cancelled while waiting: the worker's state is unknown
-            self._replace(worker)
-            raise
-        self._idle.put_nowait(worker)
-        return answer
+            self.process.kill()
+        except (OSError, AttributeError):
+            return
 
-    def _replace(self, worker: _Worker) -> None:
-        self.restarts += 1
-        self._all.discard(worker)
+    def reap(self, timeout: float = 0.0) -> bool:
+        """True once the killed process is gone; then its pipe is closed."""
+        self.process.join(timeout)
+        if self.process.exitcode is None or self.reading:
+            return False
+        self.conn.close()
+        return True
+
+
+def probe(source: StoreSource) -> int:
+    """Start one worker and wait for it to load the graph: the number of triples, or
+    IusgraphError with the reason (a missing file, a syntax error)."""
+    worker = Worker(context(), source)
+    try:
+        if not worker.conn.poll(START_TIMEOUT):
+            raise IusgraphError(f"a query worker did not load the graph in {START_TIMEOUT:g} s")
+        try:
+            worker.ready(worker.conn.recv())
+        except (EOFError, OSError):
+            raise IusgraphError("a query worker stopped while loading the graph") from None
+        return worker.triples
+    finally:
         worker.kill()
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._threads, _Worker, self.source)
-
-        def done(task: asyncio.Future[_Worker]) -> None:
-            if task.cancelled() or task.exception() is not None or self._idle is None:
-                return
-            new = task.result()
-            self._all.add(new)
-            self._idle.put_nowait(new)
-        future.add_done_callback(done)
+        worker.reap(5)

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   const endpoint = new URL("/sparql", window.location.href).href;
+  // YASQE autocompleters that need no other server.
+  const LOCAL_COMPLETERS = ["prefixes", "variables"];
   let examples = {};
   let yasgui = null;
   const plain = document.getElementById("plain");
@@ -79,11 +81,23 @@
   fetch("/examples.json").then(function (r) { return r.json(); }).then(function (list) {
     list.forEach(function (q) { examples[q.name] = q.query; });
     if (window.Yasgui) {
+      const defaults = window.Yasgui.Yasqe && window.Yasgui.Yasqe.defaults;
+      if (defaults) {  // every tab, including the ones opened later
+        defaults.autocompleters = LOCAL_COMPLETERS.slice();
+      }
       yasgui = new window.Yasgui(document.getElementById("yasgui"), {
         requestConfig: { endpoint: endpoint, method: "POST" },
         copyEndpointOnNewTab: false,
         persistenceId: null,
         endpointCatalogueOptions: { getData: function () { return []; } },
+        // Only the completers that stay in the page: the class and property ones send
+        // what is typed to lov.linkeddata.es (prefix.cc is already off in this build).
+        yasqe: { autocompleters: LOCAL_COMPLETERS.slice() },
+      });
+      // And should a configuration merge have kept others, switch them off.
+      const yasqe = yasgui.getTab().getYasqe();
+      Object.keys(yasqe.autocompleters || {}).forEach(function (name) {
+        if (LOCAL_COMPLETERS.indexOf(name) < 0) yasqe.disableCompleter(name);
       });
       yasgui.getTab().setQuery(list[0].query);
     } else {
