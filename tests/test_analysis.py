@@ -3,9 +3,9 @@
 The agreement figures come from reading the hasSideEffect rows of
 data/claims/*.tsv (no rank=deprecated rows exist there):
 
-- iud-insertion (9): back-pain, bleeding-after-insertion, increased-menstrual-flow,
+- iud-insertion (10): back-pain, bleeding-after-insertion, increased-menstrual-flow,
   increased-vaginal-discharge, infection, irregular-bleeding, lower-abdominal-pain,
-  partner-pain-during-intercourse, red-discharge
+  partner-pain-during-intercourse, prolonged-menstrual-periods, red-discharge
 - ius-monograph (11): acne, breast-tenderness, ectopic-pregnancy, headache, infection,
   irregular-bleeding, milk-production-changes, mood-changes, severe-pelvic-pain,
   uterine-perforation, weight-changes
@@ -13,8 +13,8 @@ data/claims/*.tsv (no rank=deprecated rows exist there):
   dizziness, headache, infection, low-mood-swings, lower-abdominal-cramping, mood-changes,
   nausea-and-vomiting, uterine-perforation, weight-gain
 
-Shared: iud/monograph {infection, irregular-bleeding} = 2 of 9+11-2 = 18;
-iud/mirena {back-pain, infection} = 2 of 21; monograph/mirena {breast-tenderness,
+Shared: iud/monograph {infection, irregular-bleeding} = 2 of 10+11-2 = 19;
+iud/mirena {back-pain, infection} = 2 of 10+14-2 = 22; monograph/mirena {breast-tenderness,
 headache, infection, mood-changes, uterine-perforation} = 5 of 20.
 """
 
@@ -110,7 +110,8 @@ def test_explain_cli_unknown_entity_is_a_usage_error() -> None:
 EXPECTED_SETS = {
     IUD: {"back-pain", "bleeding-after-insertion", "increased-menstrual-flow",
           "increased-vaginal-discharge", "infection", "irregular-bleeding",
-          "lower-abdominal-pain", "partner-pain-during-intercourse", "red-discharge"},
+          "lower-abdominal-pain", "partner-pain-during-intercourse", "prolonged-menstrual-periods",
+          "red-discharge"},
     MONO: {"acne", "breast-tenderness", "ectopic-pregnancy", "headache", "infection",
            "irregular-bleeding", "milk-production-changes", "mood-changes", "severe-pelvic-pain",
            "uterine-perforation", "weight-changes"},
@@ -119,7 +120,7 @@ EXPECTED_SETS = {
              "mood-changes",
              "nausea-and-vomiting", "uterine-perforation", "weight-gain"},
 }
-EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 18), (IUD, MIRENA): Fraction(2, 21),
+EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 19), (IUD, MIRENA): Fraction(2, 22),
                     (MONO, MIRENA): Fraction(5, 20)}
 
 
@@ -131,12 +132,12 @@ def test_agreement_effect_sets_per_source(net) -> None:
 
 def test_agreement_which_sources_assert_each_effect(net) -> None:
     result = source_agreement(net)
-    assert len(result.by_item) == 26
+    assert len(result.by_item) == 27
     assert result.by_item["ent:infection"] == [IUD, MONO, MIRENA]
     assert result.by_item["ent:uterine-perforation"] == [MONO, MIRENA]
     assert result.by_item["ent:blood-clots"] == [MIRENA]
     counts = [len(s) for s in result.by_item.values()]
-    assert (counts.count(3), counts.count(2), counts.count(1)) == (1, 6, 19)
+    assert (counts.count(3), counts.count(2), counts.count(1)) == (1, 6, 20)
 
 
 @pytest.mark.parametrize("pair,expected", EXPECTED_JACCARD.items(), ids=str)
@@ -149,8 +150,8 @@ def test_agreement_jaccard_matrix(net, pair: tuple[str, str], expected: Fraction
 
 def test_agreement_overlap_counts(net) -> None:
     result = source_agreement(net)
-    assert result.overlap(IUD, MONO) == (2, 18)
-    assert result.overlap(IUD, MIRENA) == (2, 21)
+    assert result.overlap(IUD, MONO) == (2, 19)
+    assert result.overlap(IUD, MIRENA) == (2, 22)
     assert result.overlap(MONO, MIRENA) == (5, 20)
 
 
@@ -164,11 +165,11 @@ def test_agreement_of_two_empty_sets_is_undefined(net) -> None:
 def test_agreement_cli_json_and_text() -> None:
     data = json.loads(cli("agreement", "--format", "json").output)
     assert data["jaccard"][MONO][MIRENA] == round(5 / 20, 4)
-    assert data["overlap"][IUD][MIRENA] == [2, 21]
+    assert data["overlap"][IUD][MIRENA] == [2, 22]
     first = data["items"][0]
     assert (first["id"], first["source_count"]) == ("ent:infection", 3)
     text = cli("agreement").output
-    assert "0.250 (5/20)" in text and "0.111 (2/18)" in text and "0.095 (2/21)" in text
+    assert "0.250 (5/20)" in text and "0.105 (2/19)" in text and "0.091 (2/22)" in text
 
 
 def test_agreement_unknown_predicate_is_a_usage_error() -> None:
@@ -207,7 +208,7 @@ def test_graph_qc_qualifier_values_connect_their_entity(net) -> None:
 
 
 def test_graph_qc_on_the_curated_graph(net) -> None:
-    """The real findings: one sign->condition pair no claim ties to the rest, and the nine
+    """The real findings: one sign->condition pair no claim ties to the rest, and the ten
     effects for which no source gives an action."""
     report = structural_report(net)
     assert _rules(report) == {
@@ -215,7 +216,7 @@ def test_graph_qc_on_the_curated_graph(net) -> None:
         *{("graph:effect-without-action", effect, "Info") for effect in (
             "acne", "breast-tenderness", "increased-menstrual-flow", "irregular-bleeding",
             "low-mood-swings", "lower-abdominal-cramping", "milk-production-changes",
-            "red-discharge", "weight-changes")},
+            "prolonged-menstrual-periods", "red-discharge", "weight-changes")},
     }
     assert report.conforms
 
