@@ -8,7 +8,6 @@ traceback.
 from __future__ import annotations
 
 import functools
-import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,13 @@ from click.core import ParameterSource
 
 from . import __version__, api
 from .engines import ENGINES
-from .errors import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, IusgraphError
+from .errors import (
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_VIOLATIONS,
+    IusgraphError,
+    one_line_library_logs,
+)
 from .queries import FORMATS, named_queries
 from .remote import DEFAULT_CHUNK_TRIPLES
 from .resources import stale_install_note, use_data
@@ -54,14 +59,6 @@ def _echo_error(message: str) -> None:
                err=True)
 
 
-class _OneLine(logging.Filter):
-    """Library warnings as one line: rdflib logs a full traceback for every ill-typed literal."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.exc_info, record.exc_text, record.stack_info = None, None, None
-        return True
-
-
 @click.group()
 @click.version_option(__version__, prog_name="iusgraph")
 @click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
@@ -70,7 +67,7 @@ class _OneLine(logging.Filter):
                    "anchor, to write. Default: the checkout you are in, else the installed copy.")
 def main(data: Path | None) -> None:
     """iusgraph: an evidence-backed knowledge graph of the levonorgestrel IUS (Mirena)."""
-    logging.getLogger("rdflib").addFilter(_OneLine())
+    one_line_library_logs()
     use_data(data)
     if data is None:
         note = stale_install_note()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 #: Exit codes, documented in the README.
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
@@ -39,3 +41,18 @@ class InputError(IusgraphError):
 
 class NetworkRefused(IusgraphError):
     """A query or document asked for something remote; iusgraph never fetches."""
+
+
+class _OneLine(logging.Filter):
+    """Library warnings as one line: rdflib logs a full traceback for every ill-typed literal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def one_line_library_logs() -> None:
+    """Keep rdflib's loggers from printing tracebacks (the CLI and the query workers)."""
+    logger = logging.getLogger("rdflib")
+    if not any(isinstance(f, _OneLine) for f in logger.filters):
+        logger.addFilter(_OneLine())

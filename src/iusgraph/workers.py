@@ -119,6 +119,8 @@ def _worker_main(conn: Connection, source: StoreSource) -> None:  # pragma: no c
     """The worker loop: load the store, then answer jobs until the pipe closes."""
     _die_with_parent()
     from . import endpoint, pages
+    from .errors import one_line_library_logs
+    one_line_library_logs()  # an ill-typed literal on a page: one line in the log, no traceback
     try:
         store = source.open()
     except LOAD_ERRORS as exc:  # report and stop; the parent turns it into a message
