@@ -15,11 +15,12 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .engines import XSD_STRING, TooManyRows, _bounded, _to_rdflib, oxigraph_result
+from .engines import TooManyRows, _bounded, oxigraph_result
 from .errors import IusgraphError
 from .export import to_jsonld
 from .namespaces import PREFIXES, bind_prefixes
 from .queries import checked, format_result
+from .terms import XSD_STRING, to_rdflib
 
 #: SELECT and ASK answers, by media type, best first (the default for */*).
 RESULT_TYPES: dict[str, str] = {
@@ -172,7 +173,7 @@ def _json_term(term: Any) -> dict[str, str]:
     if datatype == XSD_STRING:
         return {"type": "literal", "value": term.value}
     # Typed literals in the lexical form rdflib writes (e.g. P0D, not PT0S), as the CLI.
-    return {"type": "literal", "value": str(_to_rdflib(term)), "datatype": datatype}
+    return {"type": "literal", "value": str(to_rdflib(term)), "datatype": datatype}
 
 
 def solutions_json(answer: Any, max_rows: int | None, max_bytes: int | None) -> bytes:

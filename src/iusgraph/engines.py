@@ -20,11 +20,11 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Variable
 from rdflib.query import Result
 
-from .errors import InputError, IusgraphError
-from .loading import file_type, load_into, parse_quads
+from .errors import IusgraphError
+from .loading import check_file, load_into, parse_quads
 from .namespaces import PREFIXES
 from .queries import checked, prepare, run_select
-from .terms import ntriples_lines, to_oxigraph_quads
+from .terms import XSD_STRING, ntriples_lines, to_oxigraph_quads
 from .terms import to_oxigraph as _to_oxigraph
 from .terms import to_rdflib as _to_rdflib
 
@@ -32,7 +32,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 ENGINES = ("oxigraph", "rdflib")
 #: What queries run on: an rdflib graph, or an Oxigraph store.
@@ -67,7 +66,7 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
     """
     digest = hashlib.sha256()
     for path in paths:
-        _check_file(path)
+        check_file(path)
         digest.update(str(path.resolve()).encode("utf-8") + b"\0")
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -78,15 +77,6 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
             load_into(store, path)
 
     return _store(store_dir, digest.hexdigest(), fill)
-
-
-def _check_file(path: Path) -> None:
-    """An input error unless ``path`` is an RDF file iusgraph reads (by suffix) that exists."""
-    file_type(path)
-    if path.is_dir():
-        raise InputError("is a folder, not an RDF file", path=str(path))
-    if not path.is_file():
-        raise InputError("file not found", path=str(path))
 
 
 def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]:

@@ -69,13 +69,19 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}.iusgraph-"
 
 
-def _remove_stale(path: Path) -> None:
-    """Remove temporary files of ``path`` left by a run that was killed (its pid is gone)."""
-    prefix = _temp_prefix(path)
-    for stale in path.parent.glob(prefix + "*.tmp"):
+def _stale(parent: Path, prefix: str) -> Iterator[Path]:
+    """Temporary files or folders ``<prefix><pid>.….tmp`` in ``parent`` whose run was
+    killed (its pid is gone)."""
+    for stale in parent.glob(prefix + "*.tmp"):
         pid = stale.name[len(prefix):].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
-            stale.unlink(missing_ok=True)
+            yield stale
+
+
+def _remove_stale(path: Path) -> None:
+    """Remove temporary files of ``path`` left by a run that was killed."""
+    for stale in _stale(path.parent, _temp_prefix(path)):
+        stale.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -123,10 +129,8 @@ def replaced_folder(folder: Path, owned: set[str]) -> Iterator[Path]:
     marker = f".{folder.name}.iusgraph-"
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        for stale in parent.glob(marker + "*.tmp"):
-            pid = stale.name[len(marker):].split(".", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(stale, ignore_errors=True)
+        for stale in _stale(parent, marker):
+            shutil.rmtree(stale, ignore_errors=True)
         if folder.is_dir():
             foreign = sorted(p.name for p in folder.iterdir() if p.name not in owned)
             if foreign:

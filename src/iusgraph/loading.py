@@ -138,17 +138,24 @@ def _check_json(path: Path, data: bytes) -> None:
         raise _refused_context(path, remote[0])
 
 
-def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
-    """The file's format, and its bytes when a check had to read them first."""
+def check_file(path: Path) -> ox.RdfFormat:
+    """The format of an RDF file iusgraph reads (by suffix) that exists; an input error
+    for any other path."""
     fmt = file_type(path)
     if path.is_dir():
         raise InputError("is a folder, not an RDF file", path=str(path))
+    if not path.is_file():
+        raise InputError("file not found", path=str(path))
+    return fmt
+
+
+def _source(path: Path) -> tuple[ox.RdfFormat, bytes | None]:
+    """The file's format, and its bytes when a check had to read them first."""
+    fmt = check_file(path)
     if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
         data = _read(path)
         (_check_xml if fmt == ox.RdfFormat.RDF_XML else _check_json)(path, data)
         return fmt, data
-    if not path.exists():
-        raise InputError("file not found", path=str(path))
     return fmt, None
 
 

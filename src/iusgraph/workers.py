@@ -88,9 +88,9 @@ def prepare_source(files: list[Path], store_dir: Path | None) -> tuple[StoreSour
         del store
         return StoreSource(store_dir=str(store_dir)), lambda: None
     if files:
-        from .engines import _check_file
+        from .loading import check_file
         for path in files:
-            _check_file(path)
+            check_file(path)
         return StoreSource(files=tuple(str(p.resolve()) for p in files)), lambda: None
     return StoreSource(ntriples=to_ntriples(load_graph()).encode("utf-8")), lambda: None
 
