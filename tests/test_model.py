@@ -284,3 +284,36 @@ def test_shapes_require_a_status_on_a_caveat() -> None:
     data += ontology_graph()
     found = {(f.focus, f.rule) for f in shacl_findings(data).findings}
     assert (str(node), "shape:RequiredQualifiers") in found
+
+
+# --- the competency queries answer with the caveats ----------------------------------------
+
+def _csv(graph: Graph, name: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    from iusgraph import api
+    return list(csv.DictReader(io.StringIO(api.query(name, graph, fmt="csv"))))
+
+
+def test_a_query_for_back_pain_relief_returns_the_sources_caveats(graph: Graph) -> None:
+    rows = [r for r in _csv(graph, "uses")
+            if r["condition"] == "back pain" and r["kind"].startswith("may relieve")]
+    by_claim: dict[str, set[str]] = {}
+    for r in rows:
+        by_claim.setdefault(r["claim"].rsplit(".", 1)[1], set()).add(r["caveat"])
+    # 001: "its effects on back pain are not fully understood"; "more research is needed ..."
+    assert by_claim["relief-back-pain-reported"] == {"not fully understood",
+                                                     "more research is needed"}
+    assert set(by_claim) == {"relief-back-pain-reported", "relief-back-pain-hedged",
+                             "relief-back-pain-levonorgestrel",
+                             "relief-back-pain-safe-and-effective-solution"}
+    assert {r["scope"] for r in rows if r["claim"].endswith("relief-back-pain-hedged")} == {
+        "for some people"}
+
+
+def test_caveats_query_quotes_the_sources_words(graph: Graph) -> None:
+    quotes = {r["quote"] for r in _csv(graph, "caveats")}
+    assert "its effects on back pain are not fully understood" in quotes
+    assert ("more research is needed to fully understand the relationship between Mirena and "
+            "back pain") in quotes
