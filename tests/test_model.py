@@ -317,3 +317,14 @@ def test_caveats_query_quotes_the_sources_words(graph: Graph) -> None:
     assert "its effects on back pain are not fully understood" in quotes
     assert ("more research is needed to fully understand the relationship between Mirena and "
             "back pain") in quotes
+
+
+def test_entity_page_shows_text_claims_and_caveats(graph: Graph) -> None:
+    from iusgraph import pages
+    from iusgraph.engines import open_store
+
+    data = pages.collect(open_store(graph), str(ENT["mirena"]))
+    assert data is not None
+    html = pages._claims_html(data)
+    assert "small, T-shaped" in html and "It’s a small, T-shaped device" in html
+    assert "has evidence status on" in html
