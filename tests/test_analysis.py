@@ -3,19 +3,22 @@
 The agreement figures come from reading the hasSideEffect rows of
 data/claims/*.tsv (no rank=deprecated rows exist there):
 
-- iud-insertion (10): back-pain, bleeding-after-insertion, increased-menstrual-flow,
+- iud-insertion (11): back-pain, bleeding-after-insertion, increased-menstrual-flow,
   increased-vaginal-discharge, infection, irregular-bleeding, lower-abdominal-pain,
-  partner-pain-during-intercourse, prolonged-menstrual-periods, red-discharge
+  lower-back-pain, partner-pain-during-intercourse, prolonged-menstrual-periods, red-discharge
 - ius-monograph (11): acne, breast-tenderness, ectopic-pregnancy, headache, infection,
   irregular-bleeding, milk-production-changes, mood-changes, severe-pelvic-pain,
   uterine-perforation, weight-changes
-- mirena-back-pain (14): anxiety, back-pain, blood-clots, breast-tenderness, depression,
-  dizziness, headache, infection, low-mood-swings, lower-abdominal-cramping, mood-changes,
-  nausea-and-vomiting, uterine-perforation, weight-gain
+- mirena-back-pain (15): anxiety, back-pain, blood-clots, breast-tenderness, depression,
+  dizziness, headache, infection, low-mood-swings, lower-abdominal-cramping, lower-back-pain,
+  mood-changes, nausea-and-vomiting, uterine-perforation, weight-gain
 
-Shared: iud/monograph {infection, irregular-bleeding} = 2 of 10+11-2 = 19;
-iud/mirena {back-pain, infection} = 2 of 10+14-2 = 22; monograph/mirena {breast-tenderness,
-headache, infection, mood-changes, uterine-perforation} = 5 of 20.
+(lower-back-pain: 002's "lower back pain after the insertion. This is a common side effect",
+001's "some women may experience lower back pain as a side effect".)
+
+Shared: iud/monograph {infection, irregular-bleeding} = 2 of 11+11-2 = 20;
+iud/mirena {back-pain, infection, lower-back-pain} = 3 of 11+15-3 = 23; monograph/mirena
+{breast-tenderness, headache, infection, mood-changes, uterine-perforation} = 5 of 21.
 """
 
 from __future__ import annotations
@@ -110,18 +113,18 @@ def test_explain_cli_unknown_entity_is_a_usage_error() -> None:
 EXPECTED_SETS = {
     IUD: {"back-pain", "bleeding-after-insertion", "increased-menstrual-flow",
           "increased-vaginal-discharge", "infection", "irregular-bleeding",
-          "lower-abdominal-pain", "partner-pain-during-intercourse", "prolonged-menstrual-periods",
-          "red-discharge"},
+          "lower-abdominal-pain", "lower-back-pain", "partner-pain-during-intercourse",
+          "prolonged-menstrual-periods", "red-discharge"},
     MONO: {"acne", "breast-tenderness", "ectopic-pregnancy", "headache", "infection",
            "irregular-bleeding", "milk-production-changes", "mood-changes", "severe-pelvic-pain",
            "uterine-perforation", "weight-changes"},
     MIRENA: {"anxiety", "back-pain", "blood-clots", "breast-tenderness", "depression",
              "dizziness", "headache", "infection", "low-mood-swings", "lower-abdominal-cramping",
-             "mood-changes",
+             "lower-back-pain", "mood-changes",
              "nausea-and-vomiting", "uterine-perforation", "weight-gain"},
 }
-EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 19), (IUD, MIRENA): Fraction(2, 22),
-                    (MONO, MIRENA): Fraction(5, 20)}
+EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 20), (IUD, MIRENA): Fraction(3, 23),
+                    (MONO, MIRENA): Fraction(5, 21)}
 
 
 def test_agreement_effect_sets_per_source(net) -> None:
@@ -132,12 +135,13 @@ def test_agreement_effect_sets_per_source(net) -> None:
 
 def test_agreement_which_sources_assert_each_effect(net) -> None:
     result = source_agreement(net)
-    assert len(result.by_item) == 27
+    assert len(result.by_item) == 28
     assert result.by_item["ent:infection"] == [IUD, MONO, MIRENA]
     assert result.by_item["ent:uterine-perforation"] == [MONO, MIRENA]
     assert result.by_item["ent:blood-clots"] == [MIRENA]
     counts = [len(s) for s in result.by_item.values()]
-    assert (counts.count(3), counts.count(2), counts.count(1)) == (1, 6, 20)
+    assert result.by_item["ent:lower-back-pain"] == [IUD, MIRENA]
+    assert (counts.count(3), counts.count(2), counts.count(1)) == (1, 7, 20)
 
 
 @pytest.mark.parametrize("pair,expected", EXPECTED_JACCARD.items(), ids=str)
@@ -150,9 +154,9 @@ def test_agreement_jaccard_matrix(net, pair: tuple[str, str], expected: Fraction
 
 def test_agreement_overlap_counts(net) -> None:
     result = source_agreement(net)
-    assert result.overlap(IUD, MONO) == (2, 19)
-    assert result.overlap(IUD, MIRENA) == (2, 22)
-    assert result.overlap(MONO, MIRENA) == (5, 20)
+    assert result.overlap(IUD, MONO) == (2, 20)
+    assert result.overlap(IUD, MIRENA) == (3, 23)
+    assert result.overlap(MONO, MIRENA) == (5, 21)
 
 
 def test_agreement_of_two_empty_sets_is_undefined(net) -> None:
@@ -164,12 +168,12 @@ def test_agreement_of_two_empty_sets_is_undefined(net) -> None:
 
 def test_agreement_cli_json_and_text() -> None:
     data = json.loads(cli("agreement", "--format", "json").output)
-    assert data["jaccard"][MONO][MIRENA] == round(5 / 20, 4)
-    assert data["overlap"][IUD][MIRENA] == [2, 22]
+    assert data["jaccard"][MONO][MIRENA] == round(5 / 21, 4)
+    assert data["overlap"][IUD][MIRENA] == [3, 23]
     first = data["items"][0]
     assert (first["id"], first["source_count"]) == ("ent:infection", 3)
     text = cli("agreement").output
-    assert "0.250 (5/20)" in text and "0.105 (2/19)" in text and "0.091 (2/22)" in text
+    assert "0.238 (5/21)" in text and "0.100 (2/20)" in text and "0.130 (3/23)" in text
 
 
 def test_agreement_unknown_predicate_is_a_usage_error() -> None:
@@ -208,11 +212,13 @@ def test_graph_qc_qualifier_values_connect_their_entity(net) -> None:
 
 
 def test_graph_qc_on_the_curated_graph(net) -> None:
-    """The real findings: one sign->condition pair no claim ties to the rest, and the ten
-    effects for which no source gives an action."""
+    """The real findings: one sign->condition pair no claim ties to the rest, "the specific
+    brand" (named only by depends-on= on a duration, a quantity claim, which has no edge), and
+    the ten effects for which no source gives an action."""
     report = structural_report(net)
     assert _rules(report) == {
         ("graph:disconnected-component", "device-problem", "Warning"),
+        ("graph:disconnected-component", "specific-brand", "Warning"),
         *{("graph:effect-without-action", effect, "Info") for effect in (
             "acne", "breast-tenderness", "increased-menstrual-flow", "irregular-bleeding",
             "low-mood-swings", "lower-abdominal-cramping", "milk-production-changes",

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
-from iusgraph.namespaces import IUS
+from iusgraph.namespaces import CLAIM, ENT, IUS
 from iusgraph.network import project, resolve_node
 from iusgraph.vocabulary import load_vocabulary
 
@@ -60,11 +60,22 @@ def test_an_edge_backed_by_two_sources(net) -> None:
     assert all(span["end"] - span["start"] == len(span["quote"]) for span in edge["evidence"])
 
 
-def test_frequencies_that_differ_between_claims_are_all_kept(net) -> None:
-    # iud-insertion.tsv: back pain is 'common' in one claim and 'a few women' in another.
+def test_frequencies_that_differ_between_claims_are_all_kept(graph: Graph, net) -> None:
+    # iud-insertion.tsv: lower back pain is 'a common side effect' [310,392), back pain is felt
+    # by 'a few women' [539,643): two entities, each edge with its band, under one conflict.
+    lower = net.edges["ent:iud", "ent:lower-back-pain", "ius:hasSideEffect"]
     edge = net.edges["ent:iud", "ent:back-pain", "ius:hasSideEffect"]
-    assert edge["frequency"] == ["common", "few-users"]
+    assert (lower["frequency"], edge["frequency"]) == (["common"], ["few-users"])
     assert "conflict:back-pain-frequency" in edge["conflicts"]
+    assert "conflict:back-pain-frequency" in lower["conflicts"]
+    # Two claims on one edge keep both bands: put the 'common' claim on back pain too.
+    both = Graph()
+    both += graph
+    claim = CLAIM["iud-insertion.se-back-pain-common"]
+    both.set((claim, IUS.claimObject, ENT["back-pain"]))
+    both.add((ENT["iud"], IUS.hasSideEffect, ENT["back-pain"]))
+    merged = project(both).edges["ent:iud", "ent:back-pain", "ius:hasSideEffect"]
+    assert merged["frequency"] == ["common", "few-users"]
 
 
 def test_negative_claims_are_negated_edges(net) -> None:

@@ -13,7 +13,7 @@ claim is about.
 >>> result.by_item["ent:infection"]
 ['src:iud-insertion', 'src:ius-monograph', 'src:mirena-back-pain']
 >>> round(result.jaccard("src:ius-monograph", "src:mirena-back-pain"), 3)
-0.25
+0.238
 """
 
 from __future__ import annotations

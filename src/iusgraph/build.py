@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .claims import Claim, add_claims, claim_index, read_claims
+from .claims import Claim, add_claims, check_claim_refs, claim_index, read_claims
 from .conflicts import add_conflicts
 from .entities import Entity, add_entities, read_entities
 from .errors import InputError
@@ -48,6 +48,7 @@ def read_curation(folder: Path | None = None) -> Curation:
                              "after its source's local name (" + ", ".join(sorted(sources))
                              + ")", path=str(table))
         claims.extend(read_claims(table, key, vocab, entities))
+    check_claim_refs(claims)
     for claim in claims:
         length = sources[claim.source].char_count
         for evidence in claim.evidence:

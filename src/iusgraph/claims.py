@@ -3,7 +3,11 @@
 Each row becomes one claim node (Wikidata's statement): subject, predicate,
 value, qualifiers, rank and one or more evidence nodes (W3C Web Annotation).
 A non-deprecated claim with an entity value also yields the plain direct
-triple, for simple queries.
+triple, for simple queries. Two kinds of claim make no direct triple: a claim
+of a text property (its value is the source's own words, ``ius:claimValue``)
+and an evidence-status claim (a caveat: what the source says about the state
+of the evidence, with ``ius:qualifiesClaim`` pointing at the claims it
+qualifies).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from .durations import is_duration
 from .entities import Entity
+from .errors import InputError
 from .ids import check_id, suggest
 from .namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC
 from .tables import Row, read_table, unescape
@@ -43,6 +48,9 @@ class Claim:
     qualifiers: list[tuple[URIRef, object]]
     evidence: list[Evidence] = field(default_factory=list)
     where: str = ""
+    #: ``<source>.<id>`` of the claims this claim qualifies (``qualifies=``), checked by
+    #: :func:`check_claim_refs` once every table is read.
+    qualifies: list[str] = field(default_factory=list)
 
     @property
     def iri(self) -> URIRef:
@@ -74,8 +82,9 @@ def _parse_offsets(row: Row) -> Evidence:
     return Evidence(start, end, exact, f"{row.path}:{row.line}")
 
 
-def _parse_qualifiers(row: Row, vocab: Vocabulary,
-                      entities: dict[str, Entity]) -> list[tuple[URIRef, object]]:
+def _parse_qualifiers(row: Row, vocab: Vocabulary, entities: dict[str, Entity],
+                      refs: list[str]) -> list[tuple[URIRef, object]]:
+    """The qualifiers of a claim row; claim references (``qualifies=``) go to ``refs``."""
     text = row.get("qualifiers")
     out: list[tuple[URIRef, object]] = []
     if not text:
@@ -122,6 +131,12 @@ def _parse_qualifiers(row: Row, vocab: Vocabulary,
                 lexical = format(number, "f")
                 lexical += "" if "." in lexical else ".0"
                 out.append((qualifier.prop, Literal(lexical, datatype=XSD.decimal)))
+            elif qualifier.kind == IUS.ClaimValue:
+                source, dot, ident = item.partition(".")
+                if not dot or not check_id(source) or not check_id(ident):
+                    raise row.error(f"{key}={item!r} is not a claim reference; write "
+                                    "<source>.<claim-id>, e.g. mirena-back-pain.se-back-pain")
+                refs.append(item)
             else:  # pragma: no cover - the ontology declares every kind
                 raise row.error(f"qualifier {key!r} has no value kind in the ontology")
     return out
@@ -161,18 +176,63 @@ def read_claims(path: Path, source: str, vocab: Vocabulary,
             if obj:
                 raise row.error(f"{pred_name} is a quantity: leave 'object' empty and give "
                                 "value=, lower=, upper= or duration= qualifiers")
+        elif predicate in vocab.text_properties:
+            obj = unescape(row.cells.get("object", "")).strip()
+            if not obj:
+                raise row.error(f"{pred_name} takes the source's own words: write them in "
+                                "'object', as they stand in the evidence")
         elif obj not in entities:
             raise row.error(f"unknown object entity {obj!r}" + suggest(obj, entities)
                             + "; add it to data/entities/ or fix the id")
-        qualifiers = _parse_qualifiers(row, vocab, entities)
+        refs: list[str] = []
+        qualifiers = _parse_qualifiers(row, vocab, entities, refs)
+        is_status = predicate in vocab.evidence_status_properties
+        if refs and not is_status:
+            raise row.error(f"qualifies= is for evidence-status claims (a caveat such as 'not "
+                            f"fully understood'), not for {pred_name}; give the caveat its own "
+                            "row with predicate " + " or ".join(
+                                sorted(_local(p, vocab) for p in
+                                       vocab.evidence_status_properties)))
+        if is_status and IUS.evidenceStatus not in {p for p, _ in qualifiers}:
+            raise row.error(f"{pred_name} needs status= (e.g. status=not-fully-understood)")
         if predicate in vocab.quantity_properties and not any(
                 p in (IUS.quantityValue, IUS.lowerBound, IUS.upperBound, IUS.durationValue)
                 for p, _ in qualifiers):
             raise row.error(f"{pred_name} is a quantity: give value=, lower=, upper= or "
                             "duration= in the qualifiers")
         claims[ident] = Claim(source, ident, subject, predicate, obj, qualifiers,
-                              [evidence], f"{row.path}:{row.line}")
+                              [evidence], f"{row.path}:{row.line}", refs)
+    for claim in claims.values():
+        if claim.predicate in vocab.text_properties and not any(
+                claim.object in e.exact for e in claim.evidence):
+            path, line = claim.where.rsplit(":", 1)
+            raise InputError(f"the value {claim.object!r} of claim {claim.id!r} is not in its "
+                             "evidence: a text value is the source's own words, verbatim "
+                             "in one of the claim's spans", path=path, line=int(line))
     return list(claims.values())
+
+
+def _local(prop: URIRef, vocab: Vocabulary) -> str:
+    return next(name for name, p in vocab.claim_properties.items() if p == prop)
+
+
+def check_claim_refs(claims: list[Claim]) -> None:
+    """Every ``qualifies=`` names a known claim of the same source, not itself."""
+    index = claim_index(claims)
+    for claim in claims:
+        path, line = claim.where.rsplit(":", 1)
+        for ref in claim.qualifies:
+            if ref not in index:
+                raise InputError(f"qualifies={ref!r} names no claim" + suggest(ref, index)
+                                 + "; refer to claims as <source>.<id>", path=path,
+                                 line=int(line))
+            if index[ref].source != claim.source:
+                raise InputError(f"qualifies={ref!r} names a claim of another source; a "
+                                 "caveat qualifies what its own source says", path=path,
+                                 line=int(line))
+            if ref == f"{claim.source}.{claim.id}":
+                raise InputError(f"claim {claim.id!r} qualifies itself", path=path,
+                                 line=int(line))
 
 
 def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
@@ -188,9 +248,14 @@ def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
         subject = ENT[claim.subject]
         graph.add((node, IUS.claimSubject, subject))
         graph.add((node, IUS.claimPredicate, claim.predicate))
-        obj = ENT[claim.object] if claim.object else None
+        is_text = claim.predicate in vocab.text_properties
+        obj = ENT[claim.object] if claim.object and not is_text else None
         if obj is not None:
             graph.add((node, IUS.claimObject, obj))
+        if is_text:
+            graph.add((node, IUS.claimValue, Literal(claim.object, lang="en")))
+        for ref in claim.qualifies:
+            graph.add((node, IUS.qualifiesClaim, CLAIM[ref]))
         props = {p for p, _ in claim.qualifiers}
         for prop, value in claim.qualifiers:
             graph.add((node, prop, value))  # type: ignore[arg-type]
@@ -200,7 +265,9 @@ def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
             graph.add((node, IUS.rank, normal))
         graph.add((node, PROV.wasDerivedFrom, source))
         label = f"{entities[claim.subject].label} {vocab.label(claim.predicate)}"
-        if claim.object:
+        if is_text:
+            label += f" \u201c{claim.object}\u201d"
+        elif claim.object:
             label += f" {entities[claim.object].label}"
         graph.add((node, RDFS.label, Literal(label, lang="en")))
         for number, evidence in enumerate(claim.evidence, start=1):
@@ -219,7 +286,8 @@ def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
                        Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
             graph.add((position, OA.end, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
         rank = next((v for p, v in claim.qualifiers if p == IUS.rank), normal)
-        if obj is not None and rank != deprecated:
+        if obj is not None and rank != deprecated and \
+                claim.predicate not in vocab.evidence_status_properties:
             graph.add((subject, claim.predicate, obj))
             if claim.predicate == IUS.hasSideEffect and (IUS.seriousness, serious) in \
                     claim.qualifiers:

@@ -218,6 +218,9 @@ def jsonld_context() -> dict[str, object]:
             (datatype,) = datatypes[prop]
             if datatype == XSD.string:  # plain strings compact to plain keys already
                 continue
+            if datatype == RDF.langString:  # the shapes allow English only, as for labels
+                terms[_local(prop)] = {"@id": f"ius:{_local(prop)}", "@language": "en"}
+                continue
             terms[_local(prop)] = {"@id": f"ius:{_local(prop)}",
                                    "@type": f"xsd:{str(datatype)[len(str(XSD)):]}"}
     terms.update(_EXTERNAL_TERMS)

@@ -80,7 +80,9 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
              ?seriousness ?frequency ?action ?rank ?source ?sourceLabel ?reliability ?note
       WHERE {{
         {_claims_pattern(iri)}
-        ?claim ius:claimPredicate ?pred ; ius:claimSubject ?subject ; ius:claimObject ?object .
+        ?claim ius:claimPredicate ?pred ; ius:claimSubject ?subject .
+        # The object is an entity, the source's words (a text claim), or none (a quantity).
+        OPTIONAL {{ ?claim ius:claimObject|ius:claimValue ?object }}
         OPTIONAL {{ ?claim rdfs:label|skos:prefLabel ?claimLabel }}
         OPTIONAL {{ ?pred rdfs:label ?predLabel }}
         OPTIONAL {{ ?subject skos:prefLabel ?subjectLabel }}

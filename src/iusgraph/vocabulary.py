@@ -25,7 +25,8 @@ class Qualifier:
 
     key: str
     prop: URIRef
-    kind: URIRef  # ius:ConceptValue, ius:EntityValue, ius:DurationValue, ius:DecimalValue
+    kind: URIRef  # ius:ConceptValue, ius:EntityValue, ius:DurationValue, ius:DecimalValue,
+    #               ius:ClaimValue
     scheme: URIRef | None
     concepts: dict[str, URIRef]  # notation -> concept, for concept-valued keys
 
@@ -36,6 +37,8 @@ class Vocabulary:
     claim_properties: dict[str, URIRef]  # local name -> property
     negative_properties: frozenset[URIRef]
     quantity_properties: frozenset[URIRef]
+    text_properties: frozenset[URIRef]  # value: the source's words (ius:claimValue)
+    evidence_status_properties: frozenset[URIRef]  # caveats: no direct triple
     qualifiers: dict[str, Qualifier]
     entity_classes: dict[str, URIRef]  # local name -> class (subclasses of ius:Entity)
 
@@ -76,13 +79,16 @@ def _local(iri: URIRef) -> str:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     graph = ontology_graph()
-    claim_classes = {IUS.ClaimProperty, IUS.NegativeProperty, IUS.QuantityProperty}
+    claim_classes = {IUS.ClaimProperty, IUS.NegativeProperty, IUS.QuantityProperty,
+                     IUS.TextProperty, IUS.EvidenceStatusProperty}
     claim_properties: dict[str, URIRef] = {}
     for cls in claim_classes:
         for prop in graph.subjects(RDF.type, cls):
             claim_properties[_local(prop)] = prop  # type: ignore[arg-type]
     negative = frozenset(graph.subjects(RDF.type, IUS.NegativeProperty))
     quantity = frozenset(graph.subjects(RDF.type, IUS.QuantityProperty))
+    text = frozenset(graph.subjects(RDF.type, IUS.TextProperty))
+    status = frozenset(graph.subjects(RDF.type, IUS.EvidenceStatusProperty))
 
     qualifiers: dict[str, Qualifier] = {}
     for prop in graph.subjects(RDF.type, IUS.QualifierProperty):
@@ -99,4 +105,5 @@ def load_vocabulary() -> Vocabulary:
         _local(cls): cls  # type: ignore[misc]
         for cls in graph.subjects(RDFS.subClassOf, IUS.Entity)
     }
-    return Vocabulary(graph, claim_properties, negative, quantity, qualifiers, entity_classes)
+    return Vocabulary(graph, claim_properties, negative, quantity, text, status, qualifiers,
+                      entity_classes)
