@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .claims import Claim
 from .errors import InputError
@@ -220,8 +220,8 @@ def add_ledger(graph: Graph, source: Source, rows: list[LedgerRow], claims: list
         node = row.iri
         graph.add((node, RDF.type, IUS.TextUnit))
         graph.add((node, DCTERMS.isPartOf, source.iri))
-        graph.add((node, OA.start, Literal(row.start)))
-        graph.add((node, OA.end, Literal(row.end)))
+        graph.add((node, OA.start, Literal(row.start, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, OA.end, Literal(row.end, datatype=XSD.nonNegativeInteger)))
         graph.add((node, IUS.unitKind, kinds[row.kind]))
         graph.add((node, IUS.unitStartsWith, Literal(row.text)))
         if row.reason:
@@ -242,8 +242,8 @@ def add_ledger(graph: Graph, source: Source, rows: list[LedgerRow], claims: list
         graph.add((node, RDF.type, IUS.Section))
         graph.add((node, DCTERMS.title, Literal(section.title)))
         graph.add((node, RDFS.label, Literal(section.title, lang="en")))
-        graph.add((node, OA.start, Literal(section.start)))
-        graph.add((node, OA.end, Literal(section.end)))
+        graph.add((node, OA.start, Literal(section.start, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, OA.end, Literal(section.end, datatype=XSD.nonNegativeInteger)))
         graph.add((node, IUS.sectionLevel, Literal(section.level)))
         graph.add((node, IUS.sectionOf, source.iri))
         graph.add((node, DCTERMS.isPartOf, section.parent or source.iri))
