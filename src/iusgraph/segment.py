@@ -19,11 +19,12 @@ question. The rules, applied line by line, are deterministic and use only
 5. Excluded regions (``data/sources.ttl``) cut units, so that a unit lies wholly
    inside or wholly outside every region.
 
-The kind of a unit is *proposed* here and curated in the ledger table: a plain
-or numbered line none of whose sentences ends in ``.``, ``,``, ``:``, ``;`` or
-``!`` (so "What is Mirena?" is one) is proposed as one heading (level 1, or the number of ``#``); a
-list line gives ``list-item`` units; ``**...?**`` a ``question``; anything
-else a ``sentence``. Curators correct a proposal (a one-line value that is not
+The kind of a unit is *proposed* here and curated in the ledger table: a
+markdown heading is a heading of its number of ``#``; a plain or numbered line
+none of whose sentences ends in ``.``, ``,``, ``:``, ``;`` or ``!`` ("What is
+Mirena?", "1. Side effects of IUD insertion") is one heading of level 1; a list
+line gives ``list-item`` units; ``**...?**`` a ``question``; anything else a
+``sentence``. Curators correct a proposal (a one-line value that is not
 a heading, a heading's level in a plain-text document) in the table, and
 ``iusgraph ledger`` keeps their corrections.
 
