@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, XSD
 
 from iusgraph.build import build_graph
 from iusgraph.namespaces import CLAIM, EV, IUS, OA, SRC
@@ -257,3 +257,21 @@ def test_by_section_query_groups_claims_by_section(graph: Graph) -> None:
         "route-intrauterine", "inserted-by-provider", "ingredient-levonorgestrel",
         "relief-menstrual-cramps", "relief-heavy-menstrual-bleeding",
         "relief-back-pain-reported")}
+
+
+def test_verify_evidence_checks_the_units_of_a_given_graph(run, data: Path,
+                                                           tmp_path: Path) -> None:
+    graph = build_graph(data)
+    unit = SRC["doc.unit.63"]
+    graph.set((unit, OA.end, Literal(70, datatype=XSD.nonNegativeInteger)))
+    path = tmp_path / "broken.ttl"
+    graph.serialize(path, format="turtle")
+    result = run("--data", data, "verify-evidence", "--sources", LEDGER / "sources",
+                 "--graph", path, "--format", "json")
+    assert result.exit_code == 1
+    found = [(f["focus"], f["message"]) for f in json.loads(result.output)["results"]]
+    message = ("63..70 ('Talk to') is not a unit of doc.txt; rebuild the graph after "
+               "'iusgraph ledger'")
+    assert (str(unit), message) in found
+    assert any("the unit 63..79 ('Talk to someone.') of doc.txt is not in the graph" in m
+               for _, m in found)

@@ -21,7 +21,7 @@ from .build import build_graph, read_curation
 from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
 from .export import write_exports, write_jsonld
-from .ledger import Refresh, check_table, refresh_table
+from .ledger import Refresh, check_graph_units, check_table, refresh_table
 from .loading import load_files
 from .namespaces import PREFIXES, expand
 from .netexport import write_network_export
@@ -226,10 +226,13 @@ def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
     """Check every selector, hash and excluded region against the documents in ``sources``.
 
     :param graph: the data; by default the graph compiled from the curated tables, and
-        then each finding names the table row (``claims/<source>.tsv:LINE``) to fix
+        then each finding names the table row (``claims/<source>.tsv:LINE``,
+        ``ledger/<source>.tsv:LINE``) to fix; a given graph's text units are checked too
     """
     if graph is not None:
-        return _verify(graph, sources)
+        report = _verify(graph, sources)
+        report.extend(check_graph_units(graph, sources))
+        return report
     curation = read_curation()
     rows = {str(claim.evidence_iri(n)): evidence.where for claim in curation.claims
             for n, evidence in enumerate(claim.evidence, start=1)}

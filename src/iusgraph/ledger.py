@@ -373,6 +373,50 @@ def check_table(path: Path, source: Source, text: str, vocab: Vocabulary) -> Rep
     return report
 
 
+def check_graph_units(graph: Graph, folder: Path) -> Report:
+    """Findings where the text units of a graph (an export, ``--graph``) do not match the
+    segmenter's reading of the documents in ``folder``; a source with no units is skipped."""
+    from .sources import read_registry, read_text
+
+    report = Report(checks=["ledger"])
+    by_source: dict[URIRef, dict[tuple[int, int], tuple[URIRef, str]]] = {}
+    for node in sorted(graph.subjects(RDF.type, IUS.TextUnit)):
+        source, start, end = (graph.value(node, p) for p in (DCTERMS.isPartOf, OA.start, OA.end))
+        if source is None or start is None or end is None:
+            continue  # the shapes report a unit without its source or offsets
+        key = (int(start), int(end))  # type: ignore[arg-type]
+        by_source.setdefault(source, {})[key] = (  # type: ignore[index]
+            node, str(graph.value(node, IUS.unitStartsWith) or ""))  # type: ignore[assignment]
+    checked = 0
+    for source in read_registry(graph).values():
+        units = by_source.get(source.iri)
+        if not units:
+            continue
+        text = read_text(folder, source)
+        expected = {(u.start, u.end) for u in segment(text, [(r.start, r.end)
+                                                             for r in source.regions])}
+        for (start, end), (node, opening_words) in sorted(units.items()):
+            checked += 1
+            if (start, end) not in expected:
+                message = (f"{start}..{end} ({text[start:end][:40]!r}) is not a unit of "
+                           f"{source.file_name}")
+            elif not text[start:end].startswith(opening_words):
+                message = (f"{start}..{end} of {source.file_name} does not start with "
+                           f"{opening_words!r}")
+            else:
+                continue
+            report.add(Finding("Violation", str(node), source.file_name, "iusgraph:Ledger",
+                               message + "; rebuild the graph after 'iusgraph ledger'"))
+        for start, end in sorted(expected - units.keys()):
+            report.add(Finding("Violation", str(unit_iri(source.key, start)), source.file_name,
+                               "iusgraph:Ledger",
+                               f"the unit {start}..{end} ({text[start:end][:40]!r}) of "
+                               f"{source.file_name} is not in the graph; rebuild the graph "
+                               "after 'iusgraph ledger'"))
+    report.stats["ledger units checked"] = checked
+    return report
+
+
 # Counting, for ``iusgraph stats``.
 
 @dataclass
@@ -437,4 +481,4 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
 
 
 __all__ = ["COLUMNS", "LedgerRow", "Refresh", "Section", "SourceLedger", "add_ledger",
-           "check_table", "ledger_counts", "read_ledgers", "refresh_table", "sections"]
+           "check_graph_units", "check_table", "ledger_counts", "read_ledgers", "refresh_table", "sections"]
