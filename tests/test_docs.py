@@ -12,9 +12,11 @@ import iusgraph.api
 import iusgraph.durations
 import iusgraph.export
 import iusgraph.ids
+import iusgraph.ledger
 import iusgraph.namespaces
 import iusgraph.network
 import iusgraph.paths
+import iusgraph.segment
 import iusgraph.tables
 
 from .conftest import ROOT
@@ -22,7 +24,8 @@ from .conftest import ROOT
 
 @pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.durations,
                                     iusgraph.api, iusgraph.network, iusgraph.paths,
-                                    iusgraph.agreement, iusgraph.export, iusgraph.namespaces],
+                                    iusgraph.agreement, iusgraph.export, iusgraph.namespaces,
+                                    iusgraph.segment, iusgraph.ledger],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -208,7 +208,8 @@ def test_cli_publish_then_query_matches_the_local_answer(server: Server) -> None
     published = runner.invoke(main, ["publish", "--endpoint", server.store_url, "--graph", iri,
                                      "--chunk-size", "2000"], catch_exceptions=False)
     assert published.exit_code == 0, published.output
-    assert f"to <{iri}>" in published.output and "in 4 chunk(s)" in published.output
+    chunks = math.ceil(len(api.load_graph()) / 2000)  # the data grows: count, do not pin
+    assert f"to <{iri}>" in published.output and f"in {chunks} chunk(s)" in published.output
     args = ["query", "management", "--bind", "effect=ent:back-pain", "--format", "csv"]
     remote = runner.invoke(main, [*args, "--endpoint", server.query_url, "--default-graph", iri],
                            catch_exceptions=False)

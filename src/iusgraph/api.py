@@ -21,6 +21,7 @@ from .build import build_graph, read_curation
 from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
 from .export import write_exports, write_jsonld
+from .ledger import Refresh, check_graph_units, check_table, refresh_table
 from .loading import load_files
 from .namespaces import PREFIXES, expand
 from .netexport import write_network_export
@@ -40,6 +41,7 @@ from .synth import write_corpus
 from .terms import ntriples_lines, to_oxigraph, to_oxigraph_quads
 from .validate import validate_files as _validate_files
 from .validate import validate_graph
+from .vocabulary import load_vocabulary
 
 
 def load_graph(files: list[Path] | None = None) -> Graph:
@@ -224,14 +226,60 @@ def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
     """Check every selector, hash and excluded region against the documents in ``sources``.
 
     :param graph: the data; by default the graph compiled from the curated tables, and
-        then each finding names the table row (``claims/<source>.tsv:LINE``) to fix
+        then each finding names the table row (``claims/<source>.tsv:LINE``,
+        ``ledger/<source>.tsv:LINE``) to fix; a given graph's text units are checked too
     """
     if graph is not None:
-        return _verify(graph, sources)
+        report = _verify(graph, sources)
+        report.extend(check_graph_units(graph, sources))
+        return report
     curation = read_curation()
     rows = {str(claim.evidence_iri(n)): evidence.where for claim in curation.claims
             for n, evidence in enumerate(claim.evidence, start=1)}
-    return _verify(build_graph(), sources, rows)
+    report = _verify(build_graph(), sources, rows)
+    report.extend(verify_ledger(sources))
+    return report
+
+
+def verify_ledger(sources: Path) -> Report:
+    """Check each ``data/ledger/<source>.tsv`` against the segmenter's reading of its document:
+    a missing table, a row that is not a unit, a unit with no row, a text cell that does not
+    match each name the table's line."""
+    folder = data_dir()
+    _, registry = load_registry(folder / "sources.ttl")
+    vocab = load_vocabulary()
+    report = Report(checks=["ledger"])
+    units = 0
+    for key, source in sorted(registry.items()):
+        table = check_table(folder / "ledger" / f"{key}.tsv", source, read_text(sources, source),
+                            vocab)
+        units += table.stats.get("ledger units checked", 0)
+        report.extend(table)
+    report.stats["ledger units checked"] = units
+    return report
+
+
+def ledger(sources: Path, *, drop_stale: bool = False) -> list[Refresh]:
+    """Write (or refresh) ``data/ledger/<source>.tsv`` for every source from the segmenter,
+    keeping the curated kinds, levels, reasons and notes of units that are still units.
+
+    :param drop_stale: clear the reason of a unit that a claim now cites
+    """
+    folder = data_dir()
+    if is_bundled(folder):
+        raise IusgraphError("ledger writes the curation tables in place, and these are the copy "
+                            "installed with the package: run it inside your checkout, or "
+                            "pass --data DIR (or set IUSGRAPH_DATA)")
+    curation = read_curation(folder)
+    vocab = load_vocabulary()
+    (folder / "ledger").mkdir(exist_ok=True)
+    out = []
+    for key, source in sorted(curation.sources.items()):
+        claims = [claim for claim in curation.claims if claim.source == key]
+        out.append(refresh_table(folder / "ledger" / f"{key}.tsv", source,
+                                 read_text(sources, source), claims, vocab,
+                                 drop_stale=drop_stale))
+    return out
 
 
 def stats(graph: Graph) -> Stats:

@@ -7,7 +7,7 @@ conflicts, so an app that loads one export can resolve every label.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
@@ -16,6 +16,7 @@ from .claims import Claim, add_claims, check_claim_refs, claim_index, read_claim
 from .conflicts import add_conflicts
 from .entities import Entity, add_entities, read_entities
 from .errors import InputError
+from .ledger import LedgerRow, add_ledger, read_ledgers
 from .namespaces import bind_prefixes
 from .resources import data_dir
 from .sources import Source, load_registry
@@ -30,6 +31,9 @@ class Curation:
     sources: dict[str, Source]
     claims: list[Claim]
     registry: Graph
+    #: The coverage ledger by source key (``data/ledger/<source>.tsv``); a source without a
+    #: table has no units here, and ``verify-evidence`` reports the missing table.
+    ledger: dict[str, list[LedgerRow]] = field(default_factory=dict)
 
 
 def read_curation(folder: Path | None = None) -> Curation:
@@ -57,7 +61,8 @@ def read_curation(folder: Path | None = None) -> Curation:
                     f"span {evidence.start}..{evidence.end} ends beyond the document, which "
                     f"has {length} characters ({sources[claim.source].file_name}); clear "
                     "start/end and re-run 'iusgraph anchor'", path=evidence.where)
-    return Curation(entities, sources, claims, registry)
+    ledger = read_ledgers(folder / "ledger", sources, vocab, claim_index(claims))
+    return Curation(entities, sources, claims, registry, ledger)
 
 
 def build_graph(folder: Path | None = None) -> Graph:
@@ -76,4 +81,6 @@ def build_graph(folder: Path | None = None) -> Graph:
     for key, claims in sorted(by_source.items()):
         add_claims(graph, claims, vocab, curation.entities, curation.sources[key].default_product)
     add_conflicts(graph, folder / "conflicts.tsv", claim_index(curation.claims), vocab)
+    for key, rows in sorted(curation.ledger.items()):
+        add_ledger(graph, curation.sources[key], rows, by_source.get(key, []), vocab)
     return graph

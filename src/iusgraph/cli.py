@@ -353,3 +353,25 @@ def anchor(sources: Path, tables: tuple[Path, ...]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"filled {filled} row(s)")
+
+
+@main.command()
+@click.option("--sources", required=True, type=click.Path(path_type=Path),
+              help="Folder holding the source documents.")
+@click.option("--drop-stale", "drop_stale", is_flag=True,
+              help="Clear the reason of a unit that a claim now cites.")
+@reports_errors
+def ledger(sources: Path, drop_stale: bool) -> None:
+    """Write or refresh the coverage ledger (data/ledger/<source>.tsv) from the documents,
+    keeping curated kinds, levels, reasons and notes (for curators)."""
+    for refresh in api.ledger(sources, drop_stale=drop_stale):
+        for note in refresh.dropped:
+            click.echo(f"warning: {note}", err=True)
+        for note in refresh.stale:
+            verb = "cleared" if drop_stale else "stale (clear it, or run with --drop-stale)"
+            click.echo(f"warning: {note}: {verb}", err=True)
+        for where in refresh.unaccounted:
+            click.echo(f"unaccounted: {where}: give it a reason or cite it", err=True)
+        click.echo(f"wrote {refresh.path}: {refresh.units} units, {refresh.new} new, "
+                   f"{len(refresh.unaccounted)} unaccounted, {len(refresh.stale)} stale "
+                   f"reason(s)")

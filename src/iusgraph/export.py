@@ -183,6 +183,10 @@ _EXTERNAL_TERMS: dict[str, dict[str, str]] = {
     "hasSource": {"@id": "oa:hasSource", "@type": "@id"},
     "hasSelector": {"@id": "oa:hasSelector", "@type": "@id", "@container": "@set"},
     "exact": {"@id": "oa:exact"},
+    # Text units and sections of the coverage ledger.
+    "isPartOf": {"@id": "dcterms:isPartOf", "@type": "@id"},
+    "title": {"@id": "dcterms:title"},
+    "note": {"@id": "skos:note", "@language": "en"},
     # The Web Annotation model's type for selector offsets.
     "start": {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"},
     "end": {"@id": "oa:end", "@type": "xsd:nonNegativeInteger"},

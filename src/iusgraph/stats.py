@@ -1,12 +1,14 @@
-"""Counting what the graph holds: entities by class, claims by source and by predicate."""
+"""Counting what the graph holds: entities by class, claims by source and by predicate, and
+the coverage ledger of each source."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from rdflib import Graph
 
+from .ledger import ledger_counts
 from .queries import run_select, shorten
 
 
@@ -19,6 +21,9 @@ class Stats:
     claims_by_source_and_predicate: dict[str, dict[str, int]] = field(default_factory=dict)
     evidence_spans: int = 0
     conflicts: int = 0
+    #: Per source: units, cited, excluded, not_modelled (by reason), unaccounted,
+    #: stale_reasons, sections and accounted_percent (see :mod:`iusgraph.ledger`).
+    ledger: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
@@ -33,6 +38,20 @@ class Stats:
                   "claims by predicate:"]
         width = max((len(k) for k in self.claims_by_predicate), default=0)
         lines += [f"  {k:<{width}} {v:>5}" for k, v in self.claims_by_predicate.items()]
+        lines += ["", ("coverage ledger (units of each source: cited, excluded, not modelled, "
+                       "unaccounted):")]
+        if not self.ledger:
+            lines.append("  no ledger in this graph (data/ledger/<source>.tsv)")
+        for source, row in self.ledger.items():
+            lines.append(f"  {source}: {row['units']} units, {row['accounted_percent']}% "
+                         f"accounted, {row['sections']} sections")
+            lines.append(f"    {'cited':<38} {row['cited']:>5}")
+            lines.append(f"    {'excluded':<38} {row['excluded']:>5}")
+            for reason, n in row["not_modelled"].items():  # type: ignore[attr-defined]
+                lines.append(f"    {'not modelled: ' + reason:<38} {n:>5}")
+            lines.append(f"    {'unaccounted':<38} {row['unaccounted']:>5}")
+            if row["stale_reasons"]:
+                lines.append(f"    {'stale reasons (cited now)':<38} {row['stale_reasons']:>5}")
         return "\n".join(lines) + "\n"
 
 
@@ -61,4 +80,6 @@ def compute_stats(graph: Graph) -> Stats:
         SELECT (COUNT(?e) AS ?n) WHERE { ?e a oa:SpecificResource }""")[0]["n"])
     stats.conflicts = int(run_select(graph, """
         SELECT (COUNT(?c) AS ?n) WHERE { ?c a ius:Conflict }""")[0]["n"])
+    stats.ledger = {source: {**asdict(counts), "accounted_percent": counts.accounted_percent}
+                    for source, counts in ledger_counts(graph).items()}
     return stats
