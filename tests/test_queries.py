@@ -69,6 +69,15 @@ def test_serious_effects_include_perforation_with_immediate_care(graph: Graph) -
     assert any("Perforation of the uterus (rare but serious)" in r["quote"] for r in perforation)
 
 
+def test_urgency_disagreement_on_perforation(graph: Graph) -> None:
+    """000: 'requiring immediate medical attention'; 001: 'talk to your doctor about them'."""
+    rows = _csv_dicts(graph, "urgency-disagreements")
+    perforation = {(r["source"].split(" ")[0], r["action"], r["urgency"]) for r in rows
+                   if r["effect"] == "perforation of the uterus"}
+    assert perforation == {("Levonorgestrel", "seek immediate medical care", "4"),
+                           ("Mirena", "consult a healthcare provider", "2")}
+
+
 def test_most_common_side_effect_is_irregular_bleeding(graph: Graph) -> None:
     rows = _csv_dicts(graph, "common-side-effects")
     assert [r["effect"] for r in rows if r["mostCommon"] == "true"] == [
