@@ -88,3 +88,40 @@ def test_conflict_must_name_known_claims(data: Path) -> None:
 def test_escape_round_trip() -> None:
     text = "a\tb\nc\\d"
     assert unescape(escape(text)) == text
+
+
+@pytest.mark.parametrize("row,message", [
+    ("x\tscope-explained\tius-monograph.se-acne|mirena-back-pain.se-headache\tX",
+     "names the scope that explains it in the 'scope' column: device-type, insertion-vs-use"),
+    ("x\ttension\tius-monograph.se-acne|mirena-back-pain.se-headache\tX\tdevice-type",
+     "only a scope-explained conflict has a scope"),
+    ("x\tscope-explained\tius-monograph.se-acne|mirena-back-pain.se-headache\tX\tbrand",
+     "unknown conflict scope 'brand'"),
+    # Both headache claims in the monograph's band: no two bands, no frequency disagreement.
+    ("x\tfrequency-disagreement\tius-monograph.se-headache|ius-monograph.se-acne\tX",
+     "at least two different frequency bands"),
+    ("x\turgency-disagreement\tmirena-back-pain.se-headache|mirena-back-pain.se-dizziness\tX",
+     "actions differ in urgency"),
+])
+def test_conflict_kind_needs_what_it_claims(data: Path, row: str, message: str) -> None:
+    table = data / "conflicts.tsv"
+    lines = table.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    table.write_text("\n".join([*lines, row]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        build_graph(data)
+    assert info.value.path.endswith("conflicts.tsv") and info.value.line == len(lines) + 1
+
+
+def test_band_and_urgency_distances_are_computed_at_build(data: Path) -> None:
+    from iusgraph.namespaces import CONFLICT, IUS
+    table = data / "conflicts.tsv"
+    with table.open("a", encoding="utf-8") as handle:
+        # most common (ordered with common) against rare: two bands.
+        handle.write("x-bands\tfrequency-disagreement\tius-monograph.se-irregular-bleeding|"
+                     "mirena-back-pain.se-uterine-perforation\tX\n")
+        handle.write("x-urgency\turgency-disagreement\tius-monograph.se-severe-pelvic-pain|"
+                     "iud-insertion.mgmt-back-pain-no-treatment-mild\tX\n")
+    graph = build_graph(data)
+    assert int(graph.value(CONFLICT["x-bands"], IUS.bandDistance)) == 2
+    assert int(graph.value(CONFLICT["x-urgency"], IUS.urgencyDistance)) == 4
+    assert graph.value(CONFLICT["back-pain-frequency"], IUS.bandDistance) is None

@@ -69,6 +69,15 @@ def test_serious_effects_include_perforation_with_immediate_care(graph: Graph) -
     assert any("Perforation of the uterus (rare but serious)" in r["quote"] for r in perforation)
 
 
+def test_urgency_disagreement_on_perforation(graph: Graph) -> None:
+    """000: 'requiring immediate medical attention'; 001: 'talk to your doctor about them'."""
+    rows = _csv_dicts(graph, "urgency-disagreements")
+    perforation = {(r["source"].split(" ")[0], r["action"], r["urgency"]) for r in rows
+                   if r["effect"] == "perforation of the uterus"}
+    assert perforation == {("Levonorgestrel", "seek immediate medical care", "4"),
+                           ("Mirena", "consult a healthcare provider", "2")}
+
+
 def test_most_common_side_effect_is_irregular_bleeding(graph: Graph) -> None:
     rows = _csv_dicts(graph, "common-side-effects")
     assert [r["effect"] for r in rows if r["mostCommon"] == "true"] == [
@@ -181,21 +190,144 @@ def test_qc_query_fires_when_its_rule_is_broken(graph: Graph, name: str) -> None
     assert _by_value(on_rdflib) == _by_value(on_oxigraph)
 
 
+def _uncurated_pairs(graph: Graph) -> dict[tuple[str, str], set[str]]:
+    """The QC's candidates, as (focus, other) local names to their kinds, on Oxigraph."""
+    pairs: dict[tuple[str, str], set[str]] = {}
+    for r in select(open_store(graph), QC["uncurated-conflict-violation"].text):
+        pair = (str(r["focus"]).rsplit("/", 1)[-1], str(r["other"]).rsplit("/", 1)[-1])
+        pairs.setdefault(pair, set()).add(str(r["kind"]).rsplit("/", 1)[-1])
+    return pairs
+
+
 def test_uncurated_conflicts_are_found_along_the_product_line(graph: Graph) -> None:
     """Every kind of disagreement fires, including between claims about two products on one
     line of the hierarchy (the levonorgestrel IUS against Mirena, IUDs against Mirena)."""
-    rows = select(open_store(_break(graph, "uncurated-conflict-violation")),
-                  QC["uncurated-conflict-violation"].text)
-    pairs = {(str(r["focus"]).rsplit("/", 1)[-1], str(r["other"]).rsplit("/", 1)[-1]):
-             str(r["kind"]).rsplit("/", 1)[-1] for r in rows}
-    assert set(pairs.values()) == {"conflict-kind-frequency-disagreement",
+    pairs = _uncurated_pairs(_break(graph, "uncurated-conflict-violation"))
+    assert set().union(*pairs.values()) == {"conflict-kind-frequency-disagreement",
                                    "conflict-kind-value-disagreement",
-                                   "conflict-kind-opposite-direction"}
+                                   "conflict-kind-opposite-direction",
+                                   "conflict-kind-urgency-disagreement"}
     assert pairs[("ius-monograph.duration-3-to-5-years", "mirena-back-pain.duration-5-7-years")] \
-        == "conflict-kind-value-disagreement"
+        == {"conflict-kind-value-disagreement"}
     assert pairs[("iud-insertion.se-back-pain-few-users",
                   "mirena-back-pain.se-back-pain-hormonal-effects")] \
-        == "conflict-kind-frequency-disagreement"
+        == {"conflict-kind-frequency-disagreement"}
+
+
+def test_uncurated_urgency_disagreements_are_found(graph: Graph) -> None:
+    """U5: 'requiring immediate medical attention' (000) against 'talk to your doctor' (001)
+    for the same serious effects; an escalation ladder and one source's list of options are not
+    disagreements."""
+    pairs = _uncurated_pairs(_break(graph, "uncurated-conflict-violation"))
+    for effect in ("se-uterine-perforation", "se-infection"):
+        assert "conflict-kind-urgency-disagreement" in \
+            pairs[(f"ius-monograph.{effect}", f"mirena-back-pain.{effect}")]
+    urgency = {pair for pair, kinds in pairs.items()
+               if "conflict-kind-urgency-disagreement" in kinds}
+    mentioned = {claim for pair in urgency for claim in pair}
+    # 002: mild back pain needs no treatment; worsening pain needs medical attention.
+    assert "iud-insertion.mgmt-back-pain-no-treatment-mild" not in mentioned
+    assert "iud-insertion.mgmt-back-pain-medical-attention-worsening" not in mentioned
+    # 001: 'First, try taking over-the-counter pain relievers ... your healthcare provider may
+    # recommend physical therapy' is one list of options.
+    assert ("mirena-back-pain.mgmt-back-pain-otc-pain-relievers",
+            "mirena-back-pain.mgmt-back-pain-physical-therapy") not in urgency
+
+
+def test_uncurated_conflicts_are_found_across_broader_entities(graph: Graph) -> None:
+    """A disagreement that sits only across broader and narrower entities: the monograph's
+    side effect 'mood changes' against Mirena reported to reduce anxiety, which the Mirena
+    article files under mood changes. Without the skos:broader link the pair is not found."""
+    broken = _break(graph, "uncurated-conflict-violation")
+    pair = ("ius-monograph.se-mood-changes", "mirena-back-pain.relief-anxiety")
+    assert _uncurated_pairs(broken)[pair] == {"conflict-kind-opposite-direction"}
+    broken.remove((ENT.anxiety, SKOS.broader, ENT["mood-changes"]))
+    assert pair not in _uncurated_pairs(broken)
+
+
+@pytest.mark.parametrize("narrow_band,broad_band,fires", [
+    ("common", "rare", True),        # the narrower effect more frequent than the broader one
+    ("rare", "common", False),       # a narrower effect may be rarer
+    ("few-users", "common", True),   # two scales: no order, so a candidate
+])
+def test_frequency_across_broader_entities(graph: Graph, narrow_band: str, broad_band: str,
+                                           fires: bool) -> None:
+    """Weight gain (001) is narrower than weight changes (000); the bands are set by the test."""
+    from iusgraph.namespaces import IUSV
+    broken = _break(graph, "uncurated-conflict-violation")
+    narrow = CLAIM["mirena-back-pain.se-weight-gain"]
+    broad = CLAIM["ius-monograph.se-weight-changes"]
+    broken.set((narrow, IUS.frequency, IUSV[f"frequency-{narrow_band}"]))
+    broken.set((broad, IUS.frequency, IUSV[f"frequency-{broad_band}"]))
+    pairs = _uncurated_pairs(broken)
+    found = pairs.get(("mirena-back-pain.se-weight-gain", "ius-monograph.se-weight-changes"))
+    assert (found == {"conflict-kind-frequency-disagreement"}) == fires
+    on_rdflib = select(broken, QC["uncurated-conflict-violation"].text)
+    assert _by_value(on_rdflib) == _by_value(select(open_store(broken),
+                                                    QC["uncurated-conflict-violation"].text))
+
+
+# One test per conflict kind, on the curated conflicts as the conflicts query shows them.
+
+def _conflict_rows(graph: Graph) -> dict[str, list[dict[str, str]]]:
+    by_label: dict[str, list[dict[str, str]]] = {}
+    for row in _csv_dicts(graph, "conflicts"):
+        by_label.setdefault(row["conflict"], []).append(row)
+    return by_label
+
+
+def _conflict(graph: Graph, starts: str) -> list[dict[str, str]]:
+    found = [rows for label, rows in _conflict_rows(graph).items() if label.startswith(starts)]
+    assert len(found) == 1, f"one conflict label starts with {starts!r}"
+    return found[0]
+
+
+def test_conflict_kind_contradiction(graph: Graph) -> None:
+    """The narrower kinds keep their IRIs and fall under contradiction."""
+    rows = _conflict(graph, "Duration of use")
+    assert {(r["family"], r["kind"]) for r in rows} == {("contradiction", "value disagreement")}
+    rows = _conflict(graph, "Cramping (Mirena article)")  # U1, curated by hand
+    assert {r["family"] for r in rows} == {"contradiction"}
+    assert {r["scope"] for r in rows} == {"within one source"}
+
+
+def test_conflict_kind_tension(graph: Graph) -> None:
+    """U2: the agents differ (hormone against insertion), and the label says so."""
+    rows = _conflict(graph, "Inflammation (Mirena article)")
+    assert {r["family"] for r in rows} == {"tension"}
+    assert "hormone against insertion" in rows[0]["conflict"]
+    claims = {r["claim"].rsplit("/", 1)[-1] for r in rows}
+    assert {"mirena-back-pain.mech-lng-inflammation-reduction",
+            "mirena-back-pain.cause-pelvic-floor-contraction-insertion"} <= claims
+
+
+def test_conflict_kind_frequency_disagreement_records_band_distance(graph: Graph) -> None:
+    """'rare' against 'less common' is one band, not a contradiction; common against 'a few
+    women' lies on two scales and has no distance."""
+    assert {r["bands"] for r in _conflict(graph, "Infection: less common (levonorgestrel IUS page)")} == {"1"}
+    assert {r["bands"] for r in _conflict(graph, "Headaches")} == {"1"}
+    back_pain = _conflict(graph, "Back pain: 'a common side effect")
+    assert {(r["family"], r["bands"]) for r in back_pain} == {("frequency disagreement", "")}
+
+
+def test_conflict_kind_urgency_disagreement(graph: Graph) -> None:
+    rows = _conflict(graph, "Perforation and infection")
+    assert {r["family"] for r in rows} == {"urgency disagreement"}
+    node = next(graph.subjects(SKOS.prefLabel, Literal(rows[0]["conflict"], lang="en")))
+    assert int(graph.value(node, IUS.urgencyDistance)) == 2  # immediate care (4), provider (2)
+
+
+def test_conflict_kind_scope_explained_is_told_from_contradictions(graph: Graph) -> None:
+    """U3: more flow for IUDs in general against less for the LNG-IUS is a scope effect; a
+    query on the family separates it from the real contradictions."""
+    rows = _conflict(graph, "Menstrual bleeding")
+    assert {(r["family"], r["explainedBy"]) for r in rows} == {
+        ("apparent disagreement explained by scope", "device type and insertion against use")}
+    families = {label: rows[0]["family"] for label, rows in _conflict_rows(graph).items()}
+    scope = {label for label, family in families.items() if family.startswith("apparent")}
+    real = {label for label, family in families.items() if family == "contradiction"}
+    assert scope and real and not scope & real
+    assert not any(label.startswith("Menstrual bleeding") for label in real)
 
 
 def _by_value(rows: list[dict]) -> list[tuple]:
