@@ -306,7 +306,7 @@ def test_conflict_kind_frequency_disagreement_records_band_distance(graph: Graph
     women' lies on two scales and has no distance."""
     assert {r["bands"] for r in _conflict(graph, "Infection: less common (levonorgestrel IUS page)")} == {"1"}
     assert {r["bands"] for r in _conflict(graph, "Headaches")} == {"1"}
-    back_pain = _conflict(graph, "Back pain: 'a common side effect")
+    back_pain = _conflict(graph, "Lower back pain (IUD article): 'This is a common side effect")
     assert {(r["family"], r["bands"]) for r in back_pain} == {("frequency disagreement", "")}
 
 
