@@ -255,9 +255,10 @@ def test_by_section_query_groups_claims_by_section(graph: Graph) -> None:
     # heavy bleeding. Some women have reported that Mirena also helps to alleviate back pain"
     # ("a small, T-shaped device" is the physical description).
     assert claims == {f"mirena-back-pain.{c}" for c in (
-        "description-small-t-shaped", "route-intrauterine", "inserted-by-provider", "ingredient-levonorgestrel",
+        "description-small-t-shaped", "route-intrauterine", "inserted-by-provider",
+        "ingredient-levonorgestrel",
         "relief-menstrual-cramps", "relief-heavy-menstrual-bleeding",
-        "relief-back-pain-reported")}
+        "relief-back-pain-reported-lower-back")}
 
 
 def test_verify_evidence_checks_the_units_of_a_given_graph(run, data: Path,
