@@ -62,6 +62,32 @@ def validate(graph: Graph, engine: str = "oxigraph") -> Report:
     return validate_graph(graph, engine)
 
 
+def check_mappings(folder: Path | None = None) -> Report:
+    """The SSSOM mapping sets of ``data/mappings`` checked against the shipped HPO and MeSH
+    releases and the entities (``iusgraph mappings check``, and part of ``validate``)."""
+    from .entities import read_entities
+    from .mappings import check_mapping_sets, read_mapping_sets
+
+    folder = folder or data_dir()
+    entities = read_entities(folder / "entities", load_vocabulary())
+    return check_mapping_sets(read_mapping_sets(folder / "mappings"), entities)
+
+
+def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:
+    """Lexical candidates for ``vocabulary`` as SSSOM TSV, and their precision and recall
+    against the curated set (empty when there is none). Nothing is written to the data."""
+    from .entities import read_entities
+    from .mappings import candidates_tsv, evaluate, read_sssom, release, suggest
+
+    folder = folder or data_dir()
+    entities = read_entities(folder / "entities", load_vocabulary())
+    rel = release(vocabulary)
+    candidates = suggest(entities, vocabulary, rel)
+    curated = folder / "mappings" / f"{vocabulary}.sssom.tsv"
+    figures = evaluate(candidates, read_sssom(curated)).to_text() if curated.is_file() else ""
+    return candidates_tsv(candidates, vocabulary, rel), figures
+
+
 def validate_files(files: list[Path], engine: str = "oxigraph") -> Report:
     """Validate RDF files; with ``oxigraph`` they are parsed straight into the store."""
     return _validate_files(files, engine)

@@ -99,8 +99,45 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine
     paths = list(files) + list(graphs)
     report = (api.validate_files(paths, engine) if paths
               else api.validate(api.load_graph(), engine))
+    if not paths:  # the curated data: its mapping sets too, against the shipped releases
+        report.extend(api.check_mappings())
     click.echo(report.render(fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.group()
+def mappings() -> None:
+    """The SSSOM mapping sets of data/mappings: check them, or suggest candidates."""
+
+
+@mappings.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True)
+@reports_errors
+def mappings_check(fmt: str) -> None:
+    """Check the mapping sets against the shipped HPO and MeSH releases and the entities."""
+    report = api.check_mappings()
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@mappings.command("suggest")
+@click.option("--vocabulary", type=click.Choice(["hpo", "mesh"]), default="hpo",
+              show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the candidates here (SSSOM TSV) instead of standard output.")
+@reports_errors
+def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
+    """Propose candidates by lexical match (never added to data/mappings by themselves);
+    their precision and recall against the curated set go to standard error."""
+    text, figures = api.suggest_mappings(vocabulary)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}", err=True)
+    if figures:
+        click.echo(figures, err=True)
 
 
 @main.command()
