@@ -1,0 +1,189 @@
+"""The SSSOM mapping sets: the offline check, the RDF they compile to, the suggestions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from iusgraph.entities import read_entities
+from iusgraph.errors import InputError
+from iusgraph.mappings import (
+    HP,
+    MESH,
+    SSSOM,
+    check_mapping_sets,
+    evaluate,
+    hpo_release,
+    mapping_iri,
+    read_sssom,
+    suggest,
+)
+from iusgraph.namespaces import ENT
+from iusgraph.vocabulary import load_vocabulary
+
+from .conftest import FIXTURES, ROOT, cli
+
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="module")
+def entities():  # type: ignore[no-untyped-def]
+    return read_entities(DATA / "entities", load_vocabulary())
+
+
+def _rules(report, rule: str) -> list:  # type: ignore[no-untyped-def]
+    return [f for f in report.findings if f.rule == rule]
+
+
+def test_shipped_releases_are_the_documented_ones() -> None:
+    hpo = hpo_release()
+    assert hpo.version == "hp/releases/2025-01-16"
+    assert hpo.terms["HP:0034267"].label == "Pelvic pain"
+    assert "Mood changes" in hpo.terms["HP:0000712"].synonyms
+    assert hpo.terms["HP:0000057"].obsolete
+    assert hpo.terms["HP:0000057"].replaced_by == ("HP:0008665",)
+
+
+def test_curated_sets_pass_the_check(entities) -> None:  # type: ignore[no-untyped-def]
+    sets = [read_sssom(DATA / "mappings" / f"{v}.sssom.tsv") for v in ("hpo", "mesh")]
+    report = check_mapping_sets(sets, entities)
+    assert report.conforms, report.to_text()
+    assert report.findings == []
+    assert report.stats["mappings"] == sum(len(s.mappings) for s in sets) > 100
+
+
+def test_fixture_violations(entities) -> None:  # type: ignore[no-untyped-def]
+    report = check_mapping_sets([read_sssom(FIXTURES / "mappings" / "hpo.sssom.tsv")], entities)
+    assert not report.conforms
+    obsolete = _rules(report, "mapping:live-term")
+    assert len(obsolete) == 1 and "HP:0000057" in obsolete[0].message
+    assert "replaced by HP:0008665" in obsolete[0].message
+    missing = _rules(report, "mapping:known-term")
+    assert [f.value for f in missing] == ["HP:9999999"]
+    mismatch = _rules(report, "mapping:exact-label")
+    assert [f.focus for f in mismatch] == [str(ENT["chills"])]  # the commented rows pass
+    assert "hpo.sssom.tsv:" in mismatch[0].message
+    double = _rules(report, "mapping:one-exact-match")
+    assert [f.focus for f in double] == [str(ENT["anxiety"])]
+    assert "HP:0000739 and HP:0000716" in double[0].message
+    unknown = _rules(report, "mapping:known-subject")
+    assert [f.focus for f in unknown] == [str(ENT["no-such-entity"])]
+    # the object label of the obsolete row is the release's, so no label warning there
+    assert not _rules(report, "mapping:object-label")
+
+
+def test_stale_release_is_reported(entities, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = (DATA / "mappings" / "hpo.sssom.tsv").read_text(encoding="utf-8")
+    path = tmp_path / "hpo.sssom.tsv"
+    path.write_text(text.replace("hp/releases/2025-01-16", "hp/releases/2024-04-26"),
+                    encoding="utf-8")
+    report = check_mapping_sets([read_sssom(path)], entities)
+    assert [f.rule for f in report.findings] == ["mapping:source-version"]
+
+
+@pytest.mark.parametrize(("old", "new", "expect"), [
+    ("skos:broadMatch", "skos:broaderMatch", "predicate_id 'skos:broaderMatch'"),
+    ("semapv:ManualMappingCuration", "semapv:Guess", "mapping_justification"),
+    ("\t0.95\t", "\thigh\t", "confidence 'high'"),
+    ("HP:0002315", "MESH:D006261", "must be a HP: CURIE"),
+    ("#license: https://creativecommons.org/licenses/by/4.0/\n", "", "no license"),
+])
+def test_bad_rows_are_one_error_with_file_and_line(tmp_path: Path, old: str, new: str,
+                                                   expect: str) -> None:
+    text = (DATA / "mappings" / "hpo.sssom.tsv").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "hpo.sssom.tsv"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InputError, match=expect) as err:
+        read_sssom(path)
+    assert str(path) in str(err.value)
+    if old.startswith("#"):
+        assert f"{path}:1:" in str(err.value)
+    else:
+        line = next(i for i, row in enumerate(text.split("\n"), 1) if old in row)
+        assert f"{path}:{line}:" in str(err.value)
+
+
+def test_graph_has_skos_matches_and_sssom_rdf(graph: Graph) -> None:
+    pelvic = ENT["severe-pelvic-pain"]
+    assert (pelvic, SKOS.broadMatch, HP["0034267"]) in graph  # narrower than Pelvic pain
+    assert (pelvic, SKOS.exactMatch, None) not in graph
+    assert (ENT["levonorgestrel"], SKOS.exactMatch, MESH["D016912"]) in graph
+    row = next(m for m in read_sssom(DATA / "mappings" / "hpo.sssom.tsv").mappings
+               if m.entity == "severe-pelvic-pain")
+    node = mapping_iri(row)
+    assert node == URIRef("https://w3id.org/iusgraph/mapping/severe-pelvic-pain/HP_0034267")
+    assert (node, RDF.type, OWL.Axiom) in graph
+    assert (node, OWL.annotatedSource, pelvic) in graph
+    assert (node, OWL.annotatedProperty, SKOS.broadMatch) in graph
+    assert (node, OWL.annotatedTarget, HP["0034267"]) in graph
+    sets = set(graph.subjects(RDF.type, SSSOM.MappingSet))
+    assert URIRef("https://w3id.org/iusgraph/mappings/hpo.sssom.tsv") in sets
+    assert (None, SSSOM.mappings, node) in graph
+
+
+def test_sssom_round_trip(graph: Graph) -> None:
+    """Each TSV row is in the RDF with every field, and the RDF holds no other rows."""
+    from iusgraph.mappings import object_iri
+
+    for vocabulary in ("hpo", "mesh"):
+        mset = read_sssom(DATA / "mappings" / f"{vocabulary}.sssom.tsv")
+        nodes = set(graph.objects(mset.iri, SSSOM.mappings))
+        assert nodes == {mapping_iri(m) for m in mset.mappings}
+        for m in mset.mappings:
+            node = mapping_iri(m)
+            back = (
+                "ent:" + str(graph.value(node, OWL.annotatedSource)).rsplit("/", 1)[1],
+                str(graph.value(node, SSSOM.subject_label)),
+                "skos:" + str(graph.value(node, OWL.annotatedProperty)).rsplit("#", 1)[1],
+                graph.value(node, OWL.annotatedTarget),
+                str(graph.value(node, SSSOM.object_label)),
+                "semapv:" + str(graph.value(node, SSSOM.mapping_justification)).rsplit("/", 1)[1],
+                float(graph.value(node, SSSOM.confidence)),
+                str(graph.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))
+                    or ""),
+            )
+            assert back == (m.subject_id, m.subject_label, m.predicate_id,
+                            object_iri(m.object_id), m.object_label, m.mapping_justification,
+                            float(m.confidence), m.comment)
+
+
+def test_suggest_finds_lexical_candidates(entities) -> None:  # type: ignore[no-untyped-def]
+    candidates = suggest(entities, "hpo")
+    pairs = {(c.entity, c.object_id): c for c in candidates}
+    assert pairs[("headache", "HP:0002315")].score == 1.0
+    assert pairs[("mood-changes", "HP:0000712")].score == 0.9  # label = HPO synonym
+    assert all(not hpo_release().terms[c.object_id].obsolete for c in candidates)
+    figures = evaluate(candidates, read_sssom(DATA / "mappings" / "hpo.sssom.tsv"))
+    assert figures.precision >= 0.8
+    assert 0 < figures.recall < 1
+
+
+def test_cli_check_and_suggest(tmp_path: Path) -> None:
+    result = cli("mappings", "check")
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output and "mappings" in result.output
+    out = tmp_path / "c.tsv"
+    result = cli("mappings", "suggest", "--vocabulary", "mesh", "--out", out)
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("#curie_map:")
+    assert "semapv:LexicalMatching" in text and "MESH:D016912" in text
+    assert "precision" in result.output  # the figures, on standard error
+
+
+def test_cli_check_violations_exit_1(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copy(FIXTURES / "mappings" / "hpo.sssom.tsv", data / "mappings" / "hpo.sssom.tsv")
+    result = cli("--data", data, "mappings", "check")
+    assert result.exit_code == 1
+    assert "mapping:live-term" in result.output and "HP:0008665" in result.output
+    (data / "mappings" / "hpo.sssom.tsv").write_text("#curie_map: [\n", encoding="utf-8")
+    result = cli("--data", data, "mappings", "check")
+    assert result.exit_code == 2
+    assert "hpo.sssom.tsv" in result.output and "YAML" in result.output
