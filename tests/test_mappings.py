@@ -187,3 +187,29 @@ def test_cli_check_violations_exit_1(tmp_path: Path) -> None:
     result = cli("--data", data, "mappings", "check")
     assert result.exit_code == 2
     assert "hpo.sssom.tsv" in result.output and "YAML" in result.output
+
+
+def test_jsonld_exposes_codes_with_plain_keys(graph: Graph) -> None:
+    import json
+
+    from rdflib.compare import isomorphic
+
+    from iusgraph.export import to_jsonld
+
+    text = to_jsonld(graph)
+    nodes = {n["id"]: n for n in json.loads(text)["@graph"] if "id" in n}
+    assert nodes["ent:headache"]["exactMatch"] == ["HP:0002315", "MESH:D006261"]
+    assert nodes["ent:severe-pelvic-pain"]["broadMatch"] == ["HP:0034267", "MESH:D017699"]
+    back = Graph().parse(data=text, format="json-ld")
+    assert (ENT["headache"], SKOS.exactMatch, HP["0002315"]) in back
+    assert isomorphic(back, graph)
+
+
+def test_entity_page_links_codes(graph: Graph) -> None:
+    from iusgraph.engines import open_store
+    from iusgraph.pages import collect, render
+
+    html = render(collect(open_store(graph), str(ENT["headache"])))
+    assert '<h2>Codes</h2>' in html
+    assert 'href="https://hpo.jax.org/browse/term/HP:0002315"' in html
+    assert 'href="https://meshb.nlm.nih.gov/record/ui?ui=D006261"' in html
