@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from iusgraph.entities import read_entities
 from iusgraph.errors import InputError
@@ -213,3 +213,49 @@ def test_entity_page_links_codes(graph: Graph) -> None:
     assert '<h2>Codes</h2>' in html
     assert 'href="https://hpo.jax.org/browse/term/HP:0002315"' in html
     assert 'href="https://meshb.nlm.nih.gov/record/ui?ui=D006261"' in html
+
+
+def test_hpo_closure_is_shipped_and_up_to_date() -> None:
+    from iusgraph.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
+
+    shipped = (DATA / "mappings" / CLOSURE_FILE).read_text(encoding="utf-8")
+    assert shipped == hpo_closure(read_mapping_sets(DATA / "mappings")), \
+        "run 'iusgraph mappings closure' and commit data/mappings/hpo-closure.nt"
+    closure = Graph().parse(data=shipped, format="nt")
+    assert len(set(closure.subjects())) < 200  # the mapped terms and their ancestors only
+    root = HP["0000001"]
+    for code in ("0000132", "0034267", "0002315"):
+        assert root in set(closure.transitive_objects(HP[code], RDFS.subClassOf))
+
+GROUP_QUERY = """
+SELECT ?groupLabel ?label WHERE {
+  VALUES ?group { <http://purl.obolibrary.org/obo/HP_0000119> }
+  ?group rdfs:label ?groupLabel .
+  { SELECT DISTINCT ?e WHERE { ?claim ius:claimPredicate ius:hasSideEffect ; ius:claimObject ?e } }
+  ?e skos:exactMatch|skos:closeMatch|skos:broadMatch ?t .
+  ?t rdfs:subClassOf* ?group .
+  ?e skos:prefLabel ?label .
+} ORDER BY ?label"""
+
+
+def test_query_with_hpo_groups_effects_under_an_ancestor() -> None:
+    result = cli("query", "--with", "hpo", "--format", "csv", "--sparql", GROUP_QUERY)
+    assert result.exit_code == 0, result.output
+    rows = [line.split(",") for line in result.output.strip().splitlines()[1:]]
+    assert {r[0] for r in rows} == {"Abnormality of the genitourinary system"}
+    labels = {r[1] for r in rows}
+    # Menorrhagia and Metrorrhagia are under Abnormality of the genitourinary system in hp.obo.
+    assert {"increased menstrual flow", "irregular bleeding or spotting"} <= labels
+    assert "headache" not in labels
+    without = cli("query", "--format", "csv", "--sparql", GROUP_QUERY)
+    assert without.exit_code == 0
+    assert without.output.strip().splitlines()[1:] == []  # the closure is not in the build
+
+
+def test_effects_by_hpo_term_names_the_honest_predicate(graph: Graph) -> None:
+    from iusgraph.api import query
+
+    out = query("effects-by-hpo-term", graph, fmt="csv")
+    rows = {tuple(line.split(",")[1:]) for line in out.strip().splitlines()[1:]}
+    assert ("severe pelvic pain", "broadMatch", "HP:0034267", "Pelvic pain") in rows
+    assert ("headache", "exactMatch", "HP:0002315", "Headache") in rows

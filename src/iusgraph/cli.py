@@ -121,6 +121,13 @@ def mappings_check(fmt: str) -> None:
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
 
+@mappings.command("closure")
+@reports_errors
+def mappings_closure() -> None:
+    """Regenerate data/mappings/hpo-closure.nt (the graph query --with hpo adds) from hp.obo."""
+    click.echo(f"wrote {api.write_hpo_closure()}")
+
+
 @mappings.command("suggest")
 @click.option("--vocabulary", type=click.Choice(["hpo", "mesh"]), default="hpo",
               show_default=True)
@@ -158,10 +165,14 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
 @click.option("--default-graph", "default_graph", metavar="IRI",
               help="With --endpoint: the graph to query, e.g. the one publish --graph wrote.")
 @click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
+@click.option("--with", "with_graphs", multiple=True, type=click.Choice(["hpo"]),
+              help="Include a shipped extra graph: hpo, the is_a closure of the mapped HPO "
+                   "terms (labels, rdfs:subClassOf), to group by an HPO ancestor.")
 @reports_errors
 def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
           bindings: tuple[str, ...], engine: str, store: Path | None,
-          endpoint: str | None, default_graph: str | None, list_queries: bool) -> None:
+          endpoint: str | None, default_graph: str | None, list_queries: bool,
+          with_graphs: tuple[str, ...]) -> None:
     """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
     if list_queries:
         for query_name, named in named_queries("cq").items():
@@ -174,7 +185,8 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
                         is not ParameterSource.DEFAULT)
         local = [option for option, given in (("--engine", engine_given),
                                               ("--store", store is not None),
-                                              ("--graph", bool(graphs))) if given]
+                                              ("--graph", bool(graphs)),
+                                              ("--with", bool(with_graphs))) if given]
         if local:
             raise IusgraphError(f"--endpoint runs the query on the server: leave out "
                                 f"{' and '.join(local)}")
@@ -184,7 +196,8 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
     if store is not None and engine != "oxigraph":
         raise IusgraphError("--store keeps an Oxigraph store: use it with --engine oxigraph")
     text = api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings), engine=engine,
-                     store=store, files=list(graphs), default_graph=default_graph)
+                     store=store, files=list(graphs), default_graph=default_graph,
+                     with_graphs=list(with_graphs))
     click.echo(text, nl=False)
 
 
