@@ -259,3 +259,32 @@ def test_effects_by_hpo_term_names_the_honest_predicate(graph: Graph) -> None:
     rows = {tuple(line.split(",")[1:]) for line in out.strip().splitlines()[1:]}
     assert ("severe pelvic pain", "broadMatch", "HP:0034267", "Pelvic pain") in rows
     assert ("headache", "exactMatch", "HP:0002315", "Headache") in rows
+
+
+@pytest.mark.parametrize("name", ["hpo.sssom.tsv", "mesh.sssom.tsv", "candidates"])
+def test_sssom_py_validates_the_sets(name: str, tmp_path: Path) -> None:
+    """The field's own tool (sssom-py) parses and validates the sets offline: its JSON
+    schema, prefix-map completeness and CURIE format checks. A broken set must fail."""
+    from jsonschema.exceptions import ValidationError
+    from sssom.constants import SchemaValidationType
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    from iusgraph.api import suggest_mappings
+
+    checks = [SchemaValidationType.JsonSchema, SchemaValidationType.PrefixMapCompleteness,
+              SchemaValidationType.StrictCurieFormat]
+    if name == "candidates":
+        path = tmp_path / "hpo.candidates.sssom.tsv"
+        path.write_text(suggest_mappings("hpo")[0], encoding="utf-8")
+    else:
+        path = DATA / "mappings" / name
+    msdf = parse_sssom_table(str(path))
+    assert len(msdf.df) > 10
+    validate(msdf, checks, fail_on_error=True)
+    bad = tmp_path / "bad.sssom.tsv"
+    bad.write_text(path.read_text(encoding="utf-8").replace(
+        "semapv:ManualMappingCuration", "semapv:Guessing").replace(
+        "semapv:LexicalMatching", "semapv:Guessing"), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        validate(parse_sssom_table(str(bad)), checks, fail_on_error=True)
