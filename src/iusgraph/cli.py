@@ -100,7 +100,9 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine
     report = (api.validate_files(paths, engine) if paths
               else api.validate(api.load_graph(), engine))
     if not paths:  # the curated data: its mapping sets too, against the shipped releases
-        report.extend(api.check_mappings())
+        # (a release package that is not installed is a warning here; `mappings check` and
+        # CI, which installs both, treat it as an error)
+        report.extend(api.check_mappings(strict=False))
     click.echo(report.render(fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
 
