@@ -178,8 +178,29 @@ def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
         assert column in edge_head
     assert "publications" not in edge_head
     slots = _biolink_slots(biolink)
+    # equivalent_identifiers is a slot of Biolink's attributes schema (attributes.yaml, the
+    # properties KGX validation accepts), not of biolink_model.yaml itself.
+    import yaml
+
+    attributes = yaml.safe_load((resources.files("biolink_model") / "schema" / "attributes.yaml")
+                                .read_text(encoding="utf-8"))
+    slots.update({n.replace(" ", "_"): [] for n in attributes["slots"]})
+    assert "equivalent_identifiers" in node_head and "xref" in node_head
     unknown = [c for c in node_head + edge_head if c not in slots]
     assert not unknown, f"columns that are not Biolink slots: {unknown}"
+
+
+def test_kgx_node_codes(kgx) -> None:
+    """HPO and MeSH codes: every match in xref, the exact matches as equivalent identifiers."""
+    _, nodes, _, _ = kgx
+    row = {r["id"]: r for r in nodes}
+    assert row["ent:headache"]["xref"] == "HP:0002315|MESH:D006261"
+    assert row["ent:headache"]["equivalent_identifiers"] == "HP:0002315|MESH:D006261"
+    assert row["ent:severe-pelvic-pain"]["xref"] == "HP:0034267|MESH:D017699"
+    assert row["ent:severe-pelvic-pain"]["equivalent_identifiers"] == ""  # narrower only
+    assert row["ent:levonorgestrel"]["equivalent_identifiers"] == "MESH:D016912"
+    prefixes = {c.split(":")[0] for r in nodes for c in r["xref"].split("|") if c}
+    assert prefixes == {"HP", "MESH"}
 
 
 def test_kgx_nodes(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
@@ -327,3 +348,15 @@ def test_unknown_format_is_refused(net: nx.MultiDiGraph, tmp_path: Path) -> None
     message = str(caught.value)
     assert "gexf" in message and all(name in message for name in FORMATS)
     assert not list(tmp_path.iterdir())
+
+
+def test_graphml_and_node_link_carry_the_codes(net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    (path,) = write_network_export(net, "graphml", tmp_path)
+    read = nx.read_graphml(path, force_multigraph=True)
+    assert read.nodes["ent:headache"]["xref"] == "HP:0002315|MESH:D006261"
+    assert read.nodes["ent:severe-pelvic-pain"]["xref"] == "HP:0034267|MESH:D017699"
+    assert "equivalent_identifiers" not in read.nodes["ent:severe-pelvic-pain"]  # empty: omitted
+    data = json.loads(to_node_link(net))
+    node = next(n for n in data["nodes"] if n["id"] == "ent:headache")
+    assert node["xref"] == ["HP:0002315", "MESH:D006261"]
+    assert node["equivalent_identifiers"] == ["HP:0002315", "MESH:D006261"]

@@ -62,6 +62,57 @@ def validate(graph: Graph, engine: str = "oxigraph") -> Report:
     return validate_graph(graph, engine)
 
 
+def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report:
+    """The SSSOM mapping sets of ``data/mappings`` checked against the shipped HPO and MeSH
+    releases and the entities (``iusgraph mappings check``, and part of ``validate``).
+
+    :param strict: a missing release package is an error; else a warning finding
+    """
+    from .entities import read_entities
+    from .mappings import check_mapping_sets, read_mapping_sets
+
+    folder = folder or data_dir()
+    entities = read_entities(folder / "entities", load_vocabulary())
+    return check_mapping_sets(read_mapping_sets(folder / "mappings"), entities, strict=strict)
+
+
+def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:
+    """Lexical candidates for ``vocabulary`` as SSSOM TSV, and their precision and recall
+    against the curated set (empty when there is none). Nothing is written to the data."""
+    from .entities import read_entities
+    from .mappings import candidates_tsv, evaluate, read_sssom, release, suggest
+
+    folder = folder or data_dir()
+    entities = read_entities(folder / "entities", load_vocabulary())
+    rel = release(vocabulary)
+    candidates = suggest(entities, vocabulary, rel)
+    curated = folder / "mappings" / f"{vocabulary}.sssom.tsv"
+    figures = evaluate(candidates, read_sssom(curated)).to_text() if curated.is_file() else ""
+    return candidates_tsv(candidates, vocabulary, rel), figures
+
+
+def write_hpo_closure(folder: Path | None = None) -> Path:
+    """Regenerate ``data/mappings/hpo-closure.nt`` from the mapping sets and hp.obo."""
+    from .mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
+
+    folder = folder or data_dir()
+    path = folder / "mappings" / CLOSURE_FILE
+    path.write_text(hpo_closure(read_mapping_sets(folder / "mappings")), encoding="utf-8")
+    return path
+
+
+def closure_path(name: str) -> Path:
+    """The extra graph ``query --with NAME`` adds (``hpo``: the HPO is_a closure)."""
+    from .mappings import CLOSURE_FILE
+
+    if name != "hpo":
+        raise IusgraphError(f"unknown graph {name!r} for --with; use hpo")
+    path = data_dir() / "mappings" / CLOSURE_FILE
+    if not path.is_file():
+        raise IusgraphError(f"{path} is missing; run 'iusgraph mappings closure'")
+    return path
+
+
 def validate_files(files: list[Path], engine: str = "oxigraph") -> Report:
     """Validate RDF files; with ``oxigraph`` they are parsed straight into the store."""
     return _validate_files(files, engine)
@@ -90,8 +141,12 @@ def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
 def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str | None = None,
           fmt: str = "table", bindings: list[str] | None = None, engine: str = "oxigraph",
           store: Path | None = None, files: list[Path] | None = None,
-          endpoint: str | None = None, default_graph: str | None = None) -> str:
+          endpoint: str | None = None, default_graph: str | None = None,
+          with_graphs: list[str] | None = None) -> str:
     """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the result.
+
+    :param with_graphs: extra shipped graphs to include, e.g. ``["hpo"]``: the is_a closure of
+        the mapped HPO terms, to group entities under an HPO ancestor
 
     :param graph: the data; by default ``files``, or the graph compiled from the curated data
     :param engine: ``oxigraph`` (an embedded store, in memory or in ``store``) or ``rdflib``
@@ -114,6 +169,14 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
                              fmt)
     if default_graph is not None:
         raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
+    extra = [closure_path(name) for name in with_graphs or []]
+    if extra:
+        if graph is None:
+            graph = load_graph(files)
+        else:
+            graph = graph + Graph()  # a copy: the caller's graph stays as it was
+        for path in extra:
+            graph.parse(path, format="nt")
     data: Data
     if graph is None and files and engine == "oxigraph":
         data = store_from_files(files, store)

@@ -17,6 +17,7 @@ from .conflicts import add_conflicts
 from .entities import Entity, add_entities, read_entities
 from .errors import InputError
 from .ledger import LedgerRow, add_ledger, read_ledgers
+from .mappings import MappingSet, add_mappings, read_mapping_sets
 from .namespaces import bind_prefixes
 from .resources import data_dir
 from .sources import Source, load_registry
@@ -34,6 +35,9 @@ class Curation:
     #: The coverage ledger by source key (``data/ledger/<source>.tsv``); a source without a
     #: table has no units here, and ``verify-evidence`` reports the missing table.
     ledger: dict[str, list[LedgerRow]] = field(default_factory=dict)
+    #: The SSSOM mapping sets (``data/mappings/<vocabulary>.sssom.tsv``), read, not yet checked
+    #: against the releases (``iusgraph mappings check`` and ``validate`` do that).
+    mappings: list[MappingSet] = field(default_factory=list)
 
 
 def read_curation(folder: Path | None = None) -> Curation:
@@ -62,7 +66,8 @@ def read_curation(folder: Path | None = None) -> Curation:
                     f"has {length} characters ({sources[claim.source].file_name}); clear "
                     "start/end and re-run 'iusgraph anchor'", path=evidence.where)
     ledger = read_ledgers(folder / "ledger", sources, vocab, claim_index(claims))
-    return Curation(entities, sources, claims, registry, ledger)
+    mappings = read_mapping_sets(folder / "mappings")
+    return Curation(entities, sources, claims, registry, ledger, mappings)
 
 
 def build_graph(folder: Path | None = None) -> Graph:
@@ -75,6 +80,7 @@ def build_graph(folder: Path | None = None) -> Graph:
     graph += ontology_graph()
     graph += curation.registry
     add_entities(graph, curation.entities)
+    add_mappings(graph, curation.mappings)
     by_source: dict[str, list[Claim]] = {}
     for claim in curation.claims:
         by_source.setdefault(claim.source, []).append(claim)

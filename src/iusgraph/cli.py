@@ -99,8 +99,54 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine
     paths = list(files) + list(graphs)
     report = (api.validate_files(paths, engine) if paths
               else api.validate(api.load_graph(), engine))
+    if not paths:  # the curated data: its mapping sets too, against the shipped releases
+        # (a release package that is not installed is a warning here; `mappings check` and
+        # CI, which installs both, treat it as an error)
+        report.extend(api.check_mappings(strict=False))
     click.echo(report.render(fmt), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.group()
+def mappings() -> None:
+    """The SSSOM mapping sets of data/mappings: check them, or suggest candidates."""
+
+
+@mappings.command("check")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True)
+@reports_errors
+def mappings_check(fmt: str) -> None:
+    """Check the mapping sets against the shipped HPO and MeSH releases and the entities."""
+    report = api.check_mappings()
+    click.echo(report.render(fmt), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+
+
+@mappings.command("closure")
+@reports_errors
+def mappings_closure() -> None:
+    """Regenerate data/mappings/hpo-closure.nt (the graph query --with hpo adds) from hp.obo."""
+    click.echo(f"wrote {api.write_hpo_closure()}")
+
+
+@mappings.command("suggest")
+@click.option("--vocabulary", type=click.Choice(["hpo", "mesh"]), default="hpo",
+              show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the candidates here (SSSOM TSV) instead of standard output.")
+@reports_errors
+def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
+    """Propose candidates by lexical match (never added to data/mappings by themselves);
+    their precision and recall against the curated set go to standard error."""
+    text, figures = api.suggest_mappings(vocabulary)
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out_file}", err=True)
+    if figures:
+        click.echo(figures, err=True)
 
 
 @main.command()
@@ -121,10 +167,14 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine
 @click.option("--default-graph", "default_graph", metavar="IRI",
               help="With --endpoint: the graph to query, e.g. the one publish --graph wrote.")
 @click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
+@click.option("--with", "with_graphs", multiple=True, type=click.Choice(["hpo"]),
+              help="Include a shipped extra graph: hpo, the is_a closure of the mapped HPO "
+                   "terms (labels, rdfs:subClassOf), to group by an HPO ancestor.")
 @reports_errors
 def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
           bindings: tuple[str, ...], engine: str, store: Path | None,
-          endpoint: str | None, default_graph: str | None, list_queries: bool) -> None:
+          endpoint: str | None, default_graph: str | None, list_queries: bool,
+          with_graphs: tuple[str, ...]) -> None:
     """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
     if list_queries:
         for query_name, named in named_queries("cq").items():
@@ -137,7 +187,8 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
                         is not ParameterSource.DEFAULT)
         local = [option for option, given in (("--engine", engine_given),
                                               ("--store", store is not None),
-                                              ("--graph", bool(graphs))) if given]
+                                              ("--graph", bool(graphs)),
+                                              ("--with", bool(with_graphs))) if given]
         if local:
             raise IusgraphError(f"--endpoint runs the query on the server: leave out "
                                 f"{' and '.join(local)}")
@@ -147,7 +198,8 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
     if store is not None and engine != "oxigraph":
         raise IusgraphError("--store keeps an Oxigraph store: use it with --engine oxigraph")
     text = api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings), engine=engine,
-                     store=store, files=list(graphs), default_graph=default_graph)
+                     store=store, files=list(graphs), default_graph=default_graph,
+                     with_graphs=list(with_graphs))
     click.echo(text, nl=False)
 
 

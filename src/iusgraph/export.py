@@ -21,6 +21,13 @@ from .errors import InputError
 from .namespaces import IUS, PREFIXES, SH, bind_prefixes
 
 CONTEXT_FILE = "context.jsonld"
+#: The prefixes of the mapping targets and of SSSOM, so codes read HP:0000716, MESH:D016912.
+#: HP's IRI ends in '_', not a gen-delim, so JSON-LD 1.1 needs "@prefix": true to use it.
+MAPPING_PREFIXES: dict[str, object] = {
+                    "HP": {"@id": "http://purl.obolibrary.org/obo/HP_", "@prefix": True},
+                    "MESH": "http://id.nlm.nih.gov/mesh/",
+                    "semapv": "https://w3id.org/semapv/vocab/",
+                    "sssom": "https://w3id.org/sssom/"}
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -189,6 +196,21 @@ _EXTERNAL_TERMS: dict[str, dict[str, str]] = {
     "note": {"@id": "skos:note", "@language": "en"},
     # The Web Annotation model's type for selector offsets.
     "start": {"@id": "oa:start", "@type": "xsd:nonNegativeInteger"},
+    # HPO and MeSH codes of the entities (data/mappings), and the SSSOM rows behind them.
+    "exactMatch": {"@id": "skos:exactMatch", "@type": "@id", "@container": "@set"},
+    "closeMatch": {"@id": "skos:closeMatch", "@type": "@id", "@container": "@set"},
+    "broadMatch": {"@id": "skos:broadMatch", "@type": "@id", "@container": "@set"},
+    "narrowMatch": {"@id": "skos:narrowMatch", "@type": "@id", "@container": "@set"},
+    "relatedMatch": {"@id": "skos:relatedMatch", "@type": "@id", "@container": "@set"},
+    "mappings": {"@id": "sssom:mappings", "@type": "@id", "@container": "@set"},
+    "annotatedSource": {"@id": "owl:annotatedSource", "@type": "@id"},
+    "annotatedProperty": {"@id": "owl:annotatedProperty", "@type": "@id"},
+    "annotatedTarget": {"@id": "owl:annotatedTarget", "@type": "@id"},
+    "subject_label": {"@id": "sssom:subject_label"},
+    "object_label": {"@id": "sssom:object_label"},
+    "mapping_justification": {"@id": "sssom:mapping_justification", "@type": "@id"},
+    "confidence": {"@id": "sssom:confidence", "@type": "xsd:double"},
+    "object_source_version": {"@id": "sssom:object_source_version"},
     "end": {"@id": "oa:end", "@type": "xsd:nonNegativeInteger"},
 }
 
@@ -209,6 +231,7 @@ def jsonld_context() -> dict[str, object]:
 
     context: dict[str, object] = {prefix: iri for prefix, iri in sorted(PREFIXES.items())
                                   if prefix not in ("sh", "shape")}
+    context.update(MAPPING_PREFIXES)
     context.update({"@vocab": str(IUS), "id": "@id", "type": "@type"})
     ontology = ontology_graph()
     datatypes = _shape_datatypes(shapes_graph())
@@ -273,6 +296,21 @@ def _sorted_json(value: object, ordered: bool = False) -> object:
     return value
 
 
+_HP_IRI = "http://purl.obolibrary.org/obo/HP_"
+
+
+def _hp_curies(value: object) -> object:
+    """HP codes as HP:0000716: rdflib does not compact an IRI whose local part starts with
+    a digit, though the context's HP prefix (``"@prefix": true``) expands them back."""
+    if isinstance(value, dict):
+        return {k: _hp_curies(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hp_curies(v) for v in value]
+    if isinstance(value, str) and value.startswith(_HP_IRI):
+        return "HP:" + value[len(_HP_IRI):]
+    return value
+
+
 def to_jsonld(graph: Graph) -> str:
     """JSON-LD compacted with :func:`jsonld_context`; nodes and values in a stable order.
 
@@ -290,7 +328,7 @@ def to_jsonld(graph: Graph) -> str:
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     data.pop("@context", None)
     graph_nodes = data.get("@graph", [data] if data else [])
-    graph_nodes = sorted((_sorted_json(n) for n in graph_nodes),
+    graph_nodes = sorted((_sorted_json(_hp_curies(n)) for n in graph_nodes),
                          key=lambda n: str(n.get("id", "")))  # type: ignore[union-attr]
     out = {"@context": context, "@graph": graph_nodes}
     return json.dumps(out, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

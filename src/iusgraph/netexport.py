@@ -62,7 +62,8 @@ AGENT_TYPE = "manual_agent"
 #: KGX's list delimiter, and GraphML's for the lists it cannot hold.
 DELIMITER = "|"
 
-NODE_COLUMNS = ("id", "category", "name", "provided_by", "synonym", "iri")
+NODE_COLUMNS = ("id", "category", "name", "provided_by", "synonym", "iri", "xref",
+                "equivalent_identifiers")
 EDGE_COLUMNS = ("id", "subject", "predicate", "object", "primary_knowledge_source",
                 "knowledge_level", "agent_type", "aggregator_knowledge_source", "negated",
                 "original_predicate", "supporting_text")
@@ -220,7 +221,9 @@ def _node_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
     for node, attrs in net.nodes(data=True):
         rows.append([_cell(node), _multi(_categories(ontology, attrs)),
                      _cell(str(attrs.get("label") or node)), INFORES,
-                     _multi(attrs.get("synonyms") or []), _cell(str(attrs.get("iri") or ""))])
+                     _multi(attrs.get("synonyms") or []), _cell(str(attrs.get("iri") or "")),
+                     _multi(attrs.get("xref") or []),
+                     _multi(attrs.get("equivalent_identifiers") or [])])
     return rows
 
 

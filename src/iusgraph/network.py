@@ -29,6 +29,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from .mappings import codes_of
 from .namespaces import IUS, IUSV, OA, expand
 from .queries import shorten
 from .vocabulary import Vocabulary, load_vocabulary
@@ -42,8 +43,9 @@ def project(graph: Graph, vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
 
     Nodes are every ``ius:Entity`` (whether or not a claim reaches it, so that
     structural QC can find the ones that none does) with ``label``, ``category``
-    (the entity class), ``classes``, ``synonyms``, ``broader``, ``iri`` and
-    ``claims`` (every claim naming the entity, as subject, object or qualifier). Edge
+    (the entity class), ``classes``, ``synonyms``, ``broader``, ``iri``, ``xref`` and
+    ``equivalent_identifiers`` (HPO and MeSH CURIEs from ``skos:*Match``) and ``claims``
+    (every claim naming the entity, as subject, object or qualifier). Edge
     attributes: ``predicate``, ``label``, ``negated``, ``claims``, ``sources``,
     ``source_count``, ``rank``, ``conflicts``, ``evidence`` (source, quote, start,
     end per span), and one sorted list per qualifier key the claims carry
@@ -87,7 +89,8 @@ def project(graph: Graph, vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
         for end in (subject, obj):
             if end not in net:  # a triple whose end is not typed as an entity still shows
                 net.add_node(end, label=end, category="", classes=[], synonyms=[], broader=[],
-                             iri=str(expand(end)), claims=[])
+                             iri=str(expand(end)), claims=[], xref=[],
+                             equivalent_identifiers=[])
         net.add_edge(subject, obj, key=key, **attrs)
     return net
 
@@ -103,6 +106,11 @@ def _node(graph: Graph, node: URIRef, entity_classes: set[URIRef]) -> dict[str, 
         "broader": sorted(shorten(v) for v in graph.objects(node, SKOS.broader)),
         "iri": str(node),
         "claims": [],
+        # HPO and MeSH codes (data/mappings): every skos:*Match as a cross-reference, the
+        # exact matches also as equivalent identifiers.
+        "xref": sorted({curie for _, curie in codes_of(graph, node)}),
+        "equivalent_identifiers": [curie for name, curie in codes_of(graph, node)
+                                   if name == "exactMatch"],
     }
 
 

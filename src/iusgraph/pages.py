@@ -102,6 +102,12 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
         ?claim ius:hasEvidence ?ev . ?ev oa:hasSelector ?q . ?q oa:exact ?exact .
         OPTIONAL {{ ?ev oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end }}
       }} ORDER BY ?claim ?ev""")
+    codes = _rows(store, f"""
+      SELECT ?pred ?code ?codeLabel WHERE {{
+        ?m owl:annotatedSource <{subject}> ; owl:annotatedProperty ?pred ;
+           owl:annotatedTarget ?code .
+        OPTIONAL {{ ?m <https://w3id.org/sssom/object_label> ?codeLabel }}
+      }} ORDER BY ?code ?pred""")
     terms: list[dict[str, Any]] = []
     if is_ontology(iri):
         terms = _rows(store, f"""
@@ -111,7 +117,7 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
                    owl:DatatypeProperty, owl:AnnotationProperty))
           }} ORDER BY ?type ?term""")
     return {"iri": iri, "head": head, "properties": properties, "claims": claims,
-            "evidence": evidence, "terms": terms}
+            "evidence": evidence, "terms": terms, "codes": codes}
 
 
 def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = None) -> Any:
@@ -210,6 +216,7 @@ def render(data: dict[str, Any]) -> str:
     if alts:
         parts.append('<p class="synonyms"><strong>Synonyms:</strong> '
                      + ", ".join(escape(a) for a in alts) + "</p>")
+    parts.append(_codes_html(data.get("codes") or []))
     parts.append(_claims_html(data))
     if data["terms"]:
         rows = "".join(f"<tr><td>{link(t['term'])}</td><td>{escape(_curie(_text(t['type'])))}"
@@ -229,6 +236,25 @@ def render(data: dict[str, Any]) -> str:
         for m, f in (("text/turtle", "ttl"), ("application/n-triples", "nt"),
                      ("application/ld+json", "jsonld")))
     return layout(title, "\n".join(parts), alternates)
+
+
+def _codes_html(codes: list[dict[str, Any]]) -> str:
+    """The entity's HPO and MeSH codes (data/mappings), each linked to its public page."""
+    from .mappings import curie_of, page_of
+
+    rows = []
+    for row in codes:
+        curie = curie_of(_text(row.get("code")))
+        if curie is None:
+            continue
+        kind = _text(row.get("pred")).rsplit("#", 1)[-1]
+        rows.append(f'<tr><td>{escape(kind)}</td><td><a class="code" rel="external noopener" '
+                    f'href="{escape(page_of(curie))}">{escape(curie)}</a></td>'
+                    f'<td>{escape(_text(row.get("codeLabel")))}</td></tr>')
+    if not rows:
+        return ""
+    return ('<h2>Codes</h2><table class="codes"><thead><tr><th>match</th><th>code</th>'
+            '<th>label</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
 
 
 def _badge(kind: str, value: dict[str, Any] | None) -> str:
