@@ -13,6 +13,7 @@ import iusgraph.durations
 import iusgraph.export
 import iusgraph.ids
 import iusgraph.ledger
+import iusgraph.mappings
 import iusgraph.namespaces
 import iusgraph.network
 import iusgraph.paths
@@ -25,7 +26,7 @@ from .conftest import ROOT
 @pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.durations,
                                     iusgraph.api, iusgraph.network, iusgraph.paths,
                                     iusgraph.agreement, iusgraph.export, iusgraph.namespaces,
-                                    iusgraph.segment, iusgraph.ledger],
+                                    iusgraph.segment, iusgraph.ledger, iusgraph.mappings],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

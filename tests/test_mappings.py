@@ -189,6 +189,27 @@ def test_cli_check_violations_exit_1(tmp_path: Path) -> None:
     assert "hpo.sssom.tsv" in result.output and "YAML" in result.output
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_validate_file_checks_the_mappings_it_holds(graph: Graph, tmp_path: Path,
+                                                     engine: str) -> None:
+    """An exported graph carries its mapping sets (SSSOM's RDF form), so `validate FILE`
+    checks them against the shipped releases as `validate` does the curated TSV."""
+    good = tmp_path / "good.nt"
+    graph.serialize(good, format="nt", encoding="utf-8")
+    result = cli("validate", "--engine", engine, good)
+    assert result.exit_code == 0, result.output
+    assert "119 mappings" in result.output
+    bad = tmp_path / "bad.nt"
+    bad.write_text(good.read_text(encoding="utf-8").replace(
+        "http://purl.obolibrary.org/obo/HP_0002315", "http://purl.obolibrary.org/obo/HP_9999999"),
+        encoding="utf-8")
+    result = cli("validate", "--engine", engine, bad)
+    assert result.exit_code == 1
+    assert "mapping:known-term" in result.output
+    assert "HP:9999999 is not in hpo" in result.output
+    assert "mapping/headache/HP_0002315" in result.output  # the row, named by its IRI
+
+
 def test_jsonld_exposes_codes_with_plain_keys(graph: Graph) -> None:
     import json
 

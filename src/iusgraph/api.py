@@ -20,7 +20,7 @@ from .agreement import Agreement, source_agreement
 from .build import build_graph, read_curation
 from .engines import Data, run_query, store_from_files
 from .errors import IusgraphError
-from .export import write_exports, write_jsonld
+from .export import atomic_write_text, write_exports, write_jsonld
 from .ledger import Refresh, check_graph_units, check_table, refresh_table
 from .loading import load_files
 from .namespaces import PREFIXES, expand
@@ -97,7 +97,7 @@ def write_hpo_closure(folder: Path | None = None) -> Path:
 
     folder = folder or data_dir()
     path = folder / "mappings" / CLOSURE_FILE
-    path.write_text(hpo_closure(read_mapping_sets(folder / "mappings")), encoding="utf-8")
+    atomic_write_text(path, hpo_closure(read_mapping_sets(folder / "mappings")))
     return path
 
 

@@ -197,15 +197,11 @@ class Mapping:
     mapping_justification: str
     confidence: str
     comment: str
-    where: str  # path:line
+    where: str  # path:line in a TSV file; the mapping IRI in a graph
 
     @property
     def entity(self) -> str:
         return self.subject_id.split(":", 1)[1]
-
-    @property
-    def line(self) -> int:
-        return int(self.where.rsplit(":", 1)[1])
 
 
 @dataclass
@@ -440,6 +436,53 @@ def add_mappings(graph: Graph, sets: list[MappingSet]) -> None:
             graph.add((node, SSSOM.confidence, Literal(row.confidence, datatype=XSD.double)))
             if row.comment:
                 graph.add((node, RDFS.comment, Literal(row.comment)))
+
+
+def read_graph_mappings(graph: Graph) -> tuple[list[MappingSet], dict[str, Entity]]:
+    """The mapping sets a graph holds in SSSOM's RDF form, and its entities, so that
+    ``validate FILE`` checks the mappings of an exported graph as the TSV check does. A row is
+    named by its mapping IRI instead of a file line.
+
+    >>> from iusgraph.build import build_graph
+    >>> sets, entities = read_graph_mappings(build_graph())
+    >>> sorted(s.vocabulary for s in sets), "back-pain" in entities
+    (['hpo', 'mesh'], True)
+    """
+    from .namespaces import IUS
+
+    prefixes = {"HP": "hpo", "MESH": "mesh"}
+    sets: list[MappingSet] = []
+    for set_iri in sorted(graph.subjects(RDF.type, SSSOM.MappingSet), key=str):
+        rows: list[Mapping] = []
+        vocabulary = ""
+        for node in sorted(graph.objects(set_iri, SSSOM.mappings), key=str):
+            subject = str(graph.value(node, OWL.annotatedSource) or "")
+            predicate = str(graph.value(node, OWL.annotatedProperty) or "")
+            target = curie_of(str(graph.value(node, OWL.annotatedTarget) or "")) or ""
+            vocabulary = vocabulary or prefixes.get(target.split(":", 1)[0], "")
+            justification = str(graph.value(node, SSSOM.mapping_justification) or "")
+            rows.append(Mapping(
+                "ent:" + subject[len(str(ENT)):] if subject.startswith(str(ENT)) else subject,
+                str(graph.value(node, SSSOM.subject_label) or ""),
+                "skos:" + predicate[len(str(SKOS)):],
+                target,
+                str(graph.value(node, SSSOM.object_label) or ""),
+                "semapv:" + justification[len(str(SEMAPV)):],
+                str(graph.value(node, SSSOM.confidence) or ""),
+                str(graph.value(node, RDFS.comment) or ""),
+                str(node)))
+        version = graph.value(set_iri, SSSOM.object_source_version)
+        metadata = {"mapping_set_id": str(set_iri), "object_source_version": str(version or "")}
+        if vocabulary:
+            sets.append(MappingSet(vocabulary, Path(str(set_iri).rsplit("/", 1)[-1]), metadata,
+                                   rows))
+    entities: dict[str, Entity] = {}
+    for iri in sorted(graph.subjects(RDF.type, IUS.Entity), key=str):
+        ident = str(iri)[len(str(ENT)):]
+        label = str(graph.value(iri, SKOS.prefLabel) or "")
+        synonyms = tuple(sorted(str(s) for s in graph.objects(iri, SKOS.altLabel)))
+        entities[ident] = Entity(ident, IUS.Entity, label, synonyms, "", None, str(iri))
+    return sets, entities
 
 
 def codes_of(graph: Graph, subject: URIRef) -> list[tuple[str, str]]:

@@ -262,8 +262,48 @@ def validate_files(paths: list[Path], engine: str = "oxigraph") -> Report:
     if engine == "pyshacl":
         from .loading import load_files
 
-        return validate_graph(load_files(paths), engine)
-    return validate_loaded(store_from_files(paths), paths)
+        graph = load_files(paths)
+        report = validate_graph(graph, engine)
+        report.extend(mapping_findings(graph))
+        return report
+    store = store_from_files(paths)
+    report = validate_loaded(store, paths)
+    report.extend(mapping_findings(_mapping_part(store)))
+    return report
+
+
+_MAPPING_PART = """
+    PREFIX sssom: <https://w3id.org/sssom/>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    PREFIX ius: <https://w3id.org/iusgraph/ontology/>
+    CONSTRUCT { ?s ?p ?o } WHERE {
+      { ?s a sssom:MappingSet ; ?p ?o }
+      UNION { ?set a sssom:MappingSet ; sssom:mappings ?s . ?s ?p ?o }
+      UNION { ?s a ius:Entity ; ?p ?o . VALUES ?p { rdf:type skos:prefLabel skos:altLabel } }
+    }"""
+
+
+def _mapping_part(store: ox.Store) -> Graph:
+    """The mapping sets and the entity labels of a store, as a small rdflib graph."""
+    from .terms import to_rdflib
+
+    graph = Graph()
+    for triple in store.query(_MAPPING_PART):
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                   to_rdflib(triple.object)))
+    return graph
+
+
+def mapping_findings(graph: Graph) -> Report:
+    """The mapping check (``iusgraph mappings check``) on the SSSOM rows a graph holds; none
+    is no finding. A release package that is not installed is a warning."""
+    from .mappings import check_mapping_sets, read_graph_mappings
+
+    sets, entities = read_graph_mappings(graph)
+    if not sets:
+        return Report()
+    return check_mapping_sets(sets, entities, strict=False)
 
 
 def validate_loaded(store: ox.Store, paths: list[Path]) -> Report:
