@@ -85,6 +85,20 @@ def test_stale_release_is_reported(entities, tmp_path: Path) -> None:  # type: i
     assert [f.rule for f in report.findings] == ["mapping:source-version"]
 
 
+def test_yaml_anchors_are_refused_at_their_line(tmp_path: Path) -> None:
+    """A header cannot expand into more than it says ('billion laughs'): PyYAML's own events
+    show the anchor, and the error names its line."""
+    text = (DATA / "mappings" / "hpo.sssom.tsv").read_text(encoding="utf-8")
+    old = "#mapping_provider: https://w3id.org/iusgraph/\n"
+    assert old in text
+    path = tmp_path / "hpo.sssom.tsv"
+    path.write_text(text.replace(old, "#a: &x [1, 2]\n#b: [*x, *x, *x]\n"), encoding="utf-8")
+    line = next(i for i, row in enumerate(path.read_text().split("\n"), 1) if "&x" in row)
+    with pytest.raises(InputError, match="anchor or alias") as err:
+        read_sssom(path)
+    assert f"{path}:{line}:" in str(err.value)
+
+
 @pytest.mark.parametrize(("old", "new", "expect"), [
     ("skos:broadMatch", "skos:broaderMatch", "predicate_id 'skos:broaderMatch'"),
     ("semapv:ManualMappingCuration", "semapv:Guess", "mapping_justification"),

@@ -31,6 +31,8 @@ from .namespaces import BASE, ENT
 from .report import Finding, Report
 
 VOCABULARIES = ("hpo", "mesh")
+#: The longest "#" YAML header a mapping set may have, in characters.
+MAX_HEADER_CHARS = 1_000_000
 PREFIX_OF = {"hpo": "HP", "mesh": "MESH"}
 HP = Namespace("http://purl.obolibrary.org/obo/HP_")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
@@ -235,8 +237,19 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
         raise InputError(f"cannot read the mapping set: {err}", path=str(path)) from None
     header = [line[1:] for line in lines if line.startswith("#")]
     body_start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    text = "\n".join(header)
+    if len(text) > MAX_HEADER_CHARS:
+        raise InputError(f"the '#' YAML header has {len(text):,} characters; an SSSOM header "
+                         f"is metadata, at most {MAX_HEADER_CHARS:,}", path=str(path), line=1)
     try:
-        metadata = yaml.safe_load("\n".join(header)) if header else {}
+        # Anchors and aliases are refused (no SSSOM header needs them), so a header cannot
+        # expand into more than it says ("billion laughs"); the check reads PyYAML's own events.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise InputError("the '#' YAML header uses an anchor or alias; write the values "
+                                 "out", path=str(path), line=mark.line + 1)
+        metadata = yaml.safe_load(text) if header else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise InputError(f"the '#' YAML header does not parse: {getattr(err, 'problem', err)}",
