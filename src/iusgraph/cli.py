@@ -143,7 +143,9 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(text, nl=False)
     else:
-        out_file.write_text(text, encoding="utf-8")
+        from .export import atomic_write_text
+
+        atomic_write_text(out_file, text)
         click.echo(f"wrote {out_file}", err=True)
     if figures:
         click.echo(figures, err=True)
