@@ -169,6 +169,7 @@ def test_a_missing_table_is_reported(run, data: Path) -> None:
     (2, "paragraph", "unknown kind 'paragraph'"),
     (3, "2", "only headings have a level"),
     (0, "x", "start must be a whole number"),
+    (0, "\u00b2", "start must be a whole number"),  # a Unicode digit that int() refuses
 ])
 def test_bad_cells_are_input_errors_with_file_and_line(run, data: Path, column: int, value: str,
                                                        message: str) -> None:

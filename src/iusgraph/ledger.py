@@ -97,7 +97,7 @@ def _slug(title: str, limit: int = 60) -> str:
 
 def _int_cell(row, column: str) -> int:  # type: ignore[no-untyped-def]
     text = row.get(column)
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise row.error(f"{column} must be a whole number, found {text!r}; re-run "
                         "'iusgraph ledger --sources DIR' to rewrite the table")
     return int(text)
@@ -123,7 +123,7 @@ def read_ledger(path: Path, source: Source, vocab: Vocabulary) -> list[LedgerRow
             raise row.error(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
         level_text = row.get("level")
         if kind == "heading":
-            if not level_text.isdigit() or int(level_text) < 1:
+            if not (level_text.isascii() and level_text.isdigit()) or int(level_text) < 1:
                 raise row.error("a heading needs a level, a whole number from 1 (the title)")
             level = int(level_text)
         elif level_text:
