@@ -577,6 +577,9 @@ def test_max_bytes_option() -> None:
         == [1048576, 512 * 1024, 64 << 20, 64 << 20, 1 << 30]
     result = CliRunner().invoke(main, ["serve", "--port", "1", "--max-bytes", "lots"])
     assert result.exit_code == 2 and "--max-bytes" in result.output
+    # A Unicode digit passes str.isdigit but not int(): a usage error, not a traceback.
+    result = CliRunner().invoke(main, ["serve", "--port", "1", "--max-bytes", "\u00b2K"])
+    assert result.exit_code == 2 and "is not a size" in result.output
 
 
 # --- real server processes: never hang, stop on SIGTERM, bounded reads (D2, D4, D8, D11, D16) ----
@@ -617,6 +620,14 @@ def test_body_over_the_limit_is_refused_by_content_length_before_reading(live: L
             b"Content-Length: 50000000\r\n\r\n")
     answer = _raw(live.port, head)  # no body sent: the old server waited for it
     assert answer.startswith(b"HTTP/1.1 413"), answer
+
+
+def test_content_length_of_unicode_digits_is_a_bad_request(live: Live) -> None:
+    """'\xb2' (superscript two) passes str.isdigit but not int(): a 400, never a 500."""
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: \xb2\r\n\r\nASK {}")
+    answer = _raw(live.port, head)
+    assert answer.startswith(b"HTTP/1.1 400"), answer
 
 
 def test_chunked_body_is_read_no_further_than_the_limit(live: Live) -> None:

@@ -239,7 +239,7 @@ class ByteSize(click.ParamType):
         text = str(value).strip().upper().removesuffix("B").removesuffix("I")
         unit = text[-1:] if text[-1:] in self.SCALES else ""
         number = text[:-1] if unit else text
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):
             self.fail(f"{value!r} is not a size such as 1048576, 512K, 64M or 1G", param, ctx)
         return int(number) * self.SCALES[unit]
 

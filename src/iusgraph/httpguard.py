@@ -71,7 +71,7 @@ async def read_body(request: Request, limit: int, timeout: float, what: str) -> 
     too_long = Refusal(413, f"{what}: longer than {limit} bytes")
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.strip().isdigit():
+        if not (declared.strip().isascii() and declared.strip().isdigit()):
             raise Refusal(400, f"bad Content-Length header: {declared!r}")
         if int(declared) > limit:
             raise too_long
