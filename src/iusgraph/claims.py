@@ -23,7 +23,7 @@ from .durations import is_duration
 from .entities import Entity
 from .errors import InputError
 from .ids import check_id, suggest
-from .namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC
+from .namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC, local_name
 from .tables import Row, read_table, unescape
 from .vocabulary import Vocabulary
 
@@ -191,7 +191,7 @@ def read_claims(path: Path, source: str, vocab: Vocabulary,
             raise row.error(f"qualifies= is for evidence-status claims (a caveat such as 'not "
                             f"fully understood'), not for {pred_name}; give the caveat its own "
                             "row with predicate " + " or ".join(
-                                sorted(_local(p, vocab) for p in
+                                sorted(local_name(p) for p in
                                        vocab.evidence_status_properties)))
         if is_status and IUS.evidenceStatus not in {p for p, _ in qualifiers}:
             raise row.error(f"{pred_name} needs status= (e.g. status=not-fully-understood)")
@@ -210,10 +210,6 @@ def read_claims(path: Path, source: str, vocab: Vocabulary,
                              "evidence: a text value is the source's own words, verbatim "
                              "in one of the claim's spans", path=path, line=int(line))
     return list(claims.values())
-
-
-def _local(prop: URIRef, vocab: Vocabulary) -> str:
-    return next(name for name, p in vocab.claim_properties.items() if p == prop)
 
 
 def check_claim_refs(claims: list[Claim]) -> None:

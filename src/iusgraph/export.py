@@ -18,16 +18,26 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF, XSD
 
 from .errors import InputError
-from .namespaces import IUS, PREFIXES, SH, bind_prefixes
+from .namespaces import (
+    HP,
+    IUS,
+    MESH,
+    PREFIXES,
+    SEMAPV,
+    SH,
+    SSSOM,
+    bind_prefixes,
+    local_name,
+)
 
 CONTEXT_FILE = "context.jsonld"
 #: The prefixes of the mapping targets and of SSSOM, so codes read HP:0000716, MESH:D016912.
 #: HP's IRI ends in '_', not a gen-delim, so JSON-LD 1.1 needs "@prefix": true to use it.
 MAPPING_PREFIXES: dict[str, object] = {
-                    "HP": {"@id": "http://purl.obolibrary.org/obo/HP_", "@prefix": True},
-                    "MESH": "http://id.nlm.nih.gov/mesh/",
-                    "semapv": "https://w3id.org/semapv/vocab/",
-                    "sssom": "https://w3id.org/sssom/"}
+                    "HP": {"@id": str(HP), "@prefix": True},
+                    "MESH": str(MESH),
+                    "semapv": str(SEMAPV),
+                    "sssom": str(SSSOM)}
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -238,7 +248,7 @@ def jsonld_context() -> dict[str, object]:
     terms: dict[str, dict[str, str]] = {}
     for prop in set(ontology.subjects(RDF.type, OWL.ObjectProperty)):
         if str(prop).startswith(str(IUS)):
-            terms[_local(prop)] = {"@id": f"ius:{_local(prop)}", "@type": "@id",
+            terms[local_name(prop)] = {"@id": f"ius:{local_name(prop)}", "@type": "@id",
                                    "@container": "@set"}
     for prop in set(ontology.subjects(RDF.type, OWL.DatatypeProperty)):
         if str(prop).startswith(str(IUS)) and len(datatypes.get(prop, ())) == 1:
@@ -246,9 +256,9 @@ def jsonld_context() -> dict[str, object]:
             if datatype == XSD.string:  # plain strings compact to plain keys already
                 continue
             if datatype == RDF.langString:  # the shapes allow English only, as for labels
-                terms[_local(prop)] = {"@id": f"ius:{_local(prop)}", "@language": "en"}
+                terms[local_name(prop)] = {"@id": f"ius:{local_name(prop)}", "@language": "en"}
                 continue
-            terms[_local(prop)] = {"@id": f"ius:{_local(prop)}",
+            terms[local_name(prop)] = {"@id": f"ius:{local_name(prop)}",
                                    "@type": f"xsd:{str(datatype)[len(str(XSD)):]}"}
     terms.update(_EXTERNAL_TERMS)
     context.update(sorted(terms.items()))
@@ -258,10 +268,6 @@ def jsonld_context() -> dict[str, object]:
 def context_document() -> str:
     """``context.jsonld``: the context alone, for apps that reference it by URL."""
     return json.dumps({"@context": jsonld_context()}, indent=2, sort_keys=True) + "\n"
-
-
-def _local(iri: object) -> str:
-    return str(iri)[len(str(IUS)):]
 
 
 def _shape_datatypes(shapes: Graph) -> dict[object, set[object]]:
@@ -296,9 +302,6 @@ def _sorted_json(value: object, ordered: bool = False) -> object:
     return value
 
 
-_HP_IRI = "http://purl.obolibrary.org/obo/HP_"
-
-
 def _hp_curies(value: object) -> object:
     """HP codes as HP:0000716: rdflib does not compact an IRI whose local part starts with
     a digit, though the context's HP prefix (``"@prefix": true``) expands them back."""
@@ -306,8 +309,8 @@ def _hp_curies(value: object) -> object:
         return {k: _hp_curies(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_hp_curies(v) for v in value]
-    if isinstance(value, str) and value.startswith(_HP_IRI):
-        return "HP:" + value[len(_HP_IRI):]
+    if isinstance(value, str) and value.startswith(str(HP)):
+        return "HP:" + value[len(str(HP)):]
     return value
 
 

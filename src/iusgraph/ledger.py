@@ -234,7 +234,7 @@ def add_ledger(graph: Graph, source: Source, rows: list[LedgerRow], claims: list
              for number, evidence in enumerate(claim.evidence, start=1)]
     for row in rows:
         for ev, start, end in spans:
-            if start < row.end and row.start < end:
+            if _overlaps(row.start, row.end, [(start, end)]):
                 graph.add((row.iri, IUS.citedBy, ev))
     found = sections(rows, source)
     for section in found:
@@ -277,7 +277,8 @@ class Refresh:
     cleared: int = 0
 
 
-def _cited(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` shares a character with any of ``spans`` (ends excluded)."""
     return any(a < end and start < b for a, b in spans)
 
 
@@ -313,7 +314,7 @@ def refresh_table(path: Path, source: Source, text: str, claims: list[Claim], vo
             refresh.new += 1
         where = f"{path.name} {unit.start}..{unit.end} ({opening(text[unit.start:unit.end], 40)!r})"
         excluded = in_regions(unit, regions)
-        cited = _cited(unit.start, unit.end, spans)
+        cited = _overlaps(unit.start, unit.end, spans)
         if reason and cited and not excluded:
             refresh.stale.append(f"{where}: reason {reason!r} but a claim now cites it")
             if drop_stale:
@@ -448,6 +449,7 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
             start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
             if start is not None and end is not None:
                 spans.setdefault(source, []).append((int(start), int(end)))  # type: ignore[arg-type]
+    regions: dict[URIRef, list[tuple[int, int]]] = {}
     out: dict[str, SourceLedger] = {}
     for unit in sorted(graph.subjects(RDF.type, IUS.TextUnit)):
         source = graph.value(unit, DCTERMS.isPartOf)
@@ -457,12 +459,14 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
         a, b = int(start), int(end)  # type: ignore[arg-type]
         counts = out.setdefault(shorten(source), SourceLedger())
         counts.units += 1
-        regions = [(int(graph.value(r, OA.start)), int(graph.value(r, OA.end)))  # type: ignore[arg-type]
-                   for r in graph.objects(source, IUS.hasExcludedRegion)]
+        if source not in regions:  # once per source, not once per unit
+            regions[source] = [(int(graph.value(r, OA.start)),  # type: ignore[arg-type]
+                                int(graph.value(r, OA.end)))  # type: ignore[arg-type]
+                               for r in graph.objects(source, IUS.hasExcludedRegion)]
         reason = graph.value(unit, IUS.notModelledReason)
         notation = str(graph.value(reason, SKOS.notation) or shorten(reason)) if reason else ""
-        cited = _cited(a, b, spans.get(source, []))  # type: ignore[arg-type]
-        if any(a < re and rs < b for rs, re in regions):
+        cited = _overlaps(a, b, spans.get(source, []))  # type: ignore[arg-type]
+        if _overlaps(a, b, regions[source]):
             counts.excluded += 1
         elif cited:
             counts.cited += 1

@@ -27,17 +27,13 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from .entities import Entity
 from .errors import InputError, IusgraphError
-from .namespaces import BASE, ENT
+from .namespaces import BASE, ENT, HP, MESH, SEMAPV, SSSOM
 from .report import Finding, Report
 
 VOCABULARIES = ("hpo", "mesh")
 #: The longest "#" YAML header a mapping set may have, in characters.
 MAX_HEADER_CHARS = 1_000_000
 PREFIX_OF = {"hpo": "HP", "mesh": "MESH"}
-HP = Namespace("http://purl.obolibrary.org/obo/HP_")
-MESH = Namespace("http://id.nlm.nih.gov/mesh/")
-SSSOM = Namespace("https://w3id.org/sssom/")
-SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 MAPPING = Namespace(BASE + "mapping/")
 #: CURIE prefixes a mapping set may use, and their IRIs (the SSSOM curie_map must agree).

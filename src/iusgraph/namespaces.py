@@ -19,6 +19,11 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+#: The mapping targets (data/mappings) and SSSOM's own vocabularies.
+HP = Namespace("http://purl.obolibrary.org/obo/HP_")
+MESH = Namespace("http://id.nlm.nih.gov/mesh/")
+SSSOM = Namespace("https://w3id.org/sssom/")
+SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 ONTOLOGY_IRI = BASE + "ontology"
 
@@ -45,6 +50,15 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "sh": str(SH),
 }
+
+
+def local_name(iri: object) -> str:
+    """The local name of an ``ius:`` term.
+
+    >>> local_name(IUS.hasSideEffect)
+    'hasSideEffect'
+    """
+    return str(iri)[len(str(IUS)):]
 
 
 def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]

@@ -98,6 +98,7 @@ def project(graph: Graph, vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
 def _node(graph: Graph, node: URIRef, entity_classes: set[URIRef]) -> dict[str, Any]:
     classes = sorted(shorten(c) for c in graph.objects(node, RDF.type) if c in entity_classes)
     labels = sorted(str(v) for v in graph.objects(node, SKOS.prefLabel))
+    codes = codes_of(graph, node)
     return {
         "label": labels[0] if labels else shorten(node),
         "category": classes[0] if classes else "",
@@ -108,9 +109,8 @@ def _node(graph: Graph, node: URIRef, entity_classes: set[URIRef]) -> dict[str, 
         "claims": [],
         # HPO and MeSH codes (data/mappings): every skos:*Match as a cross-reference, the
         # exact matches also as equivalent identifiers.
-        "xref": sorted({curie for _, curie in codes_of(graph, node)}),
-        "equivalent_identifiers": [curie for name, curie in codes_of(graph, node)
-                                   if name == "exactMatch"],
+        "xref": sorted({curie for _, curie in codes}),
+        "equivalent_identifiers": [curie for name, curie in codes if name == "exactMatch"],
     }
 
 

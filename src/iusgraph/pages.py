@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .namespaces import BASE, IUS, ONTOLOGY_IRI, PREFIXES
+from .namespaces import BASE, IUS, ONTOLOGY_IRI, PREFIXES, SSSOM
 from .queries import shorten
 
 LABEL = "COALESCE(?pl, ?rl)"
@@ -106,7 +106,7 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
       SELECT ?pred ?code ?codeLabel WHERE {{
         ?m owl:annotatedSource <{subject}> ; owl:annotatedProperty ?pred ;
            owl:annotatedTarget ?code .
-        OPTIONAL {{ ?m <https://w3id.org/sssom/object_label> ?codeLabel }}
+        OPTIONAL {{ ?m <{SSSOM.object_label}> ?codeLabel }}
       }} ORDER BY ?code ?pred""")
     terms: list[dict[str, Any]] = []
     if is_ontology(iri):

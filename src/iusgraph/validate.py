@@ -45,7 +45,7 @@ from .fastshacl import (
     run_checks,
     subclass_map,
 )
-from .namespaces import IUS, OA, SH
+from .namespaces import IUS, OA, SH, SSSOM
 from .queries import named_queries, shorten
 from .report import Finding, Report
 from .sources import evidence_selectors
@@ -272,16 +272,16 @@ def validate_files(paths: list[Path], engine: str = "oxigraph") -> Report:
     return report
 
 
-_MAPPING_PART = """
-    PREFIX sssom: <https://w3id.org/sssom/>
+_MAPPING_PART = f"""
+    PREFIX sssom: <{SSSOM}>
     PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
     PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
     PREFIX ius: <https://w3id.org/iusgraph/ontology/>
-    CONSTRUCT { ?s ?p ?o } WHERE {
-      { ?s a sssom:MappingSet ; ?p ?o }
-      UNION { ?set a sssom:MappingSet ; sssom:mappings ?s . ?s ?p ?o }
-      UNION { ?s a ius:Entity ; ?p ?o . VALUES ?p { rdf:type skos:prefLabel skos:altLabel } }
-    }"""
+    CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+      {{ ?s a sssom:MappingSet ; ?p ?o }}
+      UNION {{ ?set a sssom:MappingSet ; sssom:mappings ?s . ?s ?p ?o }}
+      UNION {{ ?s a ius:Entity ; ?p ?o . VALUES ?p {{ rdf:type skos:prefLabel skos:altLabel }} }}
+    }}"""
 
 
 def _mapping_part(store: ox.Store) -> Graph:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .namespaces import IUS, IUSV, bind_prefixes
+from .namespaces import IUS, IUSV, bind_prefixes, local_name
 from .resources import ontology_dir
 
 ONTOLOGY_FILES = ("iusgraph.ttl", "schemes.ttl")
@@ -72,10 +72,6 @@ def shapes_graph() -> Graph:
     return graph
 
 
-def _local(iri: URIRef) -> str:
-    return str(iri)[len(str(IUS)):]
-
-
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     graph = ontology_graph()
@@ -84,7 +80,7 @@ def load_vocabulary() -> Vocabulary:
     claim_properties: dict[str, URIRef] = {}
     for cls in claim_classes:
         for prop in graph.subjects(RDF.type, cls):
-            claim_properties[_local(prop)] = prop  # type: ignore[arg-type]
+            claim_properties[local_name(prop)] = prop  # type: ignore[arg-type]
     negative = frozenset(graph.subjects(RDF.type, IUS.NegativeProperty))
     quantity = frozenset(graph.subjects(RDF.type, IUS.QuantityProperty))
     text = frozenset(graph.subjects(RDF.type, IUS.TextProperty))
@@ -102,7 +98,7 @@ def load_vocabulary() -> Vocabulary:
         qualifiers[key] = Qualifier(key, prop, kind, scheme, concepts)  # type: ignore[arg-type]
 
     entity_classes = {
-        _local(cls): cls  # type: ignore[misc]
+        local_name(cls): cls  # type: ignore[misc]
         for cls in graph.subjects(RDFS.subClassOf, IUS.Entity)
     }
     return Vocabulary(graph, claim_properties, negative, quantity, text, status, qualifiers,
