@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from iusgraph.server import example_queries
+from iusgraph.serve.app import example_queries
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 #: Weight of each kind of request (or, with --mix roles, of client), in this order.

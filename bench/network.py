@@ -18,12 +18,12 @@ from rdflib import Graph
 from run import corpus  # bench/run.py: the same cached corpora
 from validate import timed  # bench/validate.py: median of repeated runs
 
-from iusgraph.agreement import source_agreement
-from iusgraph.build import build_graph
-from iusgraph.netexport import to_graphml, to_kgx, to_node_link
-from iusgraph.network import project
-from iusgraph.paths import explain
-from iusgraph.structure import structural_report
+from iusgraph.network.agreement import source_agreement
+from iusgraph.curation.compile import build_graph
+from iusgraph.network.interchange import to_graphml, to_kgx, to_node_link
+from iusgraph.network.project import project
+from iusgraph.network.explain import explain
+from iusgraph.network.structure import structural_report
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

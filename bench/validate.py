@@ -13,10 +13,9 @@ import statistics
 import time
 from collections.abc import Callable
 
-from iusgraph.build import build_graph
-from iusgraph.queries import named_queries, run
-from iusgraph.validate import duration_findings, qc_findings, selector_findings, \
-    shacl_findings, validate_graph
+from iusgraph.curation.compile import build_graph
+from iusgraph.query.run import named_queries, run
+from iusgraph.validation.validate import duration_findings, qc_findings, selector_findings, shacl_findings, validate_graph
 
 
 def timed(func: Callable[[], object], repeat: int) -> tuple[float, object]:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from iusgraph.build import build_graph
-from iusgraph.report import Report
-from iusgraph.validate import validate_graph
+from iusgraph.curation.compile import build_graph
+from iusgraph.validation.report import Report
+from iusgraph.validation.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -65,7 +65,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def net(graph: Graph):  # type: ignore[no-untyped-def]
-    """The networkx projection of the compiled graph (iusgraph.network.project)."""
-    from iusgraph.network import project
+    """The networkx projection of the compiled graph (iusgraph.network.project.project)."""
+    from iusgraph.network.project import project
 
     return project(graph)

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from rdflib.namespace import SDO
 
-from iusgraph.namespaces import BIOLINK, SCHEMA
-from iusgraph.vocabulary import ontology_graph
+from iusgraph.graph.namespaces import BIOLINK, SCHEMA
+from iusgraph.graph.vocabulary import ontology_graph
 
 
 def _used(prefix: str) -> set[str]:

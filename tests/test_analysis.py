@@ -29,11 +29,11 @@ from fractions import Fraction
 import pytest
 from rdflib import Graph
 
-from iusgraph.agreement import source_agreement
+from iusgraph.network.agreement import source_agreement
 from iusgraph.errors import IusgraphError
-from iusgraph.network import project
-from iusgraph.paths import explain
-from iusgraph.structure import structural_report
+from iusgraph.network.project import project
+from iusgraph.network.explain import explain
+from iusgraph.network.structure import structural_report
 
 from .conftest import FIXTURES, cli
 

@@ -13,9 +13,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from iusgraph import api
-from iusgraph.export import EXPORTS, to_jsonld
-from iusgraph.namespaces import CLAIM, ENT, IUS, SRC
-from iusgraph.queries import run_select
+from iusgraph.graph.serialize import EXPORTS, to_jsonld
+from iusgraph.graph.namespaces import CLAIM, ENT, IUS, SRC
+from iusgraph.query.run import run_select
 
 
 @pytest.fixture(scope="module")

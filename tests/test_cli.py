@@ -52,7 +52,7 @@ def test_validate_turtle_report_is_a_shacl_report(run) -> None:
     from rdflib import Graph
     from rdflib.namespace import RDF
 
-    from iusgraph.namespaces import SH
+    from iusgraph.graph.namespaces import SH
     graph = Graph().parse(data=result.output, format="turtle")
     assert (None, RDF.type, SH.ValidationReport) in graph
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from iusgraph.build import build_graph
+from iusgraph.curation.compile import build_graph
 from iusgraph.errors import InputError
-from iusgraph.resources import data_dir
-from iusgraph.tables import escape, unescape
+from iusgraph.graph.resources import data_dir
+from iusgraph.curation.tables import escape, unescape
 
 GOOD_ROW = ("se-test\tlng-ius\thasSideEffect\tacne\tfrequency=common\t1579\t1583\tAcne")
 
@@ -113,7 +113,7 @@ def test_conflict_kind_needs_what_it_claims(data: Path, row: str, message: str) 
 
 
 def test_band_and_urgency_distances_are_computed_at_build(data: Path) -> None:
-    from iusgraph.namespaces import CONFLICT, IUS
+    from iusgraph.graph.namespaces import CONFLICT, IUS
     table = data / "conflicts.tsv"
     with table.open("a", encoding="utf-8") as handle:
         # most common (ordered with common) against rare: two bands.

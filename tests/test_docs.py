@@ -7,26 +7,26 @@ import re
 
 import pytest
 
-import iusgraph.agreement
+import iusgraph.network.agreement
 import iusgraph.api
-import iusgraph.durations
-import iusgraph.export
-import iusgraph.ids
-import iusgraph.ledger
-import iusgraph.mappings
-import iusgraph.namespaces
-import iusgraph.network
-import iusgraph.paths
-import iusgraph.segment
-import iusgraph.tables
+import iusgraph.graph.datatypes
+import iusgraph.graph.serialize
+import iusgraph.curation.ids
+import iusgraph.curation.ledger
+import iusgraph.curation.mappings
+import iusgraph.graph.namespaces
+import iusgraph.network.project
+import iusgraph.network.explain
+import iusgraph.curation.segment
+import iusgraph.curation.tables
 
 from .conftest import ROOT
 
 
-@pytest.mark.parametrize("module", [iusgraph.tables, iusgraph.ids, iusgraph.durations,
-                                    iusgraph.api, iusgraph.network, iusgraph.paths,
-                                    iusgraph.agreement, iusgraph.export, iusgraph.namespaces,
-                                    iusgraph.segment, iusgraph.ledger, iusgraph.mappings],
+@pytest.mark.parametrize("module", [iusgraph.curation.tables, iusgraph.curation.ids, iusgraph.graph.datatypes,
+                                    iusgraph.api, iusgraph.network.project, iusgraph.network.explain,
+                                    iusgraph.network.agreement, iusgraph.graph.serialize, iusgraph.graph.namespaces,
+                                    iusgraph.curation.segment, iusgraph.curation.ledger, iusgraph.curation.mappings],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
@@ -35,7 +35,7 @@ def test_docstring_examples(module) -> None:
 
 def test_readme_lists_every_command_and_competency_query() -> None:
     from iusgraph.cli import main
-    from iusgraph.queries import named_queries
+    from iusgraph.query.run import named_queries
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in main.commands:

@@ -1,4 +1,4 @@
-"""``iusgraph.draw``: the pictures say what the graph says, and nothing breaks half-way.
+"""``iusgraph.network.draw``: the pictures say what the graph says, and nothing breaks half-way.
 
 The expected facts (serious effects, contraindications, the two-source edge,
 the conflict) are taken from the rdflib graph with SPARQL or from the network
@@ -20,18 +20,10 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from iusgraph import draw as drawing
-from iusgraph.draw import (
-    CONFLICT_COLOUR,
-    CONFLICT_MARK,
-    SERIOUS_FILL,
-    draw,
-    neighbourhood,
-    overview,
-    render,
-)
+from iusgraph.network import draw as drawing
+from iusgraph.network.draw import CONFLICT_COLOUR, CONFLICT_MARK, SERIOUS_FILL, draw, neighbourhood, overview, render
 from iusgraph.errors import IusgraphError
-from iusgraph.namespaces import IUS
+from iusgraph.graph.namespaces import IUS
 
 from .conftest import ROOT
 

@@ -9,10 +9,10 @@ from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
 from iusgraph import api
-from iusgraph.engines import FINGERPRINT_FILE, open_store, run_query
+from iusgraph.graph.store import FINGERPRINT_FILE, open_store, run_query
 from iusgraph.errors import IusgraphError, NetworkRefused
-from iusgraph.namespaces import ENT
-from iusgraph.queries import named_queries
+from iusgraph.graph.namespaces import ENT
+from iusgraph.query.run import named_queries
 
 from .compare import solutions
 
@@ -88,7 +88,7 @@ def test_cli_engine_and_store(tmp_path: Path) -> None:
 
 
 def test_in_parallel_keeps_input_order() -> None:
-    from iusgraph.engines import in_parallel
+    from iusgraph.graph.store import in_parallel
 
     assert in_parallel(lambda n: n * n, range(50)) == [n * n for n in range(50)]
 
@@ -98,8 +98,8 @@ def test_validation_on_threads_matches_one_thread(tmp_path: Path,
     """Shape checks and QC queries run on a thread per core; the report is the same."""
     import os
 
-    from iusgraph.synth import write_corpus
-    from iusgraph.validate import validate_files
+    from iusgraph.scale.synth import write_corpus
+    from iusgraph.validation.validate import validate_files
 
     write_corpus(tmp_path, 2, 6, 3)  # two drugs, six injected faults
     threaded = validate_files([tmp_path / "synth.nt"])

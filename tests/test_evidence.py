@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from iusgraph import api
 from iusgraph.errors import IusgraphError
-from iusgraph.sources import anchor_table
+from iusgraph.curation.registry import anchor_table
 
 
 def test_every_span_and_hash_matches_the_documents(graph: Graph, sources: Path) -> None:

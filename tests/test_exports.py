@@ -14,9 +14,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
-from iusgraph.export import jsonld_context
-from iusgraph.namespaces import IUS
-from iusgraph.vocabulary import ontology_graph
+from iusgraph.graph.serialize import jsonld_context
+from iusgraph.graph.namespaces import IUS
+from iusgraph.graph.vocabulary import ontology_graph
 
 from .conftest import cli
 

@@ -15,15 +15,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from iusgraph import api
-from iusgraph.engines import graph_terms, open_store
-from iusgraph.fastshacl import compile_shapes, needed_classes, subclass_map
-from iusgraph.loading import load_files
-from iusgraph.namespaces import CLAIM, IUS, OA, SH, SHAPE
-from iusgraph.report import Report
-from iusgraph.synth import FAULT_KINDS, generate
-from iusgraph.validate import fast_shacl_findings, shacl_findings, validate_files, \
-    validate_graph
-from iusgraph.vocabulary import ontology_graph, shapes_graph
+from iusgraph.graph.store import graph_terms, open_store
+from iusgraph.validation.fastshacl import compile_shapes, needed_classes, subclass_map
+from iusgraph.graph.load import load_files
+from iusgraph.graph.namespaces import CLAIM, IUS, OA, SH, SHAPE
+from iusgraph.validation.report import Report
+from iusgraph.scale.synth import FAULT_KINDS, generate
+from iusgraph.validation.validate import fast_shacl_findings, shacl_findings, validate_files, validate_graph
+from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 
 from .test_shapes import BASE, SHAPE_FIXTURES, _range_case, range_shapes
 

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from iusgraph import api
-from iusgraph.build import read_curation
+from iusgraph.curation.compile import read_curation
 from iusgraph.errors import InputError, IusgraphError
-from iusgraph.resources import data_dir
+from iusgraph.graph.resources import data_dir
 
 BOUNDED = settings(max_examples=150, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow,

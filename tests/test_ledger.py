@@ -17,10 +17,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
-from iusgraph.build import build_graph
-from iusgraph.namespaces import CLAIM, EV, IUS, OA, SRC
-from iusgraph.resources import use_data
-from iusgraph.segment import segment
+from iusgraph.curation.compile import build_graph
+from iusgraph.graph.namespaces import CLAIM, EV, IUS, OA, SRC
+from iusgraph.graph.resources import use_data
+from iusgraph.curation.segment import segment
 
 from .conftest import FIXTURES
 

@@ -9,21 +9,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from iusgraph.entities import read_entities
+from iusgraph.curation.entities import read_entities
 from iusgraph.errors import InputError
-from iusgraph.mappings import (
-    HP,
-    MESH,
-    SSSOM,
-    check_mapping_sets,
-    evaluate,
-    hpo_release,
-    mapping_iri,
-    read_sssom,
-    suggest,
-)
-from iusgraph.namespaces import ENT
-from iusgraph.vocabulary import load_vocabulary
+from iusgraph.curation.mappings import HP, MESH, SSSOM, check_mapping_sets, evaluate, hpo_release, mapping_iri, read_sssom, suggest
+from iusgraph.graph.namespaces import ENT
+from iusgraph.graph.vocabulary import load_vocabulary
 
 from .conftest import FIXTURES, ROOT, cli
 
@@ -142,7 +132,7 @@ def test_graph_has_skos_matches_and_sssom_rdf(graph: Graph) -> None:
 
 def test_sssom_round_trip(graph: Graph) -> None:
     """Each TSV row is in the RDF with every field, and the RDF holds no other rows."""
-    from iusgraph.mappings import object_iri
+    from iusgraph.curation.mappings import object_iri
 
     for vocabulary in ("hpo", "mesh"):
         mset = read_sssom(DATA / "mappings" / f"{vocabulary}.sssom.tsv")
@@ -229,7 +219,7 @@ def test_jsonld_exposes_codes_with_plain_keys(graph: Graph) -> None:
 
     from rdflib.compare import isomorphic
 
-    from iusgraph.export import to_jsonld
+    from iusgraph.graph.serialize import to_jsonld
 
     text = to_jsonld(graph)
     nodes = {n["id"]: n for n in json.loads(text)["@graph"] if "id" in n}
@@ -241,8 +231,8 @@ def test_jsonld_exposes_codes_with_plain_keys(graph: Graph) -> None:
 
 
 def test_entity_page_links_codes(graph: Graph) -> None:
-    from iusgraph.engines import open_store
-    from iusgraph.pages import collect, render
+    from iusgraph.graph.store import open_store
+    from iusgraph.serve.pages import collect, render
 
     html = render(collect(open_store(graph), str(ENT["headache"])))
     assert '<h2>Codes</h2>' in html
@@ -251,7 +241,7 @@ def test_entity_page_links_codes(graph: Graph) -> None:
 
 
 def test_hpo_closure_is_shipped_and_up_to_date() -> None:
-    from iusgraph.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
+    from iusgraph.curation.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
 
     shipped = (DATA / "mappings" / CLOSURE_FILE).read_text(encoding="utf-8")
     assert shipped == hpo_closure(read_mapping_sets(DATA / "mappings")), \
@@ -327,7 +317,7 @@ def test_sssom_py_validates_the_sets(name: str, tmp_path: Path) -> None:
 
 def test_missing_release_package(entities, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """`mappings check` stops with one message saying what to install; `validate` warns."""
-    from iusgraph import mappings
+    from iusgraph.curation import mappings
     from iusgraph.errors import IusgraphError
 
     sets = [read_sssom(DATA / "mappings" / "mesh.sssom.tsv")]

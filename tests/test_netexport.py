@@ -23,15 +23,8 @@ import pytest
 from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
-from iusgraph.netexport import (
-    FORMATS,
-    flatten,
-    to_graphml,
-    to_kgx,
-    to_node_link,
-    write_network_export,
-)
-from iusgraph.network import project
+from iusgraph.network.interchange import FORMATS, flatten, to_graphml, to_kgx, to_node_link, write_network_export
+from iusgraph.network.project import project
 
 NODE_HEAD = ["id", "category", "name", "provided_by"]
 EDGE_HEAD = ["id", "subject", "predicate", "object", "primary_knowledge_source",

@@ -1,4 +1,4 @@
-"""The networkx projection (iusgraph.network): what becomes a node, an edge and an attribute.
+"""The networkx projection (iusgraph.network.project): what becomes a node, an edge and an attribute.
 
 The curated graph is checked on facts read off the claim tables; a hand-made
 fixture (tests/fixtures/network/small.ttl) covers deprecated claims, qualifier-only
@@ -12,9 +12,9 @@ import pytest
 from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
-from iusgraph.namespaces import CLAIM, ENT, IUS
-from iusgraph.network import project, resolve_node
-from iusgraph.vocabulary import load_vocabulary
+from iusgraph.graph.namespaces import CLAIM, ENT, IUS
+from iusgraph.network.project import project, resolve_node
+from iusgraph.graph.vocabulary import load_vocabulary
 
 from .conftest import FIXTURES
 

@@ -16,11 +16,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from iusgraph import api
-from iusgraph.engines import open_store, select
+from iusgraph.graph.store import open_store, select
 from iusgraph.errors import InputError, IusgraphError, NetworkRefused
-from iusgraph.namespaces import CLAIM, ENT, IUS, IUSV, OA, SRC
-from iusgraph.queries import named_queries, prepare
-from iusgraph.report import Report
+from iusgraph.graph.namespaces import CLAIM, ENT, IUS, IUSV, OA, SRC
+from iusgraph.query.run import named_queries, prepare
+from iusgraph.validation.report import Report
 
 CQ = named_queries("cq")
 QC = named_queries("qc")
@@ -253,7 +253,7 @@ def test_uncurated_conflicts_are_found_across_broader_entities(graph: Graph) -> 
 def test_frequency_across_broader_entities(graph: Graph, narrow_band: str, broad_band: str,
                                            fires: bool) -> None:
     """Weight gain (001) is narrower than weight changes (000); the bands are set by the test."""
-    from iusgraph.namespaces import IUSV
+    from iusgraph.graph.namespaces import IUSV
     broken = _break(graph, "uncurated-conflict-violation")
     narrow = CLAIM["mirena-back-pain.se-weight-gain"]
     broad = CLAIM["ius-monograph.se-weight-changes"]
@@ -383,7 +383,7 @@ def test_result_formats(graph: Graph, fmt: str) -> None:
 def test_duration_bounds_are_compared_as_durations(low: str, high: str, ok: bool) -> None:
     from rdflib.namespace import XSD
 
-    from iusgraph.validate import duration_findings
+    from iusgraph.validation.validate import duration_findings
     g = Graph()
     claim = CLAIM["doc.x"]
     g.add((claim, IUS.onsetLowerBound, Literal(low, datatype=XSD.duration)))
@@ -395,7 +395,7 @@ def test_duration_bounds_are_compared_as_durations(low: str, high: str, ok: bool
 
 
 def test_selector_length_must_match_quote(graph: Graph) -> None:
-    from iusgraph.validate import selector_findings
+    from iusgraph.validation.validate import selector_findings
     g = _copy(graph)
     perforation = CLAIM["ius-monograph.se-uterine-perforation"]
     position = URIRef(f"{next(g.objects(perforation, IUS.hasEvidence))}.position")

@@ -6,7 +6,7 @@ The review's bypass: rdflib, which checked the query, ends a ``#`` comment only 
 to the checker and a live call to the engine. The queries here are generated from every
 comment form, line end (raw and escaped), keyword spelling and IRI spelling, and each is
 sent the four ways a user can send one: ``query --sparql``, ``query FILE.rq``,
-``query --endpoint`` and the endpoint's own :func:`iusgraph.endpoint.execute`.
+``query --endpoint`` and the endpoint's own :func:`iusgraph.serve.endpoint.execute`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from iusgraph import api, endpoint
-from iusgraph.engines import open_store
+from iusgraph import api
+from iusgraph.serve import endpoint
+from iusgraph.graph.store import open_store
 from iusgraph.errors import IusgraphError, NetworkRefused
 
 from .conftest import cli

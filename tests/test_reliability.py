@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from iusgraph import api, resources
+from iusgraph import api
+from iusgraph.graph import resources
 from iusgraph.errors import InputError, IusgraphError
-from iusgraph.export import write_files
+from iusgraph.graph.serialize import write_files
 
 from .conftest import ROOT, cli
 
@@ -239,7 +240,7 @@ class _Store:
 
 def test_a_query_that_fails_while_it_runs_is_an_iusgraph_error() -> None:
     """D6g: errors raised while the results were read escaped as tracebacks."""
-    from iusgraph.engines import query_oxigraph
+    from iusgraph.graph.store import query_oxigraph
     with pytest.raises(IusgraphError, match="the query failed while it ran: .*refused"):
         query_oxigraph(_Store(), "SELECT * WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
 

@@ -18,9 +18,9 @@ from rdflib import Graph, Literal, URIRef
 
 from iusgraph import api
 from iusgraph.cli import main
-from iusgraph.engines import run_query
+from iusgraph.graph.store import run_query
 from iusgraph.errors import IusgraphError, NetworkRefused
-from iusgraph.queries import named_queries
+from iusgraph.query.run import named_queries
 from iusgraph.remote import PublishResult, bind_values, publish, query_endpoint, with_prefixes
 
 from .compare import solutions

@@ -26,9 +26,9 @@ from rdflib import Graph
 from starlette.testclient import TestClient
 
 from iusgraph.cli import main
-from iusgraph.endpoint import execute, negotiate
-from iusgraph.export import to_ntriples
-from iusgraph.server import build_settings, create_app, example_queries
+from iusgraph.serve.endpoint import execute, negotiate
+from iusgraph.graph.serialize import to_ntriples
+from iusgraph.serve.app import build_settings, create_app, example_queries
 
 from .liveserver import Live, alive, descendants, free_port, live_server, query_workers
 
@@ -98,7 +98,7 @@ def test_select_formats_by_accept(client: TestClient, accept: str | None, media:
 
 def test_competency_query_answers_match_the_expected_csv(client: TestClient) -> None:
     examples = {q["name"]: q["query"] for q in example_queries()}
-    from iusgraph.queries import named_queries
+    from iusgraph.query.run import named_queries
     expected = named_queries("cq")["contraindications"].expected_path.read_text(encoding="utf-8")
     response = _get(client, examples["contraindications"], "text/csv")
     assert response.status_code == 200
@@ -241,7 +241,7 @@ def test_service_hidden_after_a_carriage_return_is_refused(client: TestClient, n
 
 
 def test_service_and_from_are_refused_in_process_without_a_connection(no_network: None) -> None:
-    from iusgraph.build import build_graph
+    from iusgraph.curation.compile import build_graph
     store = ox.Store()
     store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
     for query in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
@@ -389,7 +389,7 @@ def test_ontology_iri_serves_the_ontology(client: TestClient, path: str) -> None
 
 def test_query_page_lists_the_competency_queries_and_serves_its_assets(
         client: TestClient) -> None:
-    from iusgraph.queries import named_queries
+    from iusgraph.query.run import named_queries
     page = client.get("/").text
     for name in named_queries("cq"):
         assert f'data-name="{name}"' in page
@@ -447,7 +447,7 @@ def test_serves_given_files_and_an_on_disk_store(tmp_path, use_store: bool) -> N
 
 
 def test_the_jsonld_context_is_served(client: TestClient) -> None:
-    from iusgraph.export import jsonld_context
+    from iusgraph.graph.serialize import jsonld_context
 
     response = client.get("/context.jsonld")
     assert response.status_code == 200
@@ -466,7 +466,7 @@ XSS_TTL = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 
 
 def test_link_makes_only_http_iris_clickable() -> None:
-    from iusgraph.pages import link
+    from iusgraph.serve.pages import link
     assert link({"iri": "javascript:alert(1)"}) == "javascript:alert(1)"
     assert "href" not in link({"iri": "data:text/html,<script>"})
     assert "&lt;script&gt;" in link({"iri": "data:text/html,<script>"})
@@ -542,7 +542,7 @@ BIG_ROWS = ("SELECT ?s ?big WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 100 } "
 
 
 def test_bounded_stops_reading_past_the_byte_limit() -> None:
-    from iusgraph.engines import TooManyRows, _bounded
+    from iusgraph.graph.store import TooManyRows, _bounded
     read = []
 
     def rows() -> Iterator[str]:
@@ -586,7 +586,7 @@ def test_max_bytes_option() -> None:
 
 @pytest.fixture(scope="module")
 def graph_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from iusgraph.build import build_graph
+    from iusgraph.curation.compile import build_graph
     path = tmp_path_factory.mktemp("graph") / "graph.nt"
     path.write_text(to_ntriples(build_graph()), encoding="utf-8")
     return path
@@ -791,10 +791,10 @@ def test_a_full_wait_queue_answers_503_with_retry_after(tmp_path) -> None:  # ty
 def test_json_answers_are_the_document_rdflib_writes() -> None:
     """The server writes SPARQL JSON straight from Oxigraph's terms (cheaper); the bytes
     are those of the CLI's writer (rdflib), typed literals in rdflib's lexical forms."""
-    from iusgraph.build import build_graph
-    from iusgraph.endpoint import check, solutions_json
-    from iusgraph.engines import oxigraph_result
-    from iusgraph.queries import format_result
+    from iusgraph.curation.compile import build_graph
+    from iusgraph.serve.endpoint import check, solutions_json
+    from iusgraph.graph.store import oxigraph_result
+    from iusgraph.query.run import format_result
     store = ox.Store()
     store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
     xsd = "http://www.w3.org/2001/XMLSchema#"

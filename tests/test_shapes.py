@@ -20,11 +20,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from iusgraph.loading import load_files
-from iusgraph.namespaces import ENT, IUS, SH, SHAPE
-from iusgraph.report import Report
-from iusgraph.validate import shacl_findings
-from iusgraph.vocabulary import ontology_graph, shapes_graph
+from iusgraph.graph.load import load_files
+from iusgraph.graph.namespaces import ENT, IUS, SH, SHAPE
+from iusgraph.validation.report import Report
+from iusgraph.validation.validate import shacl_findings
+from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 
 from .conftest import FIXTURES
 

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from iusgraph import api
 from iusgraph.cli import main
-from iusgraph.loading import load_files
-from iusgraph.synth import FAULT_KINDS, generate
-from iusgraph.validate import validate_graph
+from iusgraph.graph.load import load_files
+from iusgraph.scale.synth import FAULT_KINDS, generate
+from iusgraph.validation.validate import validate_graph
 
 
 def test_clean_corpus_conforms_and_its_evidence_matches_its_documents(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """``python -m iusgraph`` runs the command line."""
 
-from .cli import main
+from iusgraph.cli import main
 
 main()

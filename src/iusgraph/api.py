@@ -16,32 +16,32 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 
-from .agreement import Agreement, source_agreement
-from .build import build_graph, read_curation
-from .engines import Data, run_query, store_from_files
-from .errors import IusgraphError
-from .export import atomic_write_text, write_exports, write_jsonld
-from .ledger import Refresh, check_graph_units, check_table, refresh_table
-from .loading import load_files
-from .namespaces import PREFIXES, expand
-from .netexport import write_network_export
-from .network import project
-from .paths import Explanation
-from .paths import explain as _explain
-from .queries import format_result, resolve_query
-from .remote import DEFAULT_CHUNK_TRIPLES, PublishResult, query_endpoint
-from .remote import publish as _publish
-from .report import Report
-from .resources import data_dir, is_bundled
-from .sources import anchor_table, load_registry, read_text
-from .sources import verify_evidence as _verify
-from .stats import Stats, compute_stats
-from .structure import structural_report
-from .synth import write_corpus
-from .terms import ntriples_lines, to_oxigraph, to_oxigraph_quads
-from .validate import validate_files as _validate_files
-from .validate import validate_graph
-from .vocabulary import load_vocabulary
+from iusgraph.network.agreement import Agreement, source_agreement
+from iusgraph.curation.compile import build_graph, read_curation
+from iusgraph.graph.store import Data, run_query, store_from_files
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.serialize import atomic_write_text, write_exports, write_jsonld
+from iusgraph.curation.ledger import Refresh, check_graph_units, check_table, refresh_table
+from iusgraph.graph.load import load_files
+from iusgraph.graph.namespaces import PREFIXES, expand
+from iusgraph.network.interchange import write_network_export
+from iusgraph.network.project import project
+from iusgraph.network.explain import Explanation
+from iusgraph.network.explain import explain as _explain
+from iusgraph.query.run import format_result, resolve_query
+from iusgraph.remote import DEFAULT_CHUNK_TRIPLES, PublishResult, query_endpoint
+from iusgraph.remote import publish as _publish
+from iusgraph.validation.report import Report
+from iusgraph.graph.resources import data_dir, is_bundled
+from iusgraph.curation.registry import anchor_table, load_registry, read_text
+from iusgraph.curation.registry import verify_evidence as _verify
+from iusgraph.query.stats import Stats, compute_stats
+from iusgraph.network.structure import structural_report
+from iusgraph.scale.synth import write_corpus
+from iusgraph.graph.terms import ntriples_lines, to_oxigraph, to_oxigraph_quads
+from iusgraph.validation.validate import validate_files as _validate_files
+from iusgraph.validation.validate import validate_graph
+from iusgraph.graph.vocabulary import load_vocabulary
 
 
 def load_graph(files: list[Path] | None = None) -> Graph:
@@ -68,8 +68,8 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 
     :param strict: a missing release package is an error; else a warning finding
     """
-    from .entities import read_entities
-    from .mappings import check_mapping_sets, read_mapping_sets
+    from iusgraph.curation.entities import read_entities
+    from iusgraph.curation.mappings import check_mapping_sets, read_mapping_sets
 
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
@@ -79,8 +79,8 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:
     """Lexical candidates for ``vocabulary`` as SSSOM TSV, and their precision and recall
     against the curated set (empty when there is none). Nothing is written to the data."""
-    from .entities import read_entities
-    from .mappings import candidates_tsv, evaluate, read_sssom, release, suggest
+    from iusgraph.curation.entities import read_entities
+    from iusgraph.curation.mappings import candidates_tsv, evaluate, read_sssom, release, suggest
 
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
@@ -93,7 +93,7 @@ def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, 
 
 def write_hpo_closure(folder: Path | None = None) -> Path:
     """Regenerate ``data/mappings/hpo-closure.nt`` from the mapping sets and hp.obo."""
-    from .mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
+    from iusgraph.curation.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
 
     folder = folder or data_dir()
     path = folder / "mappings" / CLOSURE_FILE
@@ -103,7 +103,7 @@ def write_hpo_closure(folder: Path | None = None) -> Path:
 
 def closure_path(name: str) -> Path:
     """The extra graph ``query --with NAME`` adds (``hpo``: the HPO is_a closure)."""
-    from .mappings import CLOSURE_FILE
+    from iusgraph.curation.mappings import CLOSURE_FILE
 
     if name != "hpo":
         raise IusgraphError(f"unknown graph {name!r} for --with; use hpo")
@@ -218,8 +218,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None
     :param header_timeout: seconds a connection may take to send its request head
     :param max_connections: open connections; requests past it get 503
     """
-    from .server import build_settings, check_base_url, check_port
-    from .server import serve as _serve
+    from iusgraph.serve.app import build_settings, check_base_url, check_port
+    from iusgraph.serve.app import serve as _serve
     if base_url:
         check_base_url(base_url)
     check_port(host, port)  # before the graph is loaded: a port in use fails at once
@@ -231,7 +231,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None
 
 def network(graph: Graph) -> nx.MultiDiGraph:
     """The direct triples as a networkx MultiDiGraph, claim qualifiers on the edges
-    (see :mod:`iusgraph.network`)."""
+    (see :mod:`iusgraph.network.project`)."""
     return project(graph)
 
 
@@ -248,7 +248,7 @@ def agreement(graph: Graph, predicate: str = "ius:hasSideEffect") -> Agreement:
 
 def graph_qc(graph: Graph) -> Report:
     """Structural findings of the graph view: unreached entities, disconnected components,
-    effects with no recommended action (see :mod:`iusgraph.structure`)."""
+    effects with no recommended action (see :mod:`iusgraph.network.structure`)."""
     return structural_report(project(graph))
 
 
@@ -280,7 +280,7 @@ def export(graph: Graph, formats: list[str], out_dir: Path) -> list[Path]:
 def draw(graph: Graph, out_dir: Path, *, focus: str | None = None, depth: int = 1,
          formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
     """Pictures with Graphviz: the overview, or ``focus``'s neighbourhood up to ``depth``."""
-    from .draw import draw as _draw
+    from iusgraph.network.draw import draw as _draw
 
     return _draw(project(graph), out_dir, focus=focus, depth=depth, formats=formats)
 

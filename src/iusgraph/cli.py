@@ -16,19 +16,13 @@ from typing import Any, ClassVar
 import click
 from click.core import ParameterSource
 
-from . import __version__, api
-from .engines import ENGINES
-from .errors import (
-    EXIT_OK,
-    EXIT_USAGE,
-    EXIT_VIOLATIONS,
-    IusgraphError,
-    one_line_library_logs,
-)
-from .queries import FORMATS, named_queries
-from .remote import DEFAULT_CHUNK_TRIPLES
-from .resources import stale_install_note, use_data
-from .validate import ENGINES as VALIDATION_ENGINES
+from iusgraph import __version__, api
+from iusgraph.graph.store import ENGINES
+from iusgraph.errors import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, IusgraphError, one_line_library_logs
+from iusgraph.query.run import FORMATS, named_queries
+from iusgraph.remote import DEFAULT_CHUNK_TRIPLES
+from iusgraph.graph.resources import stale_install_note, use_data
+from iusgraph.validation.validate import ENGINES as VALIDATION_ENGINES
 
 GRAPH_OPTION = click.option(
     "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
@@ -143,7 +137,7 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(text, nl=False)
     else:
-        from .export import atomic_write_text
+        from iusgraph.graph.serialize import atomic_write_text
 
         atomic_write_text(out_file, text)
         click.echo(f"wrote {out_file}", err=True)

@@ -5,7 +5,7 @@
 urllib only. Both are tested against Oxigraph server and Virtuoso
 (``tests/test_remote.py``). This is the only module that opens connections,
 and only to the endpoint URL it is given: queries are checked by
-:func:`iusgraph.queries.prepare` first, so ``SERVICE`` and ``FROM`` are still
+:func:`iusgraph.query.run.prepare` first, so ``SERVICE`` and ``FROM`` are still
 refused before anything is sent.
 """
 
@@ -30,9 +30,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.query import Result
 
-from .errors import IusgraphError
-from .namespaces import PREFIXES
-from .queries import checked, prepare
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.namespaces import PREFIXES
+from iusgraph.query.run import checked, prepare
 
 #: Triples per request when publishing.
 DEFAULT_CHUNK_TRIPLES = 50_000
@@ -224,7 +224,7 @@ _DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
 def with_prefixes(text: str) -> str:
     """``text`` after PREFIX lines for the project prefixes it does not declare itself.
 
-    Our queries rely on :data:`iusgraph.namespaces.PREFIXES` being predeclared, as
+    Our queries rely on :data:`iusgraph.graph.namespaces.PREFIXES` being predeclared, as
     rdflib and Oxigraph do locally; a server only knows what the text declares.
     """
     declared = set(_DECLARED_PREFIX.findall(text))

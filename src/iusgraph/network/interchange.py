@@ -1,0 +1,296 @@
+"""The network as files other tools open: GraphML, node-link JSON and KGX TSV.
+
+Every format starts from :func:`iusgraph.network.project.project`, so the three agree
+with each other and with the RDF graph, and each is byte-identical across runs.
+
+* **GraphML** (:func:`to_graphml`) is for Gephi and Cytoscape. GraphML holds only
+  scalars, so :func:`flatten` turns a list of strings into one ``|``-joined
+  string (the values are CURIEs or notations, which hold no ``|``), the evidence
+  spans and the graph-level ``sources`` and ``conflicts`` into JSON strings, and
+  keeps booleans and integers typed. An empty list is *omitted*: GraphML has no
+  null, and an absent value is what Gephi and Cytoscape show as an empty cell.
+* **Node-link JSON** (:func:`to_node_link`) is for D3 and web apps: networkx's
+  own node-link layout with the edges under ``"edges"``; lists stay lists.
+* **KGX TSV** (:func:`to_kgx`) is the Biolink Model exchange format, a nodes
+  file and an edges file. Node categories and edge predicates are the Biolink
+  terms the ontology aligns our classes and properties to with
+  ``skos:exactMatch`` or ``skos:closeMatch``; ``skos:relatedMatch`` is too loose
+  to be used, and anything unaligned becomes ``biolink:NamedThing`` or
+  ``biolink:related_to``. A negative property (``ius:NegativeProperty``) never
+  maps to a positive Biolink predicate: it is ``biolink:related_to`` with
+  ``negated`` true, and ``original_predicate`` keeps the ius property.
+
+  KGX wants one row per edge *and knowledge source*, so there is one edge row
+  per (direct triple, source document). Our source documents are not in the
+  Information Resource Registry, so ``primary_knowledge_source`` is the
+  document's own CURIE (``src:ius-monograph``), which resolves in this graph;
+  ``infores:iusgraph`` names this graph as the aggregator and as the provider of
+  every node. The row ``id`` is the CURIE of that source's first claim backing
+  the triple, so it is stable and leads back to the evidence. Curators wrote
+  every claim from the text, hence ``knowledge_assertion`` and ``manual_agent``.
+  Multi-valued cells are ``|``-joined (KGX's list delimiter); tabs and line
+  breaks in a cell become spaces and a ``|`` inside one value becomes ``/``.
+
+No code path here touches the network.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.serialize import write_files
+from iusgraph.graph.namespaces import BIOLINK, IUS, expand
+
+#: The information resource that stands for this graph in KGX files.
+INFORES = "infores:iusgraph"
+#: Biolink's catch-alls for an unaligned class and an unaligned or negative property.
+NAMED_THING = "biolink:NamedThing"
+RELATED_TO = "biolink:related_to"
+#: Curators assert every claim by hand from a source's text.
+KNOWLEDGE_LEVEL = "knowledge_assertion"
+AGENT_TYPE = "manual_agent"
+#: KGX's list delimiter, and GraphML's for the lists it cannot hold.
+DELIMITER = "|"
+
+NODE_COLUMNS = ("id", "category", "name", "provided_by", "synonym", "iri", "xref",
+                "equivalent_identifiers")
+EDGE_COLUMNS = ("id", "subject", "predicate", "object", "primary_knowledge_source",
+                "knowledge_level", "agent_type", "aggregator_knowledge_source", "negated",
+                "original_predicate", "supporting_text")
+
+#: The files each format writes, by the format's name.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "graphml": ("iusgraph.graphml",),
+    "node-link": ("iusgraph.node-link.json",),
+    "kgx": ("iusgraph_nodes.tsv", "iusgraph_edges.tsv"),
+}
+
+
+# --------------------------------------------------------------------------- GraphML
+
+def _flat_value(value: Any) -> Any:
+    """A GraphML scalar for ``value``, or None to omit it (an empty list, a None)."""
+    if value is None or (isinstance(value, (list, tuple, dict)) and not value):
+        return None
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return DELIMITER.join(value)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def _flat_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    flat = {key: _flat_value(value) for key, value in attrs.items()}
+    return {key: value for key, value in flat.items() if value is not None}
+
+
+def flatten(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``net`` whose attributes are GraphML scalars, as :func:`to_graphml` writes.
+
+    Lists of strings are ``|``-joined, other lists and dicts (evidence, the graph's
+    sources and conflicts) become JSON strings, empty lists are omitted, and
+    booleans, integers and strings stay as they are. Every node has a ``label``
+    (its CURIE if it had none), the attribute Gephi shows.
+
+    :param net: a projection from :func:`iusgraph.network.project.project`
+    """
+    flat = nx.MultiDiGraph()
+    flat.graph.update(_flat_attrs(dict(net.graph)))
+    for node, attrs in net.nodes(data=True):
+        flat.add_node(node, **{"label": node, **_flat_attrs(attrs)})
+    for subject, obj, key, attrs in net.edges(keys=True, data=True):
+        flat.add_edge(subject, obj, key=key, **_flat_attrs(attrs))
+    return flat
+
+
+def to_graphml(net: nx.MultiDiGraph) -> str:
+    """GraphML of :func:`flatten` ``(net)``, written by networkx, for Gephi and Cytoscape.
+
+    networkx writes the XML (with its declaration); nothing here builds XML by hand.
+    Edge ids are the predicate CURIEs, so ``read_graphml(..., force_multigraph=True)``
+    gives back the same ``(u, v, key)`` edges.
+
+    :param net: a projection from :func:`iusgraph.network.project.project`
+    """
+    buffer = io.BytesIO()
+    nx.write_graphml(flatten(net), buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue().decode("utf-8")
+
+
+# --------------------------------------------------------------------------- node-link
+
+def to_node_link(net: nx.MultiDiGraph) -> str:
+    """Node-link JSON (edges under ``"edges"``) for D3 and web apps; lists stay lists.
+
+    :param net: a projection from :func:`iusgraph.network.project.project`
+    """
+    data = nx.node_link_data(net, edges="edges")
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# --------------------------------------------------------------------------- KGX
+
+def _biolink_match(ontology: Graph, term: URIRef, parent: URIRef) -> str | None:
+    """The Biolink CURIE ``term`` is aligned to, or else its nearest ius ancestor is.
+
+    ``skos:exactMatch`` wins over ``skos:closeMatch``; ``skos:relatedMatch`` is too
+    loose to count. Ancestors (along ``parent``, ``rdfs:subClassOf`` or
+    ``rdfs:subPropertyOf``) are tried level by level, so a subclass added later
+    inherits its parent's alignment.
+
+    :param ontology: the ontology graph
+    :param term: an ius class or property
+    :param parent: the property that leads to its parents
+    """
+    level, seen = [term], {term}
+    while level:
+        for node in level:
+            for match in (SKOS.exactMatch, SKOS.closeMatch):
+                found = sorted(str(t) for t in ontology.objects(node, match)
+                               if str(t).startswith(str(BIOLINK)))
+                if found:
+                    return "biolink:" + found[0][len(str(BIOLINK)):]
+        parents = {p for node in level for p in ontology.objects(node, parent)
+                   if isinstance(p, URIRef) and str(p).startswith(str(IUS)) and p not in seen}
+        seen |= parents
+        level = sorted(parents)
+    return None
+
+
+def _categories(ontology: Graph, attrs: dict[str, Any]) -> list[str]:
+    """The Biolink classes of a node's ius classes; NamedThing only when none is aligned."""
+    classes = list(attrs.get("classes") or []) or [attrs.get("category") or ""]
+    found = {_biolink_match(ontology, expand(c), RDFS.subClassOf) for c in classes if c}
+    categories = sorted(c for c in found if c)
+    return categories or [NAMED_THING]
+
+
+def _predicate(ontology: Graph, curie: str, negated: bool) -> tuple[str, bool]:
+    """The Biolink slot for an ius property and whether the row is negated.
+
+    A negative property (the edge says so, or the ontology types it
+    ``ius:NegativeProperty``) is always ``related_to`` with ``negated`` true, even if
+    it carries an alignment: a positive Biolink predicate would invert its meaning.
+
+    :param ontology: the ontology graph
+    :param curie: the ius property (the edge key)
+    :param negated: the edge's own ``negated`` flag
+    """
+    prop = expand(curie)
+    if negated or (prop, RDF.type, IUS.NegativeProperty) in ontology:
+        return RELATED_TO, True
+    return _biolink_match(ontology, prop, RDFS.subPropertyOf) or RELATED_TO, False
+
+
+def _cell(value: str) -> str:
+    """One TSV cell: tabs and line breaks would split the row, so each run of whitespace
+    becomes one space."""
+    return " ".join(value.replace("\t", " ").replace("\r", " ").replace("\n", " ").split())
+
+
+def _multi(values: Iterable[str]) -> str:
+    """A multi-valued cell; a ``|`` inside one value would split it, so it becomes ``/``."""
+    seen: list[str] = []
+    for value in values:
+        cell = _cell(value).replace(DELIMITER, "/")
+        if cell and cell not in seen:
+            seen.append(cell)
+    return DELIMITER.join(seen)
+
+
+def _tsv(columns: tuple[str, ...], rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(sorted(rows))
+    return buffer.getvalue()
+
+
+def _node_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
+    rows = []
+    for node, attrs in net.nodes(data=True):
+        rows.append([_cell(node), _multi(_categories(ontology, attrs)),
+                     _cell(str(attrs.get("label") or node)), INFORES,
+                     _multi(attrs.get("synonyms") or []), _cell(str(attrs.get("iri") or "")),
+                     _multi(attrs.get("xref") or []),
+                     _multi(attrs.get("equivalent_identifiers") or [])])
+    return rows
+
+
+def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
+    rows = []
+    for subject, obj, key, attrs in net.edges(keys=True, data=True):
+        predicate, negated = _predicate(ontology, key, bool(attrs.get("negated")))
+        evidence = attrs.get("evidence") or []
+        for source in attrs.get("sources") or []:
+            spans = [span for span in evidence if span.get("source") == source]
+            claims = sorted({span["claim"] for span in spans if span.get("claim")})
+            if not claims:
+                raise IusgraphError(f"edge {subject} {key} {obj}: no claim of {source} has "
+                                    "evidence from it; validate the graph (iusgraph validate)")
+            quotes = [span["quote"] for span in spans if span.get("quote")]
+            rows.append([_cell(claims[0]), _cell(subject), predicate, _cell(obj),
+                         _cell(source), KNOWLEDGE_LEVEL, AGENT_TYPE, INFORES,
+                         "true" if negated else "false", _cell(key), _multi(quotes)])
+    return rows
+
+
+def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str, str]:
+    """KGX TSV: the nodes file and the edges file, rows sorted (see the module docstring).
+
+    :param net: a projection from :func:`iusgraph.network.project.project`
+    :param ontology: where the Biolink alignments are read (default: the shipped ontology)
+    :returns: the text of ``iusgraph_nodes.tsv`` and of ``iusgraph_edges.tsv``
+    """
+    if ontology is None:
+        from iusgraph.graph.vocabulary import ontology_graph
+
+        ontology = ontology_graph()
+    return (_tsv(NODE_COLUMNS, _node_rows(net, ontology)),
+            _tsv(EDGE_COLUMNS, _edge_rows(net, ontology)))
+
+
+# --------------------------------------------------------------------------- writing
+
+_RENDER: dict[str, Callable[[nx.MultiDiGraph], tuple[str, ...]]] = {
+    "graphml": lambda net: (to_graphml(net),),
+    "node-link": lambda net: (to_node_link(net),),
+    "kgx": to_kgx,
+}
+
+
+def write_network_export(net: nx.MultiDiGraph, fmt: str, out_dir: Path) -> list[Path]:
+    """Write ``net`` in format ``fmt`` into ``out_dir``, each file atomically.
+
+    :param net: a projection from :func:`iusgraph.network.project.project`
+    :param fmt: a key of :data:`FORMATS` (``graphml``, ``node-link`` or ``kgx``)
+    :param out_dir: the folder to write into (created if missing)
+    :returns: the paths written, in the order of :data:`FORMATS`
+    :raises IusgraphError: for an unknown format
+    """
+    if fmt not in FORMATS:
+        raise IusgraphError(f"unknown network format {fmt!r}; choose one of: "
+                            f"{', '.join(sorted(FORMATS))}")
+    texts = _RENDER[fmt](net)
+    return write_files([(Path(out_dir) / name, text)
+                        for name, text in zip(FORMATS[fmt], texts, strict=True)])
+
+
+__all__ = [
+    "FORMATS",
+    "flatten",
+    "to_graphml",
+    "to_kgx",
+    "to_node_link",
+    "write_network_export",
+]

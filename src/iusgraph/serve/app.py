@@ -1,0 +1,445 @@
+"""``iusgraph serve``: a read-only SPARQL 1.1 endpoint, linked-data pages and a query page.
+
+Starlette (ASGI) served by uvicorn. Queries run in worker processes
+(:mod:`iusgraph.serve.workers`) so a query past the time limit can be killed; answers are
+checked and serialized by :mod:`iusgraph.serve.endpoint`; pages by :mod:`iusgraph.serve.pages`.
+Nothing here makes an outbound request: ``SERVICE`` and ``FROM`` are refused, and
+JSON-LD is written with its context inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import resource
+import socket
+import urllib.parse
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from iusgraph.serve import pages
+from iusgraph.serve.endpoint import GRAPH_TYPES, check, negotiate, serialize_graph, service_description
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.serialize import context_document
+from iusgraph.serve.httpguard import Refusal, SecurityHeaders, head_timeout_protocol, read_body, replay
+from iusgraph.graph.namespaces import BASE
+from iusgraph.graph.resources import PACKAGE, SOURCE_ROOT
+from iusgraph.serve.pool import DEFAULT_QUEUE, Unavailable, WorkerPool
+from iusgraph.query.run import named_queries
+from iusgraph.remote import bind_values, with_prefixes
+from iusgraph.serve.workers import Reply, StoreSource, prepare_source, probe
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10_000
+DEFAULT_WORKERS = 2
+#: Largest answer (bytes); 413 past it.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+#: Seconds a connection may take to send a complete request head.
+DEFAULT_HEADER_TIMEOUT = 10.0
+#: Open connections (uvicorn's limit_concurrency): requests past it get 503.
+DEFAULT_MAX_CONNECTIONS = 1000
+#: Longest query text accepted (bytes).
+MAX_QUERY_BYTES = 100_000
+#: Seconds a request body may take to arrive (408 past it).
+BODY_TIMEOUT = 30.0
+#: Seconds running queries get to finish when the server is stopped (SIGTERM).
+STOP_GRACE = 3.0
+
+STATIC = PACKAGE / "serve" / "static"
+#: Path segments of the linked-data IRIs under the project base.
+LINKED_DATA = ("entity", "claim", "evidence", "source", "conflict", "vocab", "ontology",
+               "shapes")
+FORMAT_PARAM = {"ttl": "text/turtle", "nt": "application/n-triples",
+                "jsonld": "application/ld+json", "html": "text/html"}
+_BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
+TEXT = "text/plain; charset=utf-8"
+READ_ONLY = ("iusgraph serve is read-only: {what} is refused. Change the data in the "
+             "curation tables and restart the server.")
+#: RDF media types: a POST of one of these is a graph store write (405). text/plain is
+#: not among them: a plain-text POST is an unsupported query encoding (415).
+RDF_TYPES = ("text/turtle", "application/n-triples", "application/ld+json",
+             "application/rdf+xml", "application/trig", "application/n-quads", "text/n3")
+
+
+@dataclass
+class Settings:
+    source: StoreSource
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    workers: int = DEFAULT_WORKERS
+    yasgui_dir: Path | None = None
+    cleanup: Any = field(default=None)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    #: The server's public address: the Service Description names ``base_url/sparql``.
+    base_url: str = "http://127.0.0.1:8000"
+    #: Most requests waiting for a query worker (503 with Retry-After past it).
+    queue: int = DEFAULT_QUEUE
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+
+def find_yasgui() -> Path | None:
+    """YASGUI's build folder, installed by setup.sh with npm (``node_modules``), if any."""
+    candidates = []
+    if os.environ.get("IUSGRAPH_YASGUI"):
+        candidates.append(Path(os.environ["IUSGRAPH_YASGUI"]))
+    for root in (Path.cwd(), SOURCE_ROOT):
+        candidates.append(root / "node_modules" / "@zazuko" / "yasgui" / "build")
+    for folder in candidates:
+        if (folder / "yasgui.min.js").is_file():
+            return folder
+    return None
+
+
+def _reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
+    headers = dict(reply.headers)
+    headers.update(extra or {})
+    return Response(reply.body, status_code=reply.status, media_type=reply.content_type,
+                    headers=headers)
+
+
+def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+class Checker:
+    """:func:`iusgraph.serve.endpoint.check` in the server process, off the event loop: in one
+    thread, as rdflib's query parser is not thread-safe, and answered at once for texts
+    seen lately (passed or refused), so a repeated query never queues behind a new one."""
+
+    #: Texts up to this length (characters) are remembered, this many of them.
+    REMEMBER = (8192, 1024)
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, tuple[bool, str]] = OrderedDict()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="iusgraph-check")
+
+    async def __call__(self, text: str) -> str:
+        """The canonical text to run; IusgraphError (400) for a syntax error or SERVICE/FROM."""
+        outcome = self._seen.get(text)
+        if outcome is None:
+            loop = asyncio.get_running_loop()
+            outcome = await loop.run_in_executor(self._thread, _check, text)
+            longest, count = self.REMEMBER
+            if len(text) <= longest:
+                self._seen[text] = outcome
+                while len(self._seen) > count:
+                    self._seen.popitem(last=False)
+        else:
+            self._seen.move_to_end(text)
+        passed, value = outcome
+        if not passed:
+            raise IusgraphError(value)
+        return value
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=False, cancel_futures=True)
+
+
+def _check(text: str) -> tuple[bool, str]:
+    try:
+        return True, check(text)
+    except IusgraphError as exc:  # NetworkRefused (SERVICE, FROM) is one too
+        return False, str(exc)
+
+
+def create_app(settings: Settings) -> Starlette:
+    pool = WorkerPool(settings.source, settings.workers, settings.timeout,
+                      queue=settings.queue)
+    checker = Checker()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            await pool.stop()
+            checker.close()
+            if settings.cleanup:
+                settings.cleanup()
+
+    async def run(kind: str, *args: Any, **options: Any) -> Any:
+        try:
+            return await pool.run(kind, *args, **options)
+        except Unavailable as exc:
+            return Reply(503, TEXT, (exc.message + "\n").encode(),
+                         (("Retry-After", str(exc.retry_after)),))
+
+    async def sparql(request: Request) -> Response:
+        try:
+            query = await _query_of(request)
+        except Refusal as exc:
+            headers = ({"Allow": "GET, POST, OPTIONS"} if exc.status == 405 else None)
+            return _text(exc.status, exc.message, headers)
+        params = request.query_params
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            return _text(400, "default-graph-uri and named-graph-uri are not supported: this "
+                         "endpoint serves one graph, its default graph")
+        if query is None or not query.strip():
+            if request.method == "POST":
+                return _text(400, "no query: send query= or an application/sparql-query body")
+            return describe_service(request)
+        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+            return _too_long()
+        try:  # in this process: refusals and syntax errors never wait for a worker
+            text = await checker(query)
+        except IusgraphError as exc:
+            return _text(400, str(exc))
+        accept = request.headers.get("accept")
+        return _reply(await run("sparql", text, accept, settings.max_rows,
+                                max_bytes=settings.max_bytes, checked=True),
+                      {"Vary": "Accept"})
+
+    def describe_service(request: Request) -> Response:
+        offers = list(GRAPH_TYPES)
+        accept = request.headers.get("accept", "")
+        mime = negotiate(accept, offers) if "text/html" not in accept else "text/turtle"
+        if mime is None:
+            return _text(406, "the service description comes as " + ", ".join(offers))
+        url = settings.base_url.rstrip("/") + "/sparql"  # never the request's Host header
+        body = serialize_graph(service_description(url, pool.triples), GRAPH_TYPES[mime])
+        media = mime + ("; charset=utf-8" if mime.startswith("text/") else "")
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+    async def resource(request: Request) -> Response:
+        path = request.url.path
+        iri = pages.iri_for(path)
+        if _BAD_IRI.search(iri):
+            return _text(404, f"{path} is not an IRI of this graph")
+        wanted = FORMAT_PARAM.get(request.query_params.get("format", ""))
+        accept = wanted or request.headers.get("accept")
+        mime = negotiate(accept, ["text/html", *GRAPH_TYPES])
+        headers = {"Vary": "Accept"}
+        if mime is None:
+            return _text(406, "this resource comes as text/html, " + ", ".join(GRAPH_TYPES))
+        if mime != "text/html":
+            return _reply(await run("describe", iri, mime, max_bytes=settings.max_bytes),
+                          headers)
+        data = await run("page", iri)
+        if isinstance(data, Reply):
+            return _reply(data)
+        if data is None:
+            return HTMLResponse(pages.not_found(iri), status_code=404, headers=headers)
+        return HTMLResponse(pages.render(data), headers=headers)
+
+    def home(request: Request) -> Response:
+        return HTMLResponse(query_page(settings.yasgui_dir is not None))
+
+    def context(request: Request) -> Response:
+        """The JSON-LD context of the exports, so ``https://w3id.org/iusgraph/context.jsonld``
+        resolves when this server stands behind the w3id redirect."""
+        return Response(context_document(), media_type="application/ld+json")
+
+    def examples(request: Request) -> Response:
+        return Response(json.dumps(example_queries(), indent=1), media_type="application/json")
+
+    async def refuse_writes(request: Request) -> Response:
+        return _text(405, READ_ONLY.format(what="a graph store write"),
+                     {"Allow": "GET, HEAD"})
+
+    write_methods = ["POST", "PUT", "DELETE", "PATCH"]
+    routes = [
+        Route("/", home),
+        Route("/examples.json", examples),
+        Route("/context.jsonld", context),
+        Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+              name="sparql"),
+        Route("/store", refuse_writes, methods=["GET", *write_methods]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    if settings.yasgui_dir is not None:
+        routes.append(Mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir),
+                            name="yasgui"))
+        routes.insert(0, routes.pop())  # before /static
+    for segment in LINKED_DATA:
+        routes.append(Route(f"/{segment}", resource, methods=["GET", "HEAD"]))
+        routes.append(Route(f"/{segment}/{{rest:path}}", resource, methods=["GET", "HEAD"]))
+        routes.append(Route(f"/{segment}/{{rest:path}}", refuse_writes, methods=write_methods))
+    middleware = [Middleware(SecurityHeaders),
+                  Middleware(CORSMiddleware, allow_origins=["*"],
+                             allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
+                             expose_headers=["Content-Type"], max_age=3600)]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.pool = pool
+    app.state.settings = settings
+    return app
+
+
+def _too_long() -> Response:
+    return _text(413, f"query: longer than {MAX_QUERY_BYTES} bytes")
+
+
+async def _query_of(request: Request) -> str | None:
+    """The query text of a SPARQL Protocol request (None when it has none); raises
+    :class:`Refusal` for updates (403), writes (405), other media types (415) and bodies
+    too long (413, refused by Content-Length before reading)."""
+    if request.method in ("PUT", "DELETE", "PATCH"):
+        raise Refusal(405, READ_ONLY.format(what="a graph store write"))
+    params = request.query_params
+    if "update" in params:
+        raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+    query = params.get("query")
+    if request.method != "POST":
+        return query
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/sparql-update":
+        raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+    if ctype == "application/sparql-query":
+        body = await read_body(request, MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
+        return body.decode("utf-8", errors="replace")
+    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        body = await read_body(request, 3 * MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
+        form = await Request(request.scope, replay(body)).form()
+        if "update" in form:
+            raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+        value = form.get("query")
+        return value if isinstance(value, str) else query
+    if ctype in RDF_TYPES:
+        raise Refusal(405, READ_ONLY.format(what="a graph store write"))
+    raise Refusal(415, "send the query as application/sparql-query or as the form field "
+                  "query= (application/x-www-form-urlencoded)")
+
+
+def example_queries() -> list[dict[str, str]]:
+    """The competency queries as ready-to-run text: prefixes declared, examples bound."""
+    from iusgraph.api import parse_binding
+    out = []
+    for name, named in named_queries("cq").items():
+        text = named.text
+        bindings = dict(parse_binding(b) for b in named.examples)
+        if bindings:
+            text = bind_values(text, bindings)
+        out.append({"name": name, "question": named.question, "query": with_prefixes(text)})
+    return out
+
+
+def query_page(yasgui: bool) -> str:
+    items = "".join(
+        f'<li><button type="button" class="example" data-name="{escape(q["name"])}" '
+        f'title="{escape(q["question"])}">{escape(q["name"])}</button> '
+        f'<span>{escape(q["question"])}</span></li>' for q in example_queries())
+    head = ('<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
+            '<script src="/static/yasgui/yasgui.min.js"></script>') if yasgui else ""
+    body = f"""<h1>Query the levonorgestrel IUS knowledge graph</h1>
+<p>SPARQL endpoint: <code>/sparql</code> (read-only). The project prefixes (<code>ius:</code>,
+<code>ent:</code>, <code>claim:</code>…) are predeclared. Every IRI under
+<code>{escape(BASE)}</code> has a page here, e.g. <a href="/entity/uterine-perforation">perforation
+of the uterus</a>.</p>
+<section class="examples"><h2>Competency queries</h2><ol id="examples">{items}</ol></section>
+<section class="editor"><h2>Query</h2>
+<div id="yasgui"></div>
+<div id="plain" hidden>
+<textarea id="query" rows="14" spellcheck="false" aria-label="SPARQL query">SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10</textarea>
+<p><button type="button" id="run">Run query</button> <span id="status" role="status"></span></p>
+<div id="results"></div></div></section>
+<script src="/static/query.js"></script>"""
+    page = pages.layout("SPARQL", body)
+    return page.replace("</head>", head + "\n</head>", 1)
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with one message when the address cannot be bound (in use, or no such host)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise IusgraphError(f"--host {host}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise IusgraphError(f"cannot listen on {host}:{port}: {exc.strerror}; "
+                                "choose another --port") from None
+
+
+def build_settings(files: list[Path], store_dir: Path | None, timeout: float, max_rows: int,
+                   workers: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                   host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
+                   header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+                   max_connections: int = DEFAULT_MAX_CONNECTIONS,
+                   queue: int = DEFAULT_QUEUE) -> Settings:
+    """Check the options and make the data ready; IusgraphError (exit 2) when one is bad."""
+    if timeout <= 0 or header_timeout <= 0:
+        raise IusgraphError("--timeout and --header-timeout must be more than 0 seconds")
+    if min(max_rows, workers, max_connections, queue) < 1:
+        raise IusgraphError("--max-rows, --workers and --max-connections must be at least 1")
+    if max_bytes < 1024:
+        raise IusgraphError("--max-bytes must be at least 1 KiB")
+    base = check_base_url(base_url) if base_url else default_base_url(host, port)
+    source, cleanup = prepare_source(files, store_dir)
+    return Settings(source=source, timeout=timeout, max_rows=max_rows, workers=workers,
+                    yasgui_dir=find_yasgui(), cleanup=cleanup, max_bytes=max_bytes,
+                    base_url=base, queue=queue, header_timeout=header_timeout,
+                    max_connections=max_connections)
+
+
+def default_base_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` from ``--host``/``--port`` (an IPv6 address in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def check_base_url(url: str) -> str:
+    """``--base-url``: an http(s) URL with a host, without query or fragment."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise IusgraphError(f"--base-url must be an http:// or https:// URL with a host, "
+                            f"such as https://example.org/ius/, not {url!r}")
+    return url.rstrip("/")
+
+
+def connection_limit(wanted: int) -> int:
+    """``wanted`` open connections, or fewer when the file-descriptor limit is lower (some
+    are kept for the workers' pipes, the store and the log)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(1, min(wanted, soft - 64))
+
+
+def _uvicorn_server(config: Any, pool: WorkerPool, grace: float) -> Any:
+    """uvicorn's server, closing the worker pool first when asked to stop (SIGTERM), so
+    that waiting requests get 503 at once and running ones a short grace period."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await pool.close(grace)
+            await super().shutdown(sockets)
+
+    return Server(config)
+
+
+def serve(host: str, port: int, settings: Settings, log_level: str = "info") -> None:
+    """Run the server until SIGTERM or Ctrl-C. A graph that cannot be loaded fails here,
+    with its reason (exit 2), before anything listens."""
+    import uvicorn
+    check_port(host, port)
+    probe(settings.source)
+    app = create_app(settings)
+    grace = min(STOP_GRACE, settings.timeout)
+    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
+                            server_header=False,
+                            http=head_timeout_protocol(settings.header_timeout),
+                            limit_concurrency=connection_limit(settings.max_connections),
+                            timeout_graceful_shutdown=int(grace) + 2)
+    _uvicorn_server(config, app.state.pool, grace).run()

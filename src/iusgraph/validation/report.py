@@ -1,0 +1,125 @@
+"""One report style for SHACL results, QC queries and Python checks.
+
+Text is for people, JSON for CI tools, Turtle is a SHACL
+``sh:ValidationReport`` so SHACL tooling can read it too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from iusgraph.graph.namespaces import SH, bind_prefixes
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem: where (focus node), what rule, how bad, and what it says."""
+
+    severity: str  # Violation | Warning | Info
+    focus: str
+    label: str
+    rule: str
+    message: str
+    component: str = ""
+    path: str = ""
+    value: str = ""
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def extend(self, other: "Report") -> None:
+        self.findings.extend(other.findings)
+        self.checks.extend(other.checks)
+        self.stats.update(other.stats)
+        self.notes.extend(other.notes)
+
+    @property
+    def conforms(self) -> bool:
+        """Warnings and infos are reported but do not fail the data."""
+        return not any(f.severity == "Violation" for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (SEVERITIES.index(f.severity), f.rule,
+                                                    f.focus, f.path, f.message))
+
+    def to_text(self) -> str:
+        lines: list[str] = []
+        for f in self.sorted_findings():
+            node = f.focus if f.focus.startswith("_:") else f"<{f.focus}>"
+            where = f"{f.label} {node}" if f.label and f.label != f.focus else node
+            detail = f" [{f.component}]" if f.component else ""
+            path = f" path {f.path}" if f.path else ""
+            lines.append(f"{f.severity.upper()}: {where}{path}\n  rule: {f.rule}{detail}\n"
+                         f"  {f.message}")
+        counts = self.counts()
+        summary = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
+        stats = "".join(f"; {v} {k}" for k, v in sorted(self.stats.items()))
+        lines += [f"note: {note}" for note in self.notes]
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(f"{verdict}: {summary}{stats}")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "checks": self.checks,
+            "stats": dict(sorted(self.stats.items())),
+            "notes": self.notes,
+            "results": [asdict(f) for f in self.sorted_findings()],
+        }, indent=2, ensure_ascii=False) + "\n"
+
+    def to_turtle(self) -> str:
+        graph = Graph()
+        bind_prefixes(graph)
+        report = BNode("report")
+        graph.add((report, RDF.type, SH.ValidationReport))
+        graph.add((report, SH.conforms, Literal(self.conforms, datatype=XSD.boolean)))
+        for number, f in enumerate(self.sorted_findings()):
+            node = BNode(f"r{number}")
+            graph.add((report, SH.result, node))
+            graph.add((node, RDF.type, SH.ValidationResult))
+            graph.add((node, SH.resultSeverity, SH[f.severity]))
+            graph.add((node, SH.focusNode, BNode(f.focus[2:]) if f.focus.startswith("_:")
+                       else URIRef(f.focus)))
+            graph.add((node, SH.resultMessage, Literal(f.message)))
+            graph.add((node, SH.sourceShape, _term(f.rule)))
+            if f.component:
+                graph.add((node, SH.sourceConstraintComponent, _term(f.component)))
+            if f.path:
+                graph.add((node, SH.resultPath, _term(f.path)))
+            if f.value:
+                graph.add((node, SH.value, Literal(f.value)))
+        return graph.serialize(format="turtle")
+
+    def render(self, fmt: str) -> str:
+        return {"text": self.to_text, "json": self.to_json, "turtle": self.to_turtle}[fmt]()
+
+
+def _term(text: str) -> URIRef:
+    """Rules are IRIs, CURIEs of known prefixes, or names (made into urn:iusgraph:)."""
+    from iusgraph.graph.namespaces import PREFIXES
+
+    if "://" in text:
+        return URIRef(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return URIRef(PREFIXES[prefix] + local)
+    return URIRef("urn:iusgraph:check:" + text.replace(":", "/"))
