@@ -18,11 +18,11 @@ from rdflib import Graph
 from run import corpus  # bench/run.py: the same cached corpora
 from validate import timed  # bench/validate.py: median of repeated runs
 
-from iusgraph.network.agreement import source_agreement
 from iusgraph.curation.compile import build_graph
+from iusgraph.network.agreement import source_agreement
+from iusgraph.network.explain import explain
 from iusgraph.network.interchange import to_graphml, to_kgx, to_node_link
 from iusgraph.network.project import project
-from iusgraph.network.explain import explain
 from iusgraph.network.structure import structural_report
 
 CACHE = Path(__file__).resolve().parent / ".cache"

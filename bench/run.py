@@ -56,7 +56,7 @@ EXAMPLE_NODES = {
 
 def _queries(run: object, first: object) -> None:
     """Every competency query 3 times, with its example variables bound by ``first``."""
-    from iusgraph.query.run import named_queries
+    from iusgraph.query.catalog import named_queries
 
     for name, query in named_queries("cq").items():
         bindings = {}
@@ -75,8 +75,9 @@ def worker(kind: str, path: Path, keys_out: Path) -> None:
     """One engine on one corpus; prints a JSON line per finished step."""
     from rdflib import Graph
 
-    from iusgraph.graph.store import query_oxigraph, store_from_files
-    from iusgraph.query.run import prepare
+    from iusgraph.graph.store import store_from_files
+    from iusgraph.query.run import query_oxigraph
+    from iusgraph.query.text import prepare
     from iusgraph.validation.validate import validate_graph, validate_loaded
 
     started = time.perf_counter()  # after the imports: they are not the engine's time
@@ -166,7 +167,7 @@ def main() -> None:
     import pyshacl
     import rdflib
 
-    from iusgraph.query.run import named_queries
+    from iusgraph.query.catalog import named_queries
 
     total = len(named_queries("cq"))
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30

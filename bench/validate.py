@@ -14,8 +14,11 @@ import time
 from collections.abc import Callable
 
 from iusgraph.curation.compile import build_graph
-from iusgraph.query.run import named_queries, run
-from iusgraph.validation.validate import duration_findings, qc_findings, selector_findings, shacl_findings, validate_graph
+from iusgraph.query.catalog import named_queries
+from iusgraph.query.run import run
+from iusgraph.validation.checks import duration_findings, qc_findings, selector_findings
+from iusgraph.validation.reference import shacl_findings
+from iusgraph.validation.validate import validate_graph
 
 
 def timed(func: Callable[[], object], repeat: int) -> tuple[float, object]:

@@ -29,10 +29,10 @@ from fractions import Fraction
 import pytest
 from rdflib import Graph
 
-from iusgraph.network.agreement import source_agreement
 from iusgraph.errors import IusgraphError
-from iusgraph.network.project import project
+from iusgraph.network.agreement import source_agreement
 from iusgraph.network.explain import explain
+from iusgraph.network.project import project
 from iusgraph.network.structure import structural_report
 
 from .conftest import FIXTURES, cli

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from iusgraph.curation.compile import build_graph
+from iusgraph.curation.tables import escape, unescape
 from iusgraph.errors import InputError
 from iusgraph.graph.resources import data_dir
-from iusgraph.curation.tables import escape, unescape
 
 GOOD_ROW = ("se-test\tlng-ius\thasSideEffect\tacne\tfrequency=common\t1579\t1583\tAcne")
 

@@ -7,18 +7,24 @@ import re
 
 import pytest
 
-import iusgraph.network.agreement
 import iusgraph.api
-import iusgraph.graph.datatypes
-import iusgraph.graph.serialize
 import iusgraph.curation.ids
+import iusgraph.defaults
+import iusgraph.exporters
+import iusgraph.graph.formats
+import iusgraph.query.catalog
 import iusgraph.curation.ledger
 import iusgraph.curation.mappings
-import iusgraph.graph.namespaces
-import iusgraph.network.project
-import iusgraph.network.explain
 import iusgraph.curation.segment
 import iusgraph.curation.tables
+import iusgraph.graph.datatypes
+import iusgraph.graph.namespaces
+import iusgraph.graph.serialize
+import iusgraph.network.agreement
+import iusgraph.network.explain
+import iusgraph.network.project
+import iusgraph.query.text
+import iusgraph.serve.protocol
 
 from .conftest import ROOT
 
@@ -26,7 +32,9 @@ from .conftest import ROOT
 @pytest.mark.parametrize("module", [iusgraph.curation.tables, iusgraph.curation.ids, iusgraph.graph.datatypes,
                                     iusgraph.api, iusgraph.network.project, iusgraph.network.explain,
                                     iusgraph.network.agreement, iusgraph.graph.serialize, iusgraph.graph.namespaces,
-                                    iusgraph.curation.segment, iusgraph.curation.ledger, iusgraph.curation.mappings],
+                                    iusgraph.curation.segment, iusgraph.curation.ledger, iusgraph.curation.mappings,
+                                    iusgraph.query.text, iusgraph.serve.protocol, iusgraph.exporters,
+                                    iusgraph.defaults, iusgraph.graph.formats, iusgraph.query.catalog],
                          ids=lambda m: m.__name__)
 def test_docstring_examples(module) -> None:
     failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
@@ -35,7 +43,7 @@ def test_docstring_examples(module) -> None:
 
 def test_readme_lists_every_command_and_competency_query() -> None:
     from iusgraph.cli import main
-    from iusgraph.query.run import named_queries
+    from iusgraph.query.catalog import named_queries
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in main.commands:

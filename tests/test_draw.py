@@ -20,10 +20,19 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
-from iusgraph.network import draw as drawing
-from iusgraph.network.draw import CONFLICT_COLOUR, CONFLICT_MARK, SERIOUS_FILL, draw, neighbourhood, overview, render
 from iusgraph.errors import IusgraphError
+from iusgraph.exporters import PICTURES
 from iusgraph.graph.namespaces import IUS
+from iusgraph.network import draw as drawing
+from iusgraph.network.draw import (
+    CONFLICT_COLOUR,
+    CONFLICT_MARK,
+    SERIOUS_FILL,
+    draw,
+    neighbourhood,
+    overview,
+    render,
+)
 
 from .conftest import ROOT
 
@@ -137,7 +146,7 @@ def _select(graph: Graph, query: str) -> list[tuple[str, ...]]:
 @pytest.fixture(scope="module")
 def pictures(net: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = tmp_path_factory.mktemp("draw")
-    paths = draw(net, out)
+    paths = draw(net, out, formats=PICTURES)
     ARTIFACTS.mkdir(exist_ok=True)
     for path in paths:
         shutil.copyfile(path, ARTIFACTS / path.name)
@@ -152,7 +161,7 @@ def svg(pictures: list[Path]) -> ET.Element:
 @pytest.fixture(scope="module")
 def focus_svg(net: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> ET.Element:
     out = tmp_path_factory.mktemp("draw-focus")
-    paths = draw(net, out, focus="back-pain")
+    paths = draw(net, out, focus="back-pain", formats=PICTURES)
     assert [p.name for p in paths] == ["focus-back-pain.svg", "focus-back-pain.png"]
     ARTIFACTS.mkdir(exist_ok=True)
     for path in paths:
@@ -376,13 +385,13 @@ def test_unknown_focus_names_the_input(net: nx.MultiDiGraph, tmp_path: Path, nam
     with pytest.raises(IusgraphError, match=re.escape(name)):
         neighbourhood(net, name)
     with pytest.raises(IusgraphError, match=re.escape(name)):
-        draw(net, tmp_path, focus=name)
+        draw(net, tmp_path, focus=name, formats=PICTURES)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_focus_accepts_a_label_and_names_the_file_by_id(net: nx.MultiDiGraph,
                                                         tmp_path: Path) -> None:
-    paths = draw(net, tmp_path, focus=net.nodes["ent:mirena"]["label"])
+    paths = draw(net, tmp_path, focus=net.nodes["ent:mirena"]["label"], formats=PICTURES)
     assert [p.name for p in paths] == ["focus-mirena.svg", "focus-mirena.png"]
     assert paths[1].read_bytes().startswith(PNG_MAGIC)
 
@@ -421,7 +430,7 @@ def test_missing_dot_says_to_install_graphviz(net: nx.MultiDiGraph, tmp_path: Pa
     monkeypatch.setenv("PATH", str(empty))
     out = tmp_path / "out"
     with pytest.raises(IusgraphError, match="(?i)graphviz") as caught:
-        draw(net, out)
+        draw(net, out, formats=PICTURES)
     assert "apt-get install graphviz" in str(caught.value)
     assert not out.exists() or list(out.iterdir()) == []
 

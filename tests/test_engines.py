@@ -9,10 +9,11 @@ from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
 from iusgraph import api
-from iusgraph.graph.store import FINGERPRINT_FILE, open_store, run_query
 from iusgraph.errors import IusgraphError, NetworkRefused
 from iusgraph.graph.namespaces import ENT
-from iusgraph.query.run import named_queries
+from iusgraph.graph.store import FINGERPRINT_FILE, open_store
+from iusgraph.query.catalog import named_queries
+from iusgraph.query.run import run_query
 
 from .compare import solutions
 

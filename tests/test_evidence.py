@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph
 
 from iusgraph import api
+from iusgraph.curation.anchor import anchor_table
 from iusgraph.errors import IusgraphError
-from iusgraph.curation.registry import anchor_table
 
 
 def test_every_span_and_hash_matches_the_documents(graph: Graph, sources: Path) -> None:

@@ -14,8 +14,8 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF
 
-from iusgraph.graph.serialize import jsonld_context
 from iusgraph.graph.namespaces import IUS
+from iusgraph.graph.serialize import jsonld_context
 from iusgraph.graph.vocabulary import ontology_graph
 
 from .conftest import cli

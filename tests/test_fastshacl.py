@@ -15,14 +15,19 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from iusgraph import api
-from iusgraph.graph.store import graph_terms, open_store
-from iusgraph.validation.fastshacl import compile_shapes, needed_classes, subclass_map
 from iusgraph.graph.load import load_files
 from iusgraph.graph.namespaces import CLAIM, IUS, OA, SH, SHAPE
-from iusgraph.validation.report import Report
-from iusgraph.scale.synth import FAULT_KINDS, generate
-from iusgraph.validation.validate import fast_shacl_findings, shacl_findings, validate_files, validate_graph
+from iusgraph.graph.store import graph_terms, open_store
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
+from iusgraph.scale.synth import FAULT_KINDS, generate
+from iusgraph.validation.fastshacl import compile_shapes, needed_classes, subclass_map
+from iusgraph.validation.reference import shacl_findings
+from iusgraph.validation.report import Report
+from iusgraph.validation.validate import (
+    fast_shacl_findings,
+    validate_files,
+    validate_graph,
+)
 
 from .test_shapes import BASE, SHAPE_FIXTURES, _range_case, range_shapes
 

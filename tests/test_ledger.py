@@ -18,9 +18,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
 
 from iusgraph.curation.compile import build_graph
+from iusgraph.curation.segment import segment
 from iusgraph.graph.namespaces import CLAIM, EV, IUS, OA, SRC
 from iusgraph.graph.resources import use_data
-from iusgraph.curation.segment import segment
 
 from .conftest import FIXTURES
 

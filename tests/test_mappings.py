@@ -10,10 +10,20 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from iusgraph.curation.entities import read_entities
+from iusgraph.curation.mappings import (
+    HP,
+    MESH,
+    SSSOM,
+    evaluate,
+    hpo_release,
+    mapping_iri,
+    read_sssom,
+    suggest,
+)
 from iusgraph.errors import InputError
-from iusgraph.curation.mappings import HP, MESH, SSSOM, check_mapping_sets, evaluate, hpo_release, mapping_iri, read_sssom, suggest
 from iusgraph.graph.namespaces import ENT
 from iusgraph.graph.vocabulary import load_vocabulary
+from iusgraph.validation.mappings import check_mapping_sets
 
 from .conftest import FIXTURES, ROOT, cli
 

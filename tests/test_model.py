@@ -19,8 +19,8 @@ from iusgraph.errors import InputError
 from iusgraph.graph.load import load_files
 from iusgraph.graph.namespaces import CLAIM, ENT, IUS, IUSV
 from iusgraph.graph.resources import data_dir
-from iusgraph.validation.validate import shacl_findings
 from iusgraph.graph.vocabulary import ontology_graph
+from iusgraph.validation.reference import shacl_findings
 
 from .test_shapes import BASE
 
@@ -325,8 +325,8 @@ def test_caveats_query_quotes_the_sources_words(graph: Graph) -> None:
 
 
 def test_entity_page_shows_text_claims_and_caveats(graph: Graph) -> None:
-    from iusgraph.serve import pages
     from iusgraph.graph.store import open_store
+    from iusgraph.serve import pages
 
     data = pages.collect(open_store(graph), str(ENT["mirena"]))
     assert data is not None

@@ -23,8 +23,8 @@ import pytest
 from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
-from iusgraph.network.interchange import FORMATS, flatten, to_graphml, to_kgx, to_node_link, write_network_export
-from iusgraph.network.project import project
+from iusgraph.exporters import EXPORTERS, write
+from iusgraph.network.interchange import flatten, to_graphml, to_kgx, to_node_link
 
 NODE_HEAD = ["id", "category", "name", "provided_by"]
 EDGE_HEAD = ["id", "subject", "predicate", "object", "primary_knowledge_source",
@@ -32,6 +32,10 @@ EDGE_HEAD = ["id", "subject", "predicate", "object", "primary_knowledge_source",
 
 
 # --------------------------------------------------------------------------- helpers
+
+#: The network formats and their files, from the one registry.
+NETWORK_FORMATS = {name: e.files for name, e in EXPORTERS.items() if e.source == "network"}
+
 
 @pytest.fixture(scope="module")
 def biolink() -> dict[str, Any]:
@@ -90,8 +94,8 @@ def _same_attrs(got: dict[str, Any], want: dict[str, Any], where: str) -> None:
         assert type(got[key]) is type(value), f"{where}: {key} is {type(got[key]).__name__}"
 
 
-def test_graphml_reads_back_as_the_flattened_graph(net: nx.MultiDiGraph, tmp_path: Path) -> None:
-    (path,) = write_network_export(net, "graphml", tmp_path)
+def test_graphml_reads_back_as_the_flattened_graph(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    (path,) = write(graph, ["graphml"], tmp_path)
     assert path.name == "iusgraph.graphml"
     read = nx.read_graphml(path, force_multigraph=True)
     flat = flatten(net)
@@ -139,8 +143,8 @@ def test_flatten_omits_empty_lists_and_keeps_scalars() -> None:
 
 # --------------------------------------------------------------------------- node-link
 
-def test_node_link_reads_back_as_the_network(net: nx.MultiDiGraph, tmp_path: Path) -> None:
-    (path,) = write_network_export(net, "node-link", tmp_path)
+def test_node_link_reads_back_as_the_network(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    (path,) = write(graph, ["node-link"], tmp_path)
     assert path.name == "iusgraph.node-link.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert "edges" in data and "links" not in data
@@ -302,8 +306,8 @@ def test_kgx_alignment_rules() -> None:
     assert {r["id"]: r for r in nodes}["ent:b"]["category"] == "biolink:Device"
 
 
-def test_kgx_files(net: nx.MultiDiGraph, tmp_path: Path) -> None:
-    paths = write_network_export(net, "kgx", tmp_path)
+def test_kgx_files(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    paths = write(graph, ["kgx"], tmp_path)
     assert [p.name for p in paths] == ["iusgraph_nodes.tsv", "iusgraph_edges.tsv"]
     texts = to_kgx(net)
     assert [p.read_bytes() for p in paths] == [t.encode("utf-8") for t in texts]
@@ -316,16 +320,16 @@ def test_kgx_files(net: nx.MultiDiGraph, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- writing
 
 @pytest.mark.usefixtures("no_network")
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(NETWORK_FORMATS))
 def test_exports_are_deterministic(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path,
                                    fmt: str) -> None:
-    first = write_network_export(net, fmt, tmp_path / "a")
-    again = write_network_export(project(graph), fmt, tmp_path / "b")
-    assert [p.name for p in first] == [p.name for p in again] == list(FORMATS[fmt])
+    first = write(graph, [fmt], tmp_path / "a")
+    again = write(graph, [fmt], tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in again] == list(NETWORK_FORMATS[fmt])
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
-    rewritten = write_network_export(net, fmt, tmp_path / "a")
+    rewritten = write(graph, [fmt], tmp_path / "a")
     assert [p.read_bytes() for p in rewritten] == [p.read_bytes() for p in again]
-    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(FORMATS[fmt]), \
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(NETWORK_FORMATS[fmt]), \
         "temporary files left behind"
 
 
@@ -335,16 +339,16 @@ def test_renderers_are_deterministic(net: nx.MultiDiGraph) -> None:
     assert to_kgx(net) == to_kgx(net)
 
 
-def test_unknown_format_is_refused(net: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_unknown_format_is_refused(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
     with pytest.raises(IusgraphError) as caught:
-        write_network_export(net, "gexf", tmp_path)
+        write(graph, ["gexf"], tmp_path)
     message = str(caught.value)
-    assert "gexf" in message and all(name in message for name in FORMATS)
+    assert "gexf" in message and all(name in message for name in EXPORTERS)
     assert not list(tmp_path.iterdir())
 
 
-def test_graphml_and_node_link_carry_the_codes(net: nx.MultiDiGraph, tmp_path: Path) -> None:
-    (path,) = write_network_export(net, "graphml", tmp_path)
+def test_graphml_and_node_link_carry_the_codes(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+    (path,) = write(graph, ["graphml"], tmp_path)
     read = nx.read_graphml(path, force_multigraph=True)
     assert read.nodes["ent:headache"]["xref"] == "HP:0002315|MESH:D006261"
     assert read.nodes["ent:severe-pelvic-pain"]["xref"] == "HP:0034267|MESH:D017699"

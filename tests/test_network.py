@@ -13,8 +13,8 @@ from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import CLAIM, ENT, IUS
-from iusgraph.network.project import project, resolve_node
 from iusgraph.graph.vocabulary import load_vocabulary
+from iusgraph.network.project import project, resolve_node
 
 from .conftest import FIXTURES
 

@@ -16,10 +16,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from iusgraph import api
-from iusgraph.graph.store import open_store, select
 from iusgraph.errors import InputError, IusgraphError, NetworkRefused
+from iusgraph.graph.backend import select
 from iusgraph.graph.namespaces import CLAIM, ENT, IUS, IUSV, OA, SRC
-from iusgraph.query.run import named_queries, prepare
+from iusgraph.graph.store import open_store
+from iusgraph.query.catalog import named_queries
+from iusgraph.query.text import prepare
 from iusgraph.validation.report import Report
 
 CQ = named_queries("cq")
@@ -383,7 +385,7 @@ def test_result_formats(graph: Graph, fmt: str) -> None:
 def test_duration_bounds_are_compared_as_durations(low: str, high: str, ok: bool) -> None:
     from rdflib.namespace import XSD
 
-    from iusgraph.validation.validate import duration_findings
+    from iusgraph.validation.checks import duration_findings
     g = Graph()
     claim = CLAIM["doc.x"]
     g.add((claim, IUS.onsetLowerBound, Literal(low, datatype=XSD.duration)))
@@ -395,7 +397,7 @@ def test_duration_bounds_are_compared_as_durations(low: str, high: str, ok: bool
 
 
 def test_selector_length_must_match_quote(graph: Graph) -> None:
-    from iusgraph.validation.validate import selector_findings
+    from iusgraph.validation.checks import selector_findings
     g = _copy(graph)
     perforation = CLAIM["ius-monograph.se-uterine-perforation"]
     position = URIRef(f"{next(g.objects(perforation, IUS.hasEvidence))}.position")

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from rdflib import Graph
 
 from iusgraph import api
-from iusgraph.serve import endpoint
-from iusgraph.graph.store import open_store
 from iusgraph.errors import IusgraphError, NetworkRefused
+from iusgraph.graph.store import open_store
+from iusgraph.serve import endpoint
 
 from .conftest import cli
 

@@ -15,9 +15,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from iusgraph import api
-from iusgraph.graph import resources
 from iusgraph.errors import InputError, IusgraphError
-from iusgraph.graph.serialize import write_files
+from iusgraph.graph import resources
+from iusgraph.graph.files import write_files
 
 from .conftest import ROOT, cli
 
@@ -240,7 +240,7 @@ class _Store:
 
 def test_a_query_that_fails_while_it_runs_is_an_iusgraph_error() -> None:
     """D6g: errors raised while the results were read escaped as tracebacks."""
-    from iusgraph.graph.store import query_oxigraph
+    from iusgraph.query.run import query_oxigraph
     with pytest.raises(IusgraphError, match="the query failed while it ran: .*refused"):
         query_oxigraph(_Store(), "SELECT * WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
 

@@ -18,10 +18,11 @@ from rdflib import Graph, Literal, URIRef
 
 from iusgraph import api
 from iusgraph.cli import main
-from iusgraph.graph.store import run_query
 from iusgraph.errors import IusgraphError, NetworkRefused
-from iusgraph.query.run import named_queries
-from iusgraph.remote import PublishResult, bind_values, publish, query_endpoint, with_prefixes
+from iusgraph.query.catalog import named_queries
+from iusgraph.query.run import run_query
+from iusgraph.query.text import bind_values, with_prefixes
+from iusgraph.remote import PublishResult, publish, query_endpoint
 
 from .compare import solutions
 from .servers import Server, free_port, oxigraph_server, virtuoso_server  # noqa: F401 (fixtures)
@@ -341,8 +342,11 @@ def test_bad_endpoint_and_graph_are_refused_before_any_request(no_network: None)
 
 
 def test_docstring_examples() -> None:
+    """The SPARQL-text helpers the client uses (with_prefixes, bind_values) moved to
+    iusgraph.query.text; their examples run there."""
     import doctest
 
-    import iusgraph.remote
-    failures, tried = doctest.testmod(iusgraph.remote)
+    import iusgraph.query.text
+
+    failures, tried = doctest.testmod(iusgraph.query.text)
     assert tried > 0 and failures == 0

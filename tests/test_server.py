@@ -26,9 +26,12 @@ from rdflib import Graph
 from starlette.testclient import TestClient
 
 from iusgraph.cli import main
-from iusgraph.serve.endpoint import execute, negotiate
+from iusgraph.curation.compile import build_graph
 from iusgraph.graph.serialize import to_ntriples
 from iusgraph.serve.app import build_settings, create_app, example_queries
+from iusgraph.serve.endpoint import execute
+from iusgraph.serve.protocol import negotiate
+from iusgraph.serve.settings import Options, Settings
 
 from .liveserver import Live, alive, descendants, free_port, live_server, query_workers
 
@@ -39,9 +42,17 @@ ACNE = "SELECT ?label WHERE { ent:acne skos:prefLabel ?label }"
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
+def _settings(files: list[Path], store: Path | None, timeout: float, max_rows: int,
+              workers: int, *, base_url: str | None = None, **options: int) -> Settings:
+    """The server's settings for ``files``, or the compiled graph when there are none."""
+    return build_settings(files, store, Options(timeout=timeout, max_rows=max_rows,
+                                                workers=workers, **options),
+                          base_url=base_url, graph=None if files else build_graph())
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    settings = build_settings([], None, TIMEOUT, MAX_ROWS, 2)
+    settings = _settings([], None, TIMEOUT, MAX_ROWS, 2)
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
@@ -98,7 +109,7 @@ def test_select_formats_by_accept(client: TestClient, accept: str | None, media:
 
 def test_competency_query_answers_match_the_expected_csv(client: TestClient) -> None:
     examples = {q["name"]: q["query"] for q in example_queries()}
-    from iusgraph.query.run import named_queries
+    from iusgraph.query.catalog import named_queries
     expected = named_queries("cq")["contraindications"].expected_path.read_text(encoding="utf-8")
     response = _get(client, examples["contraindications"], "text/csv")
     assert response.status_code == 200
@@ -389,7 +400,7 @@ def test_ontology_iri_serves_the_ontology(client: TestClient, path: str) -> None
 
 def test_query_page_lists_the_competency_queries_and_serves_its_assets(
         client: TestClient) -> None:
-    from iusgraph.query.run import named_queries
+    from iusgraph.query.catalog import named_queries
     page = client.get("/").text
     for name in named_queries("cq"):
         assert f'data-name="{name}"' in page
@@ -439,7 +450,7 @@ def test_serves_given_files_and_an_on_disk_store(tmp_path, use_store: bool) -> N
                     "<https://w3id.org/iusgraph/entity/x> skos:prefLabel \"x\"@en .\n",
                     encoding="utf-8")
     store = tmp_path / "store" if use_store else None
-    settings = build_settings([data], store, TIMEOUT, MAX_ROWS, 2)  # 2 read-only openers
+    settings = _settings([data], store, TIMEOUT, MAX_ROWS, 2)  # 2 read-only openers
     with TestClient(create_app(settings)) as test_client:
         answer = _get(test_client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "text/csv")
         assert answer.text.splitlines() == ["n", "1"]
@@ -478,7 +489,7 @@ def test_link_makes_only_http_iris_clickable() -> None:
 def test_pages_do_not_link_javascript_or_data_iris(tmp_path) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "xss.ttl"
     data.write_text(XSS_TTL, encoding="utf-8")
-    settings = build_settings([data], None, TIMEOUT, MAX_ROWS, 1)
+    settings = _settings([data], None, TIMEOUT, MAX_ROWS, 1)
     with TestClient(create_app(settings)) as test_client:
         page = test_client.get("/entity/x", headers={"Accept": "text/html"})
     assert page.status_code == 200
@@ -512,7 +523,7 @@ def test_service_description_ignores_the_host_header(client: TestClient) -> None
 def test_service_description_uses_the_base_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
     data = tmp_path / "small.ttl"
     data.write_text(XSS_TTL, encoding="utf-8")
-    settings = build_settings([data], None, TIMEOUT, MAX_ROWS, 1,
+    settings = _settings([data], None, TIMEOUT, MAX_ROWS, 1,
                               base_url="https://sparql.example.org/ius/")
     with TestClient(create_app(settings)) as test_client:
         text = test_client.get("/sparql", headers={"Accept": "application/n-triples"}).text
@@ -542,7 +553,8 @@ BIG_ROWS = ("SELECT ?s ?big WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 100 } "
 
 
 def test_bounded_stops_reading_past_the_byte_limit() -> None:
-    from iusgraph.graph.store import TooManyRows, _bounded
+    from iusgraph.errors import TooManyRows
+    from iusgraph.graph.backend import bounded
     read = []
 
     def rows() -> Iterator[str]:
@@ -550,16 +562,16 @@ def test_bounded_stops_reading_past_the_byte_limit() -> None:
             read.append(index)
             yield "x"
 
-    class Term:  # what _bounded measures: the value of an IRI
+    class Term:  # what bounded measures: the value of an IRI
         value = "y" * 1_000_000
 
     with pytest.raises(TooManyRows) as caught:
-        list(_bounded(rows(), None, max_bytes=5_000_000, terms=lambda row: (Term(),)))
+        list(bounded(rows(), None, max_bytes=5_000_000, terms=lambda row: (Term(),)))
     assert caught.value.unit == "bytes" and len(read) == 6
 
 
 def test_answer_larger_than_max_bytes_is_413(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = build_settings([], None, 10.0, 1000, 1, max_bytes=1024 * 1024)
+    settings = _settings([], None, 10.0, 1000, 1, max_bytes=1024 * 1024)
     with TestClient(create_app(settings)) as test_client:
         response = _get(test_client, BIG_ROWS)
         assert response.status_code == 413, response.text[:200]
@@ -732,7 +744,7 @@ def test_removed_graph_file_gives_503_with_the_reason_then_recovers(tmp_path,  #
 
 
 def test_default_graph_needs_no_temporary_file() -> None:
-    settings = build_settings([], None, TIMEOUT, MAX_ROWS, 1)
+    settings = _settings([], None, TIMEOUT, MAX_ROWS, 1)
     assert settings.source.files == () and settings.source.store_dir is None
     assert settings.source.ntriples.startswith(b"<")
 
@@ -774,7 +786,7 @@ def test_a_bad_graph_file_fails_at_start_with_one_line(tmp_path) -> None:  # typ
 # --- the pool's wait queue (review D4) ------------------------------------------------------------
 
 def test_a_full_wait_queue_answers_503_with_retry_after(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = build_settings([], None, 6.0, MAX_ROWS, 1, queue=1)
+    settings = _settings([], None, 6.0, MAX_ROWS, 1, queue=1)
     with TestClient(create_app(settings)) as test_client, ThreadPoolExecutor(2) as clients:
         slow = clients.submit(_get, test_client, CROSS_PRODUCT)  # holds the only worker
         time.sleep(1.0)
@@ -792,9 +804,9 @@ def test_json_answers_are_the_document_rdflib_writes() -> None:
     """The server writes SPARQL JSON straight from Oxigraph's terms (cheaper); the bytes
     are those of the CLI's writer (rdflib), typed literals in rdflib's lexical forms."""
     from iusgraph.curation.compile import build_graph
+    from iusgraph.graph.backend import oxigraph_result
+    from iusgraph.query.results import format_result
     from iusgraph.serve.endpoint import check, solutions_json
-    from iusgraph.graph.store import oxigraph_result
-    from iusgraph.query.run import format_result
     store = ox.Store()
     store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
     xsd = "http://www.w3.org/2001/XMLSchema#"

@@ -22,9 +22,10 @@ from rdflib.namespace import RDF, SKOS
 
 from iusgraph.graph.load import load_files
 from iusgraph.graph.namespaces import ENT, IUS, SH, SHAPE
-from iusgraph.validation.report import Report
-from iusgraph.validation.validate import shacl_findings
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
+from iusgraph.query.catalog import comment_header
+from iusgraph.validation.reference import shacl_findings
+from iusgraph.validation.report import Report
 
 from .conftest import FIXTURES
 
@@ -73,14 +74,9 @@ def _with_ontology(data: Graph) -> Graph:
 
 
 def _header(path: Path) -> dict[str, str]:
-    out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        key, sep, value = line.lstrip("#").strip().partition(":")
-        if sep and key.strip() in ("focus", "component", "severity"):
-            out[key.strip()] = value.strip()
-    return out
+    """The fixture's ``# focus:``, ``# component:`` and ``# severity:`` lines."""
+    fields = comment_header(path.read_text(encoding="utf-8")).fields
+    return {key: fields[key][0] for key in ("focus", "component", "severity") if key in fields}
 
 
 def test_fixture_folders_are_not_empty_and_cover_every_shape() -> None:

@@ -12,36 +12,56 @@ claim,product,effect,seriousness,action,source,reliability,quote
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
-from iusgraph.network.agreement import Agreement, source_agreement
+from iusgraph import exporters
+from iusgraph.curation.anchor import anchor_tables
 from iusgraph.curation.compile import build_graph, read_curation
-from iusgraph.graph.store import Data, run_query, store_from_files
+from iusgraph.curation.entities import read_entities
+from iusgraph.curation.ledger import Refresh, refresh_table
+from iusgraph.curation.mappings import (
+    CLOSURE_FILE,
+    candidates_tsv,
+    evaluate,
+    hpo_closure,
+    read_mapping_sets,
+    read_sssom,
+    release,
+    suggest,
+)
+from iusgraph.curation.registry import load_registry, read_text
+from iusgraph.defaults import CHUNK_TRIPLES, EXTRA_GRAPHS, QUERY_ENGINES
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.serialize import atomic_write_text, write_exports, write_jsonld
-from iusgraph.curation.ledger import Refresh, check_graph_units, check_table, refresh_table
+from iusgraph.graph.backend import Data
+from iusgraph.graph.files import atomic_write_text
 from iusgraph.graph.load import load_files
-from iusgraph.graph.namespaces import PREFIXES, expand
-from iusgraph.network.interchange import write_network_export
-from iusgraph.network.project import project
-from iusgraph.network.explain import Explanation
-from iusgraph.network.explain import explain as _explain
-from iusgraph.query.run import format_result, resolve_query
-from iusgraph.remote import DEFAULT_CHUNK_TRIPLES, PublishResult, query_endpoint
-from iusgraph.remote import publish as _publish
-from iusgraph.validation.report import Report
 from iusgraph.graph.resources import data_dir, is_bundled
-from iusgraph.curation.registry import anchor_table, load_registry, read_text
-from iusgraph.curation.registry import verify_evidence as _verify
+from iusgraph.graph.store import store_from_files
+from iusgraph.graph.terms import ntriples_lines, to_oxigraph_quads
+from iusgraph.graph.vocabulary import load_vocabulary
+from iusgraph.query.catalog import NamedQuery, named_queries, resolve_query
+from iusgraph.query.results import format_result
+from iusgraph.query.run import run_query
 from iusgraph.query.stats import Stats, compute_stats
-from iusgraph.network.structure import structural_report
+from iusgraph.query.text import parse_binding
+from iusgraph.remote import PublishResult, query_endpoint
+from iusgraph.remote import publish as _publish
 from iusgraph.scale.synth import write_corpus
-from iusgraph.graph.terms import ntriples_lines, to_oxigraph, to_oxigraph_quads
+from iusgraph.serve.settings import DEFAULTS, Options, check_base_url, check_port
+from iusgraph.validation.evidence import verify_evidence as _verify
+from iusgraph.validation.ledger import check_graph_units, check_table
+from iusgraph.validation.mappings import check_mapping_sets
+from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_files as _validate_files
 from iusgraph.validation.validate import validate_graph
-from iusgraph.graph.vocabulary import load_vocabulary
+
+if TYPE_CHECKING:  # the network view loads networkx: imported by the functions using it
+    import networkx as nx
+
+    from iusgraph.network.agreement import Agreement
+    from iusgraph.network.explain import Explanation
 
 
 def load_graph(files: list[Path] | None = None) -> Graph:
@@ -51,7 +71,7 @@ def load_graph(files: list[Path] | None = None) -> Graph:
 
 def build(out_dir: Path) -> list[Path]:
     """Compile the curated data and write every export into ``out_dir``."""
-    return write_exports(build_graph(), out_dir)
+    return exporters.write(build_graph(), exporters.BUILD, out_dir)
 
 
 def validate(graph: Graph, engine: str = "oxigraph") -> Report:
@@ -68,8 +88,6 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 
     :param strict: a missing release package is an error; else a warning finding
     """
-    from iusgraph.curation.entities import read_entities
-    from iusgraph.curation.mappings import check_mapping_sets, read_mapping_sets
 
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
@@ -79,8 +97,6 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:
     """Lexical candidates for ``vocabulary`` as SSSOM TSV, and their precision and recall
     against the curated set (empty when there is none). Nothing is written to the data."""
-    from iusgraph.curation.entities import read_entities
-    from iusgraph.curation.mappings import candidates_tsv, evaluate, read_sssom, release, suggest
 
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
@@ -93,7 +109,6 @@ def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, 
 
 def write_hpo_closure(folder: Path | None = None) -> Path:
     """Regenerate ``data/mappings/hpo-closure.nt`` from the mapping sets and hp.obo."""
-    from iusgraph.curation.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
 
     folder = folder or data_dir()
     path = folder / "mappings" / CLOSURE_FILE
@@ -103,10 +118,10 @@ def write_hpo_closure(folder: Path | None = None) -> Path:
 
 def closure_path(name: str) -> Path:
     """The extra graph ``query --with NAME`` adds (``hpo``: the HPO is_a closure)."""
-    from iusgraph.curation.mappings import CLOSURE_FILE
 
-    if name != "hpo":
-        raise IusgraphError(f"unknown graph {name!r} for --with; use hpo")
+    if name not in EXTRA_GRAPHS:
+        raise IusgraphError(f"unknown graph {name!r} for --with; use "
+                            + ", ".join(EXTRA_GRAPHS))
     path = data_dir() / "mappings" / CLOSURE_FILE
     if not path.is_file():
         raise IusgraphError(f"{path} is missing; run 'iusgraph mappings closure'")
@@ -118,28 +133,13 @@ def validate_files(files: list[Path], engine: str = "oxigraph") -> Report:
     return _validate_files(files, engine)
 
 
-def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
-    """``name=value`` where value is a CURIE, an ``<IRI>`` or a plain string.
-
-    >>> parse_binding("effect=ent:back-pain")
-    ('effect', rdflib.term.URIRef('https://w3id.org/iusgraph/entity/back-pain'))
-    """
-    name, sep, value = text.partition("=")
-    name = name.strip().lstrip("?$")
-    if not sep or not name or not value:
-        raise IusgraphError(f"--bind {text!r}: write NAME=VALUE, e.g. effect=ent:back-pain")
-    prefix, colon, _ = value.partition(":")
-    term = expand(value) if ((value.startswith("<") and value.endswith(">"))
-                             or (colon and prefix in PREFIXES)) else Literal(value)
-    try:
-        to_oxigraph(term)  # the check every engine needs: one rdflib would let through
-    except ValueError as exc:
-        raise IusgraphError(f"--bind {text!r}: {exc}; bind an IRI or a literal") from None
-    return name, term
+def competency_queries() -> dict[str, NamedQuery]:
+    """The competency queries of ``queries/cq/`` by name, each with its question."""
+    return named_queries("cq")
 
 
 def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str | None = None,
-          fmt: str = "table", bindings: list[str] | None = None, engine: str = "oxigraph",
+          fmt: str = "table", bindings: list[str] | None = None, engine: str | None = None,
           store: Path | None = None, files: list[Path] | None = None,
           endpoint: str | None = None, default_graph: str | None = None,
           with_graphs: list[str] | None = None) -> str:
@@ -149,11 +149,27 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
         the mapped HPO terms, to group entities under an HPO ancestor
 
     :param graph: the data; by default ``files``, or the graph compiled from the curated data
-    :param engine: ``oxigraph`` (an embedded store, in memory or in ``store``) or ``rdflib``
+    :param engine: ``oxigraph`` (the default: an embedded store, in memory or in ``store``)
+        or ``rdflib``
     :param files: RDF files; with ``oxigraph`` they are parsed straight into the store
     :param endpoint: a SPARQL endpoint URL: run the query on that server instead
     :param default_graph: with ``endpoint``, the graph to query (e.g. one ``publish`` wrote)
     """
+    if name_or_file and sparql is not None:
+        raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
+    if endpoint is not None:
+        local = [option for option, given in (("--engine", engine is not None),
+                                              ("--store", store is not None),
+                                              ("--graph", graph is not None or bool(files)),
+                                              ("--with", bool(with_graphs))) if given]
+        if local:
+            raise IusgraphError(f"--endpoint runs the query on the server: leave out "
+                                f"{' and '.join(local)}")
+    elif default_graph is not None:
+        raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
+    engine = engine or QUERY_ENGINES[0]
+    if store is not None and engine != "oxigraph":
+        raise IusgraphError("--store keeps an Oxigraph store: use it with --engine oxigraph")
     if sparql is not None:
         origin, text = "--sparql", sparql
     elif name_or_file:
@@ -162,13 +178,8 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
         raise IusgraphError("give a query NAME, a FILE.rq or --sparql TEXT")
     init = dict(parse_binding(b) for b in bindings or [])
     if endpoint is not None:
-        if graph is not None or files or store is not None:
-            raise IusgraphError("--endpoint queries the data on the server: "
-                                "leave out --graph and --store")
         return format_result(query_endpoint(endpoint, text, init, default_graph, origin=origin),
                              fmt)
-    if default_graph is not None:
-        raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
     extra = [closure_path(name) for name in with_graphs or []]
     if extra:
         if graph is None:
@@ -187,7 +198,7 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
 
 
 def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
-            chunk_triples: int = DEFAULT_CHUNK_TRIPLES) -> PublishResult:
+            chunk_triples: int = CHUNK_TRIPLES) -> PublishResult:
     """Replace a graph on a SPARQL 1.1 Graph Store endpoint with ``graph``.
 
     :param graph: a graph, or an N-Triples file, which is streamed line by line (so a
@@ -201,10 +212,12 @@ def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
     return _publish(lines, endpoint, graph_iri, chunk_triples)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None = None,
-          store: Path | None = None, timeout: float = 10.0, max_rows: int = 10_000,
-          workers: int = 2, max_bytes: int = 64 * 1024 * 1024, base_url: str | None = None,
-          header_timeout: float = 10.0, max_connections: int = 1000) -> None:
+def serve(host: str = DEFAULTS.host, port: int = DEFAULTS.port, *,
+          files: list[Path] | None = None, store: Path | None = None,
+          timeout: float = DEFAULTS.timeout, max_rows: int = DEFAULTS.max_rows,
+          workers: int = DEFAULTS.workers, max_bytes: int = DEFAULTS.max_bytes,
+          base_url: str | None = None, header_timeout: float = DEFAULTS.header_timeout,
+          max_connections: int = DEFAULTS.max_connections) -> None:
     """Serve the graph (or ``files``) over HTTP until interrupted: a read-only SPARQL 1.1
     endpoint at ``/sparql``, linked-data pages for every project IRI, a query page at ``/``.
 
@@ -218,71 +231,66 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, files: list[Path] | None
     :param header_timeout: seconds a connection may take to send its request head
     :param max_connections: open connections; requests past it get 503
     """
-    from iusgraph.serve.app import build_settings, check_base_url, check_port
+    from iusgraph.serve.app import build_settings
     from iusgraph.serve.app import serve as _serve
+
+    options = Options(host=host, port=port, timeout=timeout, max_rows=max_rows,
+                      workers=workers, max_bytes=max_bytes, header_timeout=header_timeout,
+                      max_connections=max_connections)
+    options.check()
     if base_url:
         check_base_url(base_url)
     check_port(host, port)  # before the graph is loaded: a port in use fails at once
-    settings = build_settings(list(files or []), store, timeout, max_rows, workers,
-                              max_bytes=max_bytes, host=host, port=port, base_url=base_url,
-                              header_timeout=header_timeout, max_connections=max_connections)
+    files = list(files or [])
+    settings = build_settings(files, store, options, base_url=base_url,
+                              graph=None if files else load_graph())
     _serve(host, port, settings)
 
 
 def network(graph: Graph) -> nx.MultiDiGraph:
     """The direct triples as a networkx MultiDiGraph, claim qualifiers on the edges
     (see :mod:`iusgraph.network.project`)."""
+    from iusgraph.network.project import project
+
     return project(graph)
 
 
 def explain(graph: Graph, start: str, end: str, max_paths: int = 5) -> Explanation:
     """The shortest evidence-backed paths from ``start`` to ``end`` (ids, CURIEs, IRIs or
     labels), each hop with its sources and quotes."""
-    return _explain(project(graph), start, end, max_paths)
+    from iusgraph.network.explain import explain as _explain
+
+    return _explain(network(graph), start, end, max_paths)
 
 
 def agreement(graph: Graph, predicate: str = "ius:hasSideEffect") -> Agreement:
     """Which sources assert each object of ``predicate``, and their Jaccard overlaps."""
-    return source_agreement(project(graph), predicate)
+    from iusgraph.network.agreement import source_agreement
+
+    return source_agreement(network(graph), predicate)
 
 
 def graph_qc(graph: Graph) -> Report:
     """Structural findings of the graph view: unreached entities, disconnected components,
     effects with no recommended action (see :mod:`iusgraph.network.structure`)."""
-    return structural_report(project(graph))
+    from iusgraph.network.structure import structural_report
 
-
-EXPORT_FORMATS = ("graphml", "node-link", "kgx", "jsonld")
+    return structural_report(network(graph))
 
 
 def export(graph: Graph, formats: list[str], out_dir: Path) -> list[Path]:
-    """Write the graph for apps: ``graphml``, ``node-link``, ``kgx`` and ``jsonld``.
-
-    The networkx projection is built once for all the network formats; ``jsonld``
-    is the RDF itself, compacted with the context (also written, as context.jsonld).
-    """
-    unknown = sorted(set(formats) - set(EXPORT_FORMATS))
-    if unknown:
-        raise IusgraphError(f"unknown export format {', '.join(unknown)}; use "
-                            + ", ".join(EXPORT_FORMATS))
-    written: list[Path] = []
-    net = project(graph) if set(formats) - {"jsonld"} else None
-    for fmt in EXPORT_FORMATS:
-        if fmt not in formats:
-            continue
-        if fmt == "jsonld":
-            written += write_jsonld(graph, out_dir)
-        else:
-            written += write_network_export(net, fmt, out_dir)
-    return written
+    """Write the graph in ``formats`` (names of :data:`iusgraph.exporters.EXPORTERS`) into
+    ``out_dir``, as one set; the networkx projection is built once for all the network
+    formats."""
+    return exporters.write(graph, formats, out_dir)
 
 
 def draw(graph: Graph, out_dir: Path, *, focus: str | None = None, depth: int = 1,
-         formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
+         formats: tuple[str, ...] = exporters.PICTURES) -> list[Path]:
     """Pictures with Graphviz: the overview, or ``focus``'s neighbourhood up to ``depth``."""
     from iusgraph.network.draw import draw as _draw
 
-    return _draw(project(graph), out_dir, focus=focus, depth=depth, formats=formats)
+    return _draw(network(graph), out_dir, focus=focus, depth=depth, formats=formats)
 
 
 def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
@@ -293,13 +301,13 @@ def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
         ``ledger/<source>.tsv:LINE``) to fix; a given graph's text units are checked too
     """
     if graph is not None:
-        report = _verify(graph, sources)
+        report = _verify(sources, graph)
         report.extend(check_graph_units(graph, sources))
         return report
     curation = read_curation()
     rows = {str(claim.evidence_iri(n)): evidence.where for claim in curation.claims
             for n, evidence in enumerate(claim.evidence, start=1)}
-    report = _verify(build_graph(), sources, rows)
+    report = _verify(sources, build_graph(), rows)
     report.extend(verify_ledger(sources))
     return report
 
@@ -365,13 +373,4 @@ def anchor(sources: Path, tables: list[Path] | None = None) -> tuple[int, list[s
         raise IusgraphError("anchor fills the curation tables in place, and these are the copy "
                             "installed with the package: run it inside your checkout, or "
                             "pass --data DIR (or set IUSGRAPH_DATA)")
-    _, registry = load_registry(folder / "sources.ttl")
-    filled, warnings = 0, []
-    for table in tables or sorted((folder / "claims").glob("*.tsv")):
-        source = registry.get(table.stem)
-        if source is None:
-            raise IusgraphError(f"{table}: no source named {table.stem!r} in data/sources.ttl")
-        count, notes = anchor_table(table, read_text(sources, source))
-        filled += count
-        warnings += notes
-    return filled, warnings
+    return anchor_tables(folder, sources, tables or None)

@@ -1,50 +1,76 @@
-"""The ``iusgraph`` command: it parses options and calls :mod:`iusgraph.api`.
+"""The ``iusgraph`` command: click options over :mod:`iusgraph.api`.
 
-Exit codes: 0 ok; 1 the data violates the shapes or the evidence does not
-match; 2 a usage or input error. Errors are one readable message, never a
-traceback.
+Each command only parses its options and calls the API; choices and defaults come from
+the registries (:mod:`iusgraph.exporters`, :mod:`iusgraph.graph.formats`,
+:mod:`iusgraph.defaults`, :mod:`iusgraph.serve.settings`), which import no engine, and the
+API is imported inside the commands, so ``iusgraph --help`` loads neither an engine nor
+the server.
+
+Exit codes: 0 ok; 1 the data violates the shapes or the evidence does not match; 2 a
+usage or input error. :class:`IusgraphGroup` is the one error boundary: an
+:class:`~iusgraph.errors.IusgraphError` or an ``OSError`` (an output folder that cannot be
+written, a full disk) is one message on standard error, never a traceback.
 """
 
 from __future__ import annotations
 
-import functools
+import importlib
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 
 import click
-from click.core import ParameterSource
 
-from iusgraph import __version__, api
-from iusgraph.graph.store import ENGINES
-from iusgraph.errors import EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, IusgraphError, one_line_library_logs
-from iusgraph.query.run import FORMATS, named_queries
-from iusgraph.remote import DEFAULT_CHUNK_TRIPLES
+from iusgraph import __version__
+from iusgraph.defaults import (
+    CHUNK_TRIPLES,
+    EXTRA_GRAPHS,
+    QUERY_ENGINES,
+    VALIDATION_ENGINES,
+    VOCABULARIES,
+)
+from iusgraph.errors import (
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_VIOLATIONS,
+    IusgraphError,
+    one_line_library_logs,
+)
+from iusgraph.exporters import APPS, EXPORTERS, PICTURES
+from iusgraph.graph.files import atomic_write_text
+from iusgraph.graph.formats import ANSWER_FORMATS, QUERY_FORMATS, REPORT_FORMATS
 from iusgraph.graph.resources import stale_install_note, use_data
-from iusgraph.validation.validate import ENGINES as VALIDATION_ENGINES
-
-GRAPH_OPTION = click.option(
-    "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
-    help="RDF file to use instead of the graph compiled from the curated data (repeatable).")
+from iusgraph.serve.settings import DEFAULTS
 
 
-def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The one error boundary: an IusgraphError (or an OSError that escaped the code that
-    should have named it) becomes one message on stderr and exit code 2, never a
-    traceback."""
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except IusgraphError as exc:
-            _echo_error(str(exc))
-            sys.exit(exc.exit_code)
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            _echo_error(f"{where}{exc.strerror or exc}")
-            sys.exit(EXIT_USAGE)
-    return wrapper
+class _Report(Protocol):
+    @property
+    def conforms(self) -> bool: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+
+class _Lazy:
+    """A module imported on first use: the commands call the API through it, so that
+    ``iusgraph --help`` does not load what the API needs."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+if TYPE_CHECKING:
+    from iusgraph import api
+else:
+    api = _Lazy("iusgraph.api")
+
+
+def exit_for(report: _Report, *, strict: bool = False) -> NoReturn:
+    """Exit 0 when ``report`` conforms (and, with ``strict``, has no warning), else 1."""
+    failed = not report.conforms or (strict and report.counts().get("Warning", 0) > 0)
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
 def _echo_error(message: str) -> None:
@@ -53,7 +79,28 @@ def _echo_error(message: str) -> None:
                err=True)
 
 
-@click.group()
+class IusgraphGroup(click.Group):
+    """The one error boundary: every command (and subgroup) runs inside :meth:`invoke`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IusgraphError as exc:
+            _echo_error(str(exc))
+            sys.exit(exc.exit_code)
+        except OSError as exc:  # an output path the code did not name itself
+            where = f"{exc.filename}: " if exc.filename else ""
+            _echo_error(f"{where}{exc.strerror or exc}; check the path and its permissions")
+            sys.exit(EXIT_USAGE)
+
+
+GRAPH_OPTION = click.option(
+    "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
+    help="RDF file to use instead of the graph compiled from the curated data (repeatable).")
+
+
+
+@click.group(cls=IusgraphGroup)
 @click.version_option(__version__, prog_name="iusgraph")
 @click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
               envvar="IUSGRAPH_DATA", show_envvar=True,
@@ -72,7 +119,6 @@ def main(data: Path | None) -> None:
 @main.command()
 @click.option("--out", "out_dir", default="build", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the exports.")
-@reports_errors
 def build(out_dir: Path) -> None:
     """Compile the curated data and write Turtle, N-Triples and JSON-LD."""
     for path in api.build(out_dir):
@@ -82,12 +128,11 @@ def build(out_dir: Path) -> None:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
               show_default=True)
-@click.option("--engine", type=click.Choice(VALIDATION_ENGINES), default="oxigraph",
+@click.option("--engine", type=click.Choice(VALIDATION_ENGINES), default=VALIDATION_ENGINES[0],
               show_default=True,
               help="oxigraph: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference.")
-@reports_errors
 def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
     paths = list(files) + list(graphs)
@@ -98,38 +143,35 @@ def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine
         # CI, which installs both, treat it as an error)
         report.extend(api.check_mappings(strict=False))
     click.echo(report.render(fmt), nl=False)
-    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+    exit_for(report)
 
 
-@main.group()
+@main.group(cls=IusgraphGroup)
 def mappings() -> None:
     """The SSSOM mapping sets of data/mappings: check them, or suggest candidates."""
 
 
 @mappings.command("check")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
               show_default=True)
-@reports_errors
 def mappings_check(fmt: str) -> None:
     """Check the mapping sets against the shipped HPO and MeSH releases and the entities."""
     report = api.check_mappings()
     click.echo(report.render(fmt), nl=False)
-    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+    exit_for(report)
 
 
 @mappings.command("closure")
-@reports_errors
 def mappings_closure() -> None:
     """Regenerate data/mappings/hpo-closure.nt (the graph query --with hpo adds) from hp.obo."""
     click.echo(f"wrote {api.write_hpo_closure()}")
 
 
 @mappings.command("suggest")
-@click.option("--vocabulary", type=click.Choice(["hpo", "mesh"]), default="hpo",
+@click.option("--vocabulary", type=click.Choice(VOCABULARIES), default=VOCABULARIES[0],
               show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the candidates here (SSSOM TSV) instead of standard output.")
-@reports_errors
 def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
     """Propose candidates by lexical match (never added to data/mappings by themselves);
     their precision and recall against the curated set go to standard error."""
@@ -137,7 +179,6 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(text, nl=False)
     else:
-        from iusgraph.graph.serialize import atomic_write_text
 
         atomic_write_text(out_file, text)
         click.echo(f"wrote {out_file}", err=True)
@@ -149,11 +190,12 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
 @click.argument("name", required=False)
 @click.option("--sparql", help="SPARQL text to run instead of a named query or file.")
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=QUERY_FORMATS[0], show_default=True)
 @click.option("--bind", "bindings", multiple=True, metavar="NAME=VALUE",
               help="Bind a query variable, e.g. --bind effect=ent:back-pain (repeatable).")
-@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
-              help="SPARQL engine: the Oxigraph embedded store, or rdflib.")
+@click.option("--engine", type=click.Choice(QUERY_ENGINES),
+              help=f"SPARQL engine: the Oxigraph embedded store, or rdflib (default: "
+                   f"{QUERY_ENGINES[0]}).")
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the Oxigraph store on disk in this folder and reuse it while the "
                    "data is unchanged.")
@@ -163,39 +205,21 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
 @click.option("--default-graph", "default_graph", metavar="IRI",
               help="With --endpoint: the graph to query, e.g. the one publish --graph wrote.")
 @click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
-@click.option("--with", "with_graphs", multiple=True, type=click.Choice(["hpo"]),
+@click.option("--with", "with_graphs", multiple=True, type=click.Choice(EXTRA_GRAPHS),
               help="Include a shipped extra graph: hpo, the is_a closure of the mapped HPO "
                    "terms (labels, rdfs:subClassOf), to group by an HPO ancestor.")
-@reports_errors
 def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
-          bindings: tuple[str, ...], engine: str, store: Path | None,
+          bindings: tuple[str, ...], engine: str | None, store: Path | None,
           endpoint: str | None, default_graph: str | None, list_queries: bool,
           with_graphs: tuple[str, ...]) -> None:
     """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
     if list_queries:
-        for query_name, named in named_queries("cq").items():
+        for query_name, named in api.competency_queries().items():
             click.echo(f"{query_name:<24} {named.question}")
         return
-    if name and sparql:
-        raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
-    if endpoint is not None:
-        engine_given = (click.get_current_context().get_parameter_source("engine")
-                        is not ParameterSource.DEFAULT)
-        local = [option for option, given in (("--engine", engine_given),
-                                              ("--store", store is not None),
-                                              ("--graph", bool(graphs)),
-                                              ("--with", bool(with_graphs))) if given]
-        if local:
-            raise IusgraphError(f"--endpoint runs the query on the server: leave out "
-                                f"{' and '.join(local)}")
-        click.echo(api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings),
-                             endpoint=endpoint, default_graph=default_graph), nl=False)
-        return
-    if store is not None and engine != "oxigraph":
-        raise IusgraphError("--store keeps an Oxigraph store: use it with --engine oxigraph")
     text = api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings), engine=engine,
-                     store=store, files=list(graphs), default_graph=default_graph,
-                     with_graphs=list(with_graphs))
+                     store=store, files=list(graphs), endpoint=endpoint,
+                     default_graph=default_graph, with_graphs=list(with_graphs))
     click.echo(text, nl=False)
 
 
@@ -207,8 +231,7 @@ def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: s
 @click.option("--graph", "graph_iri", metavar="IRI",
               help="The named graph to replace (default: the server's default graph).")
 @click.option("--chunk-size", "chunk_size", type=click.IntRange(min=1),
-              default=DEFAULT_CHUNK_TRIPLES, show_default=True, help="Triples per request.")
-@reports_errors
+              default=CHUNK_TRIPLES, show_default=True, help="Triples per request.")
 def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
             chunk_size: int) -> None:
     """Replace a graph on a SPARQL server with the compiled graph (or the RDF in FILES)."""
@@ -237,35 +260,45 @@ class ByteSize(click.ParamType):
             self.fail(f"{value!r} is not a size such as 1048576, 512K, 64M or 1G", param, ctx)
         return int(number) * self.SCALES[unit]
 
+    @classmethod
+    def text(cls, count: int) -> str:
+        """``67108864`` as ``64M``: the largest unit that divides it."""
+        for unit in ("G", "M", "K"):
+            if count % cls.SCALES[unit] == 0:
+                return f"{count // cls.SCALES[unit]}{unit}"
+        return str(count)
+
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default=DEFAULTS.host, show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULTS.port, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the Oxigraph store on disk in this folder and reuse it while the "
                    "data is unchanged.")
 @GRAPH_OPTION
-@click.option("--timeout", default=10.0, show_default=True,
+@click.option("--timeout", default=DEFAULTS.timeout, show_default=True,
               type=click.FloatRange(min=0, min_open=True),
               help="Seconds a query may run before it is stopped (HTTP 503).")
-@click.option("--max-rows", "max_rows", default=10_000, show_default=True,
+@click.option("--max-rows", "max_rows", default=DEFAULTS.max_rows, show_default=True,
               type=click.IntRange(min=1),
               help="Most solutions or triples an answer may hold (HTTP 413 past it).")
-@click.option("--max-bytes", "max_bytes", default="64M", show_default=True, type=ByteSize(),
+@click.option("--max-bytes", "max_bytes", default=DEFAULTS.max_bytes,
+              show_default=ByteSize.text(DEFAULTS.max_bytes), type=ByteSize(),
               help="Largest answer, e.g. 64M or 1G (HTTP 413 past it).")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1, max=64),
+@click.option("--workers", default=DEFAULTS.workers, show_default=True, type=click.IntRange(min=1, max=64),
               help="Query worker processes (slow queries may use all but one).")
 @click.option("--base-url", "base_url",
               help="The server's public URL, named by the Service Description (default: "
                    "http://HOST:PORT); set it behind a proxy.")
-@click.option("--header-timeout", "header_timeout", default=10.0, show_default=True,
+@click.option("--header-timeout", "header_timeout", default=DEFAULTS.header_timeout,
+              show_default=True,
               type=click.FloatRange(min=0, min_open=True),
               help="Seconds a connection may take to send its request head; then it is "
                    "closed.")
-@click.option("--max-connections", "max_connections", default=1000, show_default=True,
+@click.option("--max-connections", "max_connections", default=DEFAULTS.max_connections,
+              show_default=True,
               type=click.IntRange(min=1),
               help="Open connections; requests past it get HTTP 503.")
-@reports_errors
 def serve(host: str, port: int, store: Path | None, graphs: tuple[Path, ...], timeout: float,
           max_rows: int, max_bytes: int, workers: int, base_url: str | None,
           header_timeout: float, max_connections: int) -> None:
@@ -279,25 +312,23 @@ def serve(host: str, port: int, store: Path | None, graphs: tuple[Path, ...], ti
 @click.option("--sources", required=True, type=click.Path(path_type=Path),
               help="Folder holding the source documents.")
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
               show_default=True)
-@reports_errors
 def verify_evidence(sources: Path, graphs: tuple[Path, ...], fmt: str) -> None:
     """Check every evidence span and source hash against the documents."""
     report = api.verify_evidence(sources, api.load_graph(list(graphs)) if graphs else None)
     click.echo(report.render(fmt), nl=False)
-    sys.exit(EXIT_OK if report.conforms else EXIT_VIOLATIONS)
+    exit_for(report)
 
 
 @main.command()
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text",
               show_default=True)
-@reports_errors
 def stats(graphs: tuple[Path, ...], fmt: str) -> None:
     """Count entities and claims by class, by source and by predicate."""
     result = api.stats(api.load_graph(list(graphs)))
-    click.echo(result.to_json() if fmt == "json" else result.to_text(), nl=False)
+    click.echo(result.render(fmt), nl=False)
 
 
 @main.command()
@@ -306,9 +337,8 @@ def stats(graphs: tuple[Path, ...], fmt: str) -> None:
 @GRAPH_OPTION
 @click.option("--max-paths", "max_paths", default=5, show_default=True,
               type=click.IntRange(min=1), help="How many of the shortest paths to show.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text",
               show_default=True)
-@reports_errors
 def explain(start: str, end: str, graphs: tuple[Path, ...], max_paths: int, fmt: str) -> None:
     """Shortest evidence-backed paths from START to END (ids, CURIEs, IRIs or labels)."""
     result = api.explain(api.load_graph(list(graphs)), start, end, max_paths)
@@ -319,9 +349,8 @@ def explain(start: str, end: str, graphs: tuple[Path, ...], max_paths: int, fmt:
 @GRAPH_OPTION
 @click.option("--predicate", default="ius:hasSideEffect", show_default=True,
               help="Compare the sources' objects of this claim property (a CURIE).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text",
               show_default=True)
-@reports_errors
 def agreement(graphs: tuple[Path, ...], predicate: str, fmt: str) -> None:
     """Which sources assert each effect, and the sources' Jaccard overlap matrix."""
     click.echo(api.agreement(api.load_graph(list(graphs)), predicate).render(fmt), nl=False)
@@ -329,29 +358,26 @@ def agreement(graphs: tuple[Path, ...], predicate: str, fmt: str) -> None:
 
 @main.command("graph-qc")
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
               show_default=True)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only violations.")
-@reports_errors
 def graph_qc(graphs: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Structural QC of the graph view: unreached entities, disconnected components,
     effects without a recommended action."""
     report = api.graph_qc(api.load_graph(list(graphs)))
     click.echo(report.render(fmt), nl=False)
-    failed = not report.conforms or (strict and report.counts()["Warning"] > 0)
-    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+    exit_for(report, strict=strict)
 
 
 @main.command()
-@click.option("--format", "formats", multiple=True, type=click.Choice(api.EXPORT_FORMATS),
-              help="graphml, node-link, kgx or jsonld (repeatable; default: all).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(list(EXPORTERS)),
+              help=f"Export format (repeatable; default: {', '.join(APPS)}).")
 @click.option("--out", "out_dir", default="build", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Folder for the files.")
 @GRAPH_OPTION
-@reports_errors
 def export(formats: tuple[str, ...], out_dir: Path, graphs: tuple[Path, ...]) -> None:
     """Write the graph for apps: GraphML, node-link JSON, KGX TSV, compacted JSON-LD."""
-    chosen = list(formats) or list(api.EXPORT_FORMATS)
+    chosen = list(formats) or list(APPS)
     for path in api.export(api.load_graph(list(graphs)), chosen, out_dir):
         click.echo(f"wrote {path}")
 
@@ -363,17 +389,16 @@ def export(formats: tuple[str, ...], out_dir: Path, graphs: tuple[Path, ...]) ->
               help="Draw this entity's neighbourhood instead (id, CURIE, IRI or label).")
 @click.option("--depth", default=1, show_default=True, type=click.IntRange(min=1),
               help="With --focus: how many hops around the entity.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["svg", "png"]),
-              help="Picture formats (repeatable; default: svg and png).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(PICTURES),
+              help=f"Picture formats (repeatable; default: {' and '.join(PICTURES)}).")
 @GRAPH_OPTION
-@reports_errors
 def draw(out_dir: Path, focus: str | None, depth: int, formats: tuple[str, ...],
          graphs: tuple[Path, ...]) -> None:
     """Pictures with Graphviz: device, hormone, mechanisms, effects and cautions."""
     if focus is None and depth != 1:
         raise IusgraphError("--depth is the neighbourhood around --focus ENTITY: give both")
     for path in api.draw(api.load_graph(list(graphs)), out_dir, focus=focus, depth=depth,
-                         formats=formats or ("svg", "png")):
+                         formats=formats or PICTURES):
         click.echo(f"wrote {path}")
 
 
@@ -383,7 +408,6 @@ def draw(out_dir: Path, focus: str | None, depth: int, formats: tuple[str, ...],
               help="How many known violations to inject (listed in faults.json).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@reports_errors
 def synth(drugs: int, faults: int, seed: int, out_dir: Path) -> None:
     """Write a synthetic corpus shaped like the real graph (synth.nt, sources/, faults.json)."""
     counts = api.synth(out_dir, drugs=drugs, faults=faults, seed=seed)
@@ -394,7 +418,6 @@ def synth(drugs: int, faults: int, seed: int, out_dir: Path) -> None:
 @click.option("--sources", required=True, type=click.Path(path_type=Path),
               help="Folder holding the source documents.")
 @click.argument("tables", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@reports_errors
 def anchor(sources: Path, tables: tuple[Path, ...]) -> None:
     """Fill empty start/end offsets of claim tables from their quotes (for curators)."""
     filled, warnings = api.anchor(sources, list(tables) or None)
@@ -408,7 +431,6 @@ def anchor(sources: Path, tables: tuple[Path, ...]) -> None:
               help="Folder holding the source documents.")
 @click.option("--drop-stale", "drop_stale", is_flag=True,
               help="Clear the reason of a unit that a claim now cites.")
-@reports_errors
 def ledger(sources: Path, drop_stale: bool) -> None:
     """Write or refresh the coverage ledger (data/ledger/<source>.tsv) from the documents,
     keeping curated kinds, levels, reasons and notes (for curators)."""

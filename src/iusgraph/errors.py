@@ -56,3 +56,14 @@ def one_line_library_logs() -> None:
     logger = logging.getLogger("rdflib")
     if not any(isinstance(f, _OneLine) for f in logger.filters):
         logger.addFilter(_OneLine())
+
+
+class TooManyRows(IusgraphError):
+    """An answer longer than the caller's limit: more solutions or triples than
+    ``max_rows`` (``unit`` "rows"), or more term text than ``max_bytes`` (``unit``
+    "bytes"); ``iusgraph serve --max-rows`` and ``--max-bytes``."""
+
+    def __init__(self, message: str, *, unit: str = "rows", limit: int | None = None) -> None:
+        super().__init__(message)
+        self.unit = unit
+        self.limit = limit

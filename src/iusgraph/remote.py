@@ -26,18 +26,14 @@ from pathlib import Path
 from typing import Any
 from xml.sax import SAXException
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph
 from rdflib.exceptions import ParserError
 from rdflib.query import Result
 
+from iusgraph.defaults import CHUNK_TRIPLES, REMOTE_TIMEOUT
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.namespaces import PREFIXES
-from iusgraph.query.run import checked, prepare
-
-#: Triples per request when publishing.
-DEFAULT_CHUNK_TRIPLES = 50_000
-#: Seconds to wait for a server's answer.
-DEFAULT_TIMEOUT = 60.0
+from iusgraph.graph.terms import BAD_IRI_CHARACTER
+from iusgraph.query.text import bind_values, checked, prepare, with_prefixes
 
 N_TRIPLES = "application/n-triples"
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
@@ -74,8 +70,12 @@ def _check_url(url: str) -> None:
                             "e.g. http://localhost:7878/query")
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _check_iri(iri: str, what: str) -> None:
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", iri):
+    if (not _SCHEME.match(iri) or BAD_IRI_CHARACTER.search(iri)
+            or any(character.isspace() for character in iri)):
         raise IusgraphError(f"{what} {iri!r} is not an absolute IRI, "
                             "e.g. https://w3id.org/iusgraph/graph")
 
@@ -181,8 +181,8 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def publish(ntriples: Iterable[str] | Path | str, endpoint: str, graph_iri: str | None = None,
-            chunk_triples: int = DEFAULT_CHUNK_TRIPLES, *,
-            timeout: float = DEFAULT_TIMEOUT) -> PublishResult:
+            chunk_triples: int = CHUNK_TRIPLES, *,
+            timeout: float = REMOTE_TIMEOUT) -> PublishResult:
     """Replace a graph on a SPARQL 1.1 Graph Store endpoint with these N-Triples.
 
     :param ntriples: N-Triples lines (e.g. ``to_ntriples(graph).splitlines()``), one
@@ -217,123 +217,6 @@ def publish(ntriples: Iterable[str] | Path | str, endpoint: str, graph_iri: str 
 
 
 # --- query --------------------------------------------------------------------------
-
-_DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
-
-
-def with_prefixes(text: str) -> str:
-    """``text`` after PREFIX lines for the project prefixes it does not declare itself.
-
-    Our queries rely on :data:`iusgraph.graph.namespaces.PREFIXES` being predeclared, as
-    rdflib and Oxigraph do locally; a server only knows what the text declares.
-    """
-    declared = set(_DECLARED_PREFIX.findall(text))
-    lines = [f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in sorted(PREFIXES.items())
-             if prefix not in declared]
-    return "".join(lines) + text
-
-
-# Tokens that may contain braces, keywords or '#' without being them: IRIs, strings,
-# comments, variables, prefixed names and language tags.
-_SKIP = re.compile(r"""
-    <[^<>"{}|^`\\\x00-\x20]*>
-  | '''(?:[^'\\]|\\.|'(?!''))*'''
-  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-  | '(?:[^'\\\n\r]|\\.)*'
-  | "(?:[^"\\\n\r]|\\.)*"
-  | \#[^\n]*
-  | [?$]\w+
-  | @[A-Za-z][A-Za-z0-9-]*
-""", re.VERBOSE)
-_WORD = re.compile(r"[^\s{}()\[\],;<>\"'#]+")
-_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_VARNAME = re.compile(r"^\w+$")
-_BAD_IRI_CHARACTER = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
-
-
-def _where_brace(text: str) -> int:
-    """The offset of the ``{`` opening the outermost WHERE group of a query."""
-    depth = parens = 0
-    form: str | None = None
-    where_seen = values_open = False
-    groups: list[tuple[int, bool]] = []  # top-level '{' offsets; whether after WHERE
-    position = 0
-    while position < len(text):
-        char = text[position]
-        skip = _SKIP.match(text, position)
-        if skip:
-            position = skip.end()
-            continue
-        if char == "{":
-            if depth == 0 and parens == 0:
-                if values_open:  # a trailing VALUES block, not a group
-                    values_open = False
-                else:
-                    groups.append((position, where_seen))
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "(":
-            parens += 1
-        elif char == ")":
-            parens -= 1
-        elif not char.isspace():
-            word = _WORD.match(text, position)
-            if word:
-                token = word.group().upper()
-                if depth == 0 and parens == 0:
-                    if token in _FORMS and form is None:
-                        form = token
-                    elif token == "WHERE":
-                        where_seen = True
-                    elif token == "VALUES":
-                        values_open = True
-                position = word.end()
-                continue
-        position += 1
-    after_where = [offset for offset, after in groups if after]
-    if form == "CONSTRUCT" and after_where and len(groups) == len(after_where):
-        raise IusgraphError("--bind needs a WHERE pattern: the CONSTRUCT WHERE short form "
-                            "has only a template; write CONSTRUCT { ... } WHERE { ... }")
-    if after_where:
-        return after_where[0]
-    index = 1 if form == "CONSTRUCT" else 0
-    if len(groups) <= index:
-        raise IusgraphError("--bind needs a query with a WHERE pattern")
-    return groups[index][0]
-
-
-def _term(name: str, value: Any) -> str:
-    if isinstance(value, URIRef):
-        if _BAD_IRI_CHARACTER.search(str(value)):
-            raise IusgraphError(f"--bind {name}: {str(value)!r} is not a valid IRI")
-        return f"<{value}>"
-    if isinstance(value, Literal):
-        return value.n3()  # type: ignore[no-any-return]
-    raise IusgraphError(f"--bind {name}: bind an IRI or a literal, not {value!r}")
-
-
-def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
-    """``text`` with ``VALUES`` for ``bindings`` at the start of its outermost WHERE group.
-
-    This is how a server gets rdflib's ``initBindings`` or Oxigraph's substitutions:
-    every solution carries the bound value, as if the variable were pre-bound.
-
-    >>> bind_values("SELECT ?o WHERE { ?s ?p ?o }", {"s": URIRef("http://example.org/a")})
-    'SELECT ?o WHERE { VALUES (?s) { (<http://example.org/a>) } ?s ?p ?o }'
-    """
-    if not bindings:
-        return text
-    names = []
-    for name in bindings:
-        name = name.lstrip("?$")
-        if not _VARNAME.match(name):
-            raise IusgraphError(f"--bind {name!r}: not a SPARQL variable name")
-        names.append(name)
-    values = [_term(name, value) for name, value in zip(names, bindings.values())]
-    block = (f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(values)}) }}")
-    brace = _where_brace(text)
-    return text[:brace + 1] + block + text[brace + 1:]
 
 
 @contextlib.contextmanager
@@ -381,7 +264,7 @@ def _parse_answer(kind: str, content_type: str, body: bytes, url: str) -> Result
 
 def query_endpoint(endpoint: str, text: str, bindings: Mapping[str, Any] | None = None,
                    default_graph: str | None = None, *, origin: str = "<query>",
-                   timeout: float = DEFAULT_TIMEOUT) -> Result:
+                   timeout: float = REMOTE_TIMEOUT) -> Result:
     """Run a query on a SPARQL 1.1 Protocol endpoint and return an rdflib Result.
 
     :param endpoint: e.g. ``http://localhost:7878/query`` (Oxigraph) or

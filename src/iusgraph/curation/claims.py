@@ -19,12 +19,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from iusgraph.graph.datatypes import is_duration
 from iusgraph.curation.entities import Entity
-from iusgraph.errors import InputError
 from iusgraph.curation.ids import check_id, suggest
-from iusgraph.graph.namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC, local_name
 from iusgraph.curation.tables import Row, read_table, unescape
+from iusgraph.errors import InputError
+from iusgraph.graph.datatypes import is_duration
+from iusgraph.graph.namespaces import CLAIM, ENT, EV, IUS, IUSV, OA, SRC, local_name
 from iusgraph.graph.vocabulary import Vocabulary
 
 COLUMNS = ["id", "subject", "predicate", "object", "qualifiers", "start", "end", "exact"]

@@ -7,20 +7,27 @@ conflicts, so an app that loads one export can resolve every label.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
-from iusgraph.curation.claims import Claim, add_claims, check_claim_refs, claim_index, read_claims
+from iusgraph.curation.claims import (
+    Claim,
+    add_claims,
+    check_claim_refs,
+    claim_index,
+    read_claims,
+)
 from iusgraph.curation.conflicts import add_conflicts
 from iusgraph.curation.entities import Entity, add_entities, read_entities
-from iusgraph.errors import InputError
 from iusgraph.curation.ledger import LedgerRow, add_ledger, read_ledgers
 from iusgraph.curation.mappings import MappingSet, add_mappings, read_mapping_sets
+from iusgraph.curation.registry import Source, load_registry
+from iusgraph.errors import InputError
 from iusgraph.graph.namespaces import bind_prefixes
 from iusgraph.graph.resources import data_dir
-from iusgraph.curation.registry import Source, load_registry
 from iusgraph.graph.vocabulary import load_vocabulary, ontology_graph
 
 
@@ -40,22 +47,34 @@ class Curation:
     mappings: list[MappingSet] = field(default_factory=list)
 
 
+def claim_tables(folder: Path, sources: Mapping[str, Source],
+                 tables: list[Path] | None = None) -> list[tuple[Path, Source]]:
+    """Each claim table (``tables``, or every ``folder/*.tsv``) with its source: a table is
+    named after its source's local name. InputError for a table no source has."""
+    tables = tables if tables is not None else sorted(folder.glob("*.tsv"))
+    if not tables:
+        raise InputError("no claim tables (*.tsv) found", path=str(folder))
+    out = []
+    for table in tables:
+        source = sources.get(table.stem)
+        if source is None:
+            raise InputError(f"no source {table.stem!r} in data/sources.ttl; a claim table is "
+                             "named after its source's local name ("
+                             + ", ".join(sorted(sources)) + ")", path=str(table))
+        out.append((table, source))
+    return out
+
+
 def read_curation(folder: Path | None = None) -> Curation:
+    """Everything in the curated data folder (by default :func:`data_dir`), read and
+    checked row by row, before it becomes RDF."""
     folder = folder or data_dir()
     vocab = load_vocabulary()
     entities = read_entities(folder / "entities", vocab)
     registry, sources = load_registry(folder / "sources.ttl")
     claims: list[Claim] = []
-    tables = sorted((folder / "claims").glob("*.tsv"))
-    if not tables:
-        raise InputError("no claim tables (*.tsv) found", path=str(folder / "claims"))
-    for table in tables:
-        key = table.stem
-        if key not in sources:
-            raise InputError(f"no source {key!r} in data/sources.ttl; a claim table is named "
-                             "after its source's local name (" + ", ".join(sorted(sources))
-                             + ")", path=str(table))
-        claims.extend(read_claims(table, key, vocab, entities))
+    for table, source in claim_tables(folder / "claims", sources):
+        claims.extend(read_claims(table, source.key, vocab, entities))
     check_claim_refs(claims)
     for claim in claims:
         length = sources[claim.source].char_count

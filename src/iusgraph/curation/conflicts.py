@@ -17,8 +17,8 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from iusgraph.curation.claims import Claim
 from iusgraph.curation.ids import check_id, suggest
-from iusgraph.graph.namespaces import CONFLICT, IUS, IUSV
 from iusgraph.curation.tables import Row, read_table
+from iusgraph.graph.namespaces import CONFLICT, IUS, IUSV
 from iusgraph.graph.vocabulary import Vocabulary
 
 COLUMNS = ["id", "kind", "claims", "label", "scope"]

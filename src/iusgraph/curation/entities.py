@@ -8,10 +8,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from iusgraph.errors import InputError
 from iusgraph.curation.ids import check_id, suggest
-from iusgraph.graph.namespaces import ENT, IUS
 from iusgraph.curation.tables import read_table
+from iusgraph.errors import InputError
+from iusgraph.graph.namespaces import ENT, IUS
 from iusgraph.graph.vocabulary import Vocabulary
 
 COLUMNS = ["id", "type", "label", "synonyms", "broader", "category"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from iusgraph.errors import InputError
+from iusgraph.graph.files import read_utf8
 
 _ESCAPES = {"n": "\n", "t": "\t", "\\": "\\"}
 
@@ -71,13 +72,7 @@ def read_table(path: Path, columns: list[str]) -> list[Row]:
     Blank lines and lines starting with ``#`` are skipped.
     """
     shown = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8",
-                         path=shown) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path=shown) from None
+    text = read_utf8(path)
     rows: list[Row] = []
     header: list[str] | None = None
     for number, raw in enumerate(text.split("\n"), start=1):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from collections.abc import Iterable
+from typing import Any
+
+from rdflib import BNode, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 BASE = "https://w3id.org/iusgraph/"
@@ -67,6 +70,26 @@ def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
         graph.bind(prefix, iri, override=True, replace=True)
 
 
+def prologue(prefixes: Iterable[tuple[str, str]]) -> str:
+    """SPARQL ``PREFIX`` lines declaring ``(prefix, namespace)`` pairs.
+
+    >>> prologue([("ent", "https://w3id.org/iusgraph/entity/")])
+    'PREFIX ent: <https://w3id.org/iusgraph/entity/>\\n'
+    """
+    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in prefixes)
+
+
+def curie(iri: str) -> str:
+    """The CURIE :func:`shorten` writes for ``iri``, or the IRI itself (never a bare
+    ``ius:``).
+
+    >>> curie("https://w3id.org/iusgraph/entity/acne"), curie("http://example.org/x")
+    ('ent:acne', 'http://example.org/x')
+    """
+    short = shorten(URIRef(iri))
+    return iri if short.startswith("<") or short.endswith(":") else short
+
+
 def expand(curie: str) -> URIRef:
     """The IRI of a CURIE under the project prefixes (or of ``<iri>``); others as they are.
 
@@ -79,6 +102,17 @@ def expand(curie: str) -> URIRef:
     return URIRef(PREFIXES[prefix] + local) if prefix in PREFIXES else URIRef(curie)
 
 
-def sparql_prologue() -> str:
-    """PREFIX lines for queries written without their own prologue."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
+
+
+def shorten(term: Any) -> str:
+    """A CURIE for IRIs under the project prefixes, ``<iri>`` otherwise, text for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if str(term).startswith(iri):
+                return f"{prefix}:{str(term)[len(iri):]}"
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)

@@ -7,18 +7,22 @@ leaves a half-written export.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, XSD
 
-from iusgraph.errors import InputError
-from iusgraph.graph.namespaces import HP, IUS, MESH, PREFIXES, SEMAPV, SH, SSSOM, bind_prefixes, local_name
+from iusgraph.graph.namespaces import (
+    HP,
+    IUS,
+    MESH,
+    PREFIXES,
+    SEMAPV,
+    SH,
+    SSSOM,
+    bind_prefixes,
+    local_name,
+)
+from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 
 CONTEXT_FILE = "context.jsonld"
 #: The prefixes of the mapping targets and of SSSOM, so codes read HP:0000716, MESH:D016912.
@@ -28,148 +32,6 @@ MAPPING_PREFIXES: dict[str, object] = {
                     "MESH": str(MESH),
                     "semapv": str(SEMAPV),
                     "sssom": str(SSSOM)}
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder."""
-    write_files([(path, text)])
-
-
-def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
-    """Write a set of files: each to a temporary file beside it first, and only when all
-    are written, rename them into place one after another.
-
-    A failure (a full disk, a folder that cannot be written) leaves the old files as they
-    were and no temporary file, and is an :class:`~iusgraph.errors.InputError` naming the
-    path. Temporary files that a killed run left behind are removed.
-    """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, data in items:
-            staged.append((_stage(path, data), path))
-        for _, path in staged:  # what would stop a rename, before any rename
-            if path.is_dir():
-                raise InputError("cannot write: Is a directory; move it away or choose "
-                                 "another --out", path=str(path))
-        for tmp, path in staged:
-            _replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-    return [path for path, _ in items]
-
-
-def _write_error(path: Path, exc: OSError) -> InputError:
-    return InputError(f"cannot write: {exc.strerror or exc}; choose a folder you can write "
-                      "to (--out), with room on its disk", path=str(path))
-
-
-def _replace(tmp: Path, path: Path) -> None:
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; exports are for sharing
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise _write_error(path, exc) from None
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.iusgraph-"
-
-
-def _stale(parent: Path, prefix: str) -> Iterator[Path]:
-    """Temporary files or folders ``<prefix><pid>.….tmp`` in ``parent`` whose run was
-    killed (its pid is gone)."""
-    for stale in parent.glob(prefix + "*.tmp"):
-        pid = stale.name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            yield stale
-
-
-def _remove_stale(path: Path) -> None:
-    """Remove temporary files of ``path`` left by a run that was killed."""
-    for stale in _stale(path.parent, _temp_prefix(path)):
-        stale.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _stage(path: Path, data: str | bytes) -> Path:
-    """``data`` in a new temporary file beside ``path`` (its name holds our pid)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_stale(path)
-        fd, name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
-    except OSError as exc:
-        raise _write_error(path, exc) from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data if isinstance(data, bytes) else data.encode("utf-8"))
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _write_error(path, exc) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-@contextmanager
-def replaced_folder(folder: Path, owned: set[str]) -> Iterator[Path]:
-    """A new, empty folder that replaces ``folder`` as a whole once the block succeeds.
-
-    For outputs that only make sense together (``synth``'s corpus, its documents and its
-    list of faults): a reader sees the old set or the new one, never a mix. A kill between
-    the two renames leaves ``folder`` missing rather than mixed. ``folder`` may hold only
-    the names in ``owned``, so nothing a user put there is ever removed.
-    """
-    parent = folder.parent
-    marker = f".{folder.name}.iusgraph-"
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        for stale in _stale(parent, marker):
-            shutil.rmtree(stale, ignore_errors=True)
-        if folder.is_dir():
-            foreign = sorted(p.name for p in folder.iterdir() if p.name not in owned)
-            if foreign:
-                raise InputError("holds files this command did not write ("
-                                 + ", ".join(foreign[:5]) + "); give an empty folder or one "
-                                 "it made before", path=str(folder))
-        elif folder.exists():
-            raise InputError("is a file, not a folder", path=str(folder))
-        stage = Path(tempfile.mkdtemp(prefix=f"{marker}{os.getpid()}.", suffix=".tmp",
-                                      dir=parent))
-    except OSError as exc:
-        raise _write_error(folder, exc) from None
-    try:
-        yield stage
-        os.chmod(stage, 0o777 & ~_umask())
-        old = parent / f"{marker}{os.getpid()}.old.tmp"
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(stage, folder)
-        shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise _write_error(folder, exc) from None
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 #: Terms from other vocabularies that the graph uses, as plain keys. Values of
@@ -227,7 +89,6 @@ def jsonld_context() -> dict[str, object]:
     export as ``context.jsonld`` and served by ``iusgraph serve`` at
     ``https://w3id.org/iusgraph/context.jsonld``.
     """
-    from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 
     context: dict[str, object] = {prefix: iri for prefix, iri in sorted(PREFIXES.items())
                                   if prefix not in ("sh", "shape")}
@@ -269,9 +130,43 @@ def _shape_datatypes(shapes: Graph) -> dict[object, set[object]]:
     return found
 
 
+def jsonld_files(graph: Graph) -> tuple[str, str]:
+    """``iusgraph.jsonld`` (:func:`to_jsonld`) and ``context.jsonld`` beside it."""
+    return to_jsonld(graph), context_document()
+
+
+def with_project_prefixes(graph: Graph) -> Graph:
+    """``graph`` if the project prefixes are bound on it as they are, else a copy that
+    has them: serializing never rebinds the prefixes of a graph it was given.
+
+    >>> from rdflib import Graph, URIRef
+    >>> g = Graph(bind_namespaces="none")
+    >>> with_project_prefixes(g) is g, dict(g.namespaces()).get("ius")
+    (False, None)
+    """
+    manager = graph.namespace_manager
+    if all(manager.store.namespace(prefix) == URIRef(iri)
+           and manager.store.prefix(URIRef(iri)) == prefix for prefix, iri in PREFIXES.items()):
+        return graph
+    copy = Graph()
+    bind_prefixes(copy)
+    copy.addN((s, p, o, copy) for s, p, o in graph)
+    return copy
+
+
 def to_turtle(graph: Graph) -> str:
-    bind_prefixes(graph)
-    return graph.serialize(format="turtle")
+    """Turtle with the project prefixes; the input graph is not changed."""
+    return with_project_prefixes(graph).serialize(format="turtle")
+
+
+def serialize(graph: Graph, fmt: str) -> bytes:
+    """``graph`` in one of :data:`iusgraph.graph.formats.GRAPH_TYPES`' rdflib formats, as
+    UTF-8: JSON-LD is :func:`to_jsonld` (the context inline, never fetched; a stable
+    order), the others rdflib's writers with the project prefixes. The input graph is not
+    changed."""
+    if fmt == "json-ld":
+        return to_jsonld(graph).encode("utf-8")
+    return with_project_prefixes(graph).serialize(format=fmt, encoding="utf-8")
 
 
 def to_ntriples(graph: Graph) -> str:
@@ -310,7 +205,7 @@ def to_jsonld(graph: Graph) -> str:
     The context is inline (and also written beside the export as
     context.jsonld), so a reader never fetches anything remote.
 
-    >>> from rdflib import Graph
+    >>> from rdflib import Graph, URIRef
     >>> g = Graph().parse(data="@prefix ius: <https://w3id.org/iusgraph/ontology/> . "
     ...     "@prefix ent: <https://w3id.org/iusgraph/entity/> . "
     ...     "ent:mirena ius:hasSideEffect ent:acne .", format="turtle")
@@ -327,36 +222,13 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(out, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-EXPORTS = {
-    "iusgraph.ttl": to_turtle,
-    "iusgraph.nt": to_ntriples,
-    "iusgraph.jsonld": to_jsonld,
-}
-
-
-def write_jsonld(graph: Graph, out_dir: Path) -> list[Path]:
-    """``iusgraph.jsonld`` (compacted, context inline) and ``context.jsonld`` beside it."""
-    return write_files([(out_dir / "iusgraph.jsonld", to_jsonld(graph)),
-                        (out_dir / CONTEXT_FILE, context_document())])
-
-
-def write_exports(graph: Graph, out_dir: Path) -> list[Path]:
-    """Write every export format and the JSON-LD context into ``out_dir``, as one set."""
-    items: list[tuple[Path, str | bytes]] = [(out_dir / name, render(graph))
-                                             for name, render in EXPORTS.items()]
-    items.append((out_dir / CONTEXT_FILE, context_document()))
-    return write_files(items)
-
-
 __all__ = [
-    "atomic_write_text",
     "context_document",
     "jsonld_context",
-    "replaced_folder",
+    "jsonld_files",
     "to_jsonld",
     "to_ntriples",
+    "serialize",
     "to_turtle",
-    "write_exports",
-    "write_files",
-    "write_jsonld",
+    "with_project_prefixes",
 ]

@@ -7,6 +7,7 @@ check the rdflib side does not make is made here, on the way in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,6 +17,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from iusgraph.errors import InputError, IusgraphError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+#: Characters that may not appear in an IRI written between ``<`` and ``>`` (RDF 1.1
+#: N-Triples ``IRIREF``): where a request path or a bound value becomes an IRI.
+BAD_IRI_CHARACTER = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
 
 
 def to_rdflib(term: Any) -> Any:
@@ -59,6 +63,30 @@ def to_oxigraph(term: Any) -> Any:
             return ox.Literal(value, datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(value)
     raise ValueError(f"{term!r} is not an IRI, a blank node or a literal")
+
+
+def sparql_term(term: Any) -> str:
+    """The SPARQL (and N-Triples) text of an rdflib IRI, blank node or literal, as
+    Oxigraph writes it: strings escaped, IRIs checked.
+
+    >>> sparql_term(Literal('say "hi"', lang="en")), sparql_term(URIRef("http://x/a"))
+    ('"say \\\\"hi\\\\""@en', '<http://x/a>')
+
+    :raises ValueError: when Oxigraph refuses the term (see :func:`to_oxigraph`)
+    """
+    return str(to_oxigraph(term))
+
+
+def plain(term: Any) -> dict[str, Any] | None:
+    """An Oxigraph term as plain data that crosses a process boundary: ``{"iri": …}``,
+    ``{"bnode": …}`` or ``{"text": …, "lang": …}``; None stays None."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"iri": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"bnode": term.value}
+    return {"text": term.value, "lang": term.language}
 
 
 def to_oxigraph_quads(graph: Graph) -> Iterator[ox.Quad]:

@@ -32,7 +32,7 @@ import graphviz
 import networkx as nx
 
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.serialize import write_files
+from iusgraph.graph.files import write_files
 from iusgraph.network.project import objects_of, resolve_node
 
 #: Fill colours: seriousness is about outcome (serious / non-serious), as the sources state it.
@@ -90,7 +90,6 @@ CATEGORY_FILLS = {
     "ius:DosingRegimen": "#e5f5f9",
 }
 DEFAULT_FILL = "#ffffff"
-DEFAULT_FORMATS = ("svg", "png")
 
 
 # --------------------------------------------------------------------------- facts
@@ -484,8 +483,7 @@ def neighbourhood(net: nx.MultiDiGraph, focus: str, depth: int = 1) -> graphviz.
 # --------------------------------------------------------------------------- files
 
 
-def render(diagram: graphviz.Digraph, out_base: Path,
-           formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+def render(diagram: graphviz.Digraph, out_base: Path, formats: Sequence[str]) -> list[Path]:
     """Write ``out_base.<format>`` for each format; returns the paths written.
 
     Every format is rendered before any file is written, and each file goes to
@@ -518,8 +516,8 @@ def render(diagram: graphviz.Digraph, out_base: Path,
     return write_files(images)  # type: ignore[arg-type]
 
 
-def draw(net: nx.MultiDiGraph, out_dir: Path, focus: str | None = None, depth: int = 1,
-         formats: Sequence[str] = DEFAULT_FORMATS) -> list[Path]:
+def draw(net: nx.MultiDiGraph, out_dir: Path, focus: str | None = None, depth: int = 1, *,
+         formats: Sequence[str]) -> list[Path]:
     """What ``iusgraph draw`` does: the overview as ``iusgraph.<fmt>`` or, with ``focus``,
     that entity's neighbourhood as ``focus-<local id>.<fmt>`` in ``out_dir``."""
     out_dir = Path(out_dir)

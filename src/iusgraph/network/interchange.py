@@ -39,8 +39,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -48,8 +47,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.serialize import write_files
 from iusgraph.graph.namespaces import BIOLINK, IUS, expand
+from iusgraph.graph.vocabulary import ontology_graph
 
 #: The information resource that stands for this graph in KGX files.
 INFORES = "infores:iusgraph"
@@ -68,12 +67,6 @@ EDGE_COLUMNS = ("id", "subject", "predicate", "object", "primary_knowledge_sourc
                 "knowledge_level", "agent_type", "aggregator_knowledge_source", "negated",
                 "original_predicate", "supporting_text")
 
-#: The files each format writes, by the format's name.
-FORMATS: dict[str, tuple[str, ...]] = {
-    "graphml": ("iusgraph.graphml",),
-    "node-link": ("iusgraph.node-link.json",),
-    "kgx": ("iusgraph_nodes.tsv", "iusgraph_edges.tsv"),
-}
 
 
 # --------------------------------------------------------------------------- GraphML
@@ -253,44 +246,14 @@ def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str,
     :returns: the text of ``iusgraph_nodes.tsv`` and of ``iusgraph_edges.tsv``
     """
     if ontology is None:
-        from iusgraph.graph.vocabulary import ontology_graph
-
         ontology = ontology_graph()
     return (_tsv(NODE_COLUMNS, _node_rows(net, ontology)),
             _tsv(EDGE_COLUMNS, _edge_rows(net, ontology)))
 
 
-# --------------------------------------------------------------------------- writing
-
-_RENDER: dict[str, Callable[[nx.MultiDiGraph], tuple[str, ...]]] = {
-    "graphml": lambda net: (to_graphml(net),),
-    "node-link": lambda net: (to_node_link(net),),
-    "kgx": to_kgx,
-}
-
-
-def write_network_export(net: nx.MultiDiGraph, fmt: str, out_dir: Path) -> list[Path]:
-    """Write ``net`` in format ``fmt`` into ``out_dir``, each file atomically.
-
-    :param net: a projection from :func:`iusgraph.network.project.project`
-    :param fmt: a key of :data:`FORMATS` (``graphml``, ``node-link`` or ``kgx``)
-    :param out_dir: the folder to write into (created if missing)
-    :returns: the paths written, in the order of :data:`FORMATS`
-    :raises IusgraphError: for an unknown format
-    """
-    if fmt not in FORMATS:
-        raise IusgraphError(f"unknown network format {fmt!r}; choose one of: "
-                            f"{', '.join(sorted(FORMATS))}")
-    texts = _RENDER[fmt](net)
-    return write_files([(Path(out_dir) / name, text)
-                        for name, text in zip(FORMATS[fmt], texts, strict=True)])
-
-
 __all__ = [
-    "FORMATS",
     "flatten",
     "to_graphml",
     "to_kgx",
     "to_node_link",
-    "write_network_export",
 ]

@@ -29,9 +29,10 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from iusgraph.curation.ids import suggest
 from iusgraph.curation.mappings import codes_of
-from iusgraph.graph.namespaces import IUS, IUSV, OA, expand
-from iusgraph.query.run import shorten
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.namespaces import IUS, IUSV, OA, expand, shorten
 from iusgraph.graph.vocabulary import Vocabulary, load_vocabulary
 
 #: Ranks from best to worst (Wikidata's order); an edge carries its best claim's rank.
@@ -246,8 +247,6 @@ def resolve_node(net: nx.MultiDiGraph, name: str) -> str:
     >>> [resolve_node(net, n) for n in ("mirena", "ent:mirena", "Mirena")]
     ['ent:mirena', 'ent:mirena', 'ent:mirena']
     """
-    from iusgraph.errors import IusgraphError
-    from iusgraph.curation.ids import suggest
 
     if name in net:
         return name

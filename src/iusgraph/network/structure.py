@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import networkx as nx
 
+from iusgraph.graph.vocabulary import load_vocabulary
 from iusgraph.network.project import entity_attributes, objects_of
 from iusgraph.validation.report import Finding, Report
-from iusgraph.graph.vocabulary import load_vocabulary
 
 UNREACHED = "graph:unreached-entity"
 DISCONNECTED = "graph:disconnected-component"

@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field
 from rdflib import Graph
 
 from iusgraph.curation.ledger import ledger_counts
-from iusgraph.query.run import run_select, shorten
+from iusgraph.graph.backend import select
+from iusgraph.graph.namespaces import shorten
 
 
 @dataclass
@@ -27,6 +28,10 @@ class Stats:
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
+
+    def render(self, fmt: str) -> str:
+        """The statistics as ``text`` or ``json``."""
+        return self.to_json() if fmt == "json" else self.to_text()
 
     def to_text(self) -> str:
         lines = [f"triples: {self.triples}", f"evidence spans: {self.evidence_spans}",
@@ -56,7 +61,7 @@ class Stats:
 
 
 def _count(graph: Graph, query: str) -> dict[str, int]:
-    return {shorten(r["key"]): int(r["n"]) for r in run_select(graph, query)}
+    return {shorten(r["key"]): int(r["n"]) for r in select(graph, query)}
 
 
 def compute_stats(graph: Graph) -> Stats:
@@ -67,7 +72,7 @@ def compute_stats(graph: Graph) -> Stats:
           ?e a ius:Entity , ?key . FILTER(?key != ius:Entity)
         } GROUP BY ?key ORDER BY ?key""")
     # One grouping query; the per-source and per-predicate totals are its sums.
-    for row in run_select(graph, """
+    for row in select(graph, """
             SELECT ?s ?p (COUNT(?c) AS ?n) WHERE {
               ?c a ius:Claim ; prov:wasDerivedFrom ?s ; ius:claimPredicate ?p
             } GROUP BY ?s ?p ORDER BY ?s ?p"""):
@@ -76,9 +81,9 @@ def compute_stats(graph: Graph) -> Stats:
         stats.claims_by_source[source] = stats.claims_by_source.get(source, 0) + n
         by_predicate[predicate] = by_predicate.get(predicate, 0) + n
     stats.claims_by_predicate = dict(sorted(by_predicate.items(), key=lambda kv: (-kv[1], kv[0])))
-    stats.evidence_spans = int(run_select(graph, """
+    stats.evidence_spans = int(select(graph, """
         SELECT (COUNT(?e) AS ?n) WHERE { ?e a oa:SpecificResource }""")[0]["n"])
-    stats.conflicts = int(run_select(graph, """
+    stats.conflicts = int(select(graph, """
         SELECT (COUNT(?c) AS ?n) WHERE { ?c a ius:Conflict }""")[0]["n"])
     stats.ledger = {source: {**asdict(counts), "accounted_percent": counts.accounted_percent}
                     for source, counts in ledger_counts(graph).items()}

@@ -22,8 +22,9 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from iusgraph.curation.claims import Claim, Evidence, add_claims
 from iusgraph.curation.entities import Entity, add_entities
-from iusgraph.graph.serialize import replaced_folder, to_ntriples
+from iusgraph.graph.files import replaced_folder
 from iusgraph.graph.namespaces import ENT, IUS, IUSV, OA, SRC, bind_prefixes
+from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.vocabulary import load_vocabulary, ontology_graph
 
 CLAIMS_PER_SOURCE = 200

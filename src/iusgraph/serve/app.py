@@ -12,19 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
-import re
-import resource
 import socket
-import urllib.parse
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
 
+from rdflib import Graph
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -33,78 +29,51 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from iusgraph.serve import pages
-from iusgraph.serve.endpoint import GRAPH_TYPES, check, negotiate, serialize_graph, service_description
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.serialize import context_document
-from iusgraph.serve.httpguard import Refusal, SecurityHeaders, head_timeout_protocol, read_body, replay
+from iusgraph.graph.formats import (
+    FORMAT_PARAMETER,
+    GRAPH_TYPES,
+    RDF_TYPES,
+    TEXT,
+    with_charset,
+)
 from iusgraph.graph.namespaces import BASE
-from iusgraph.graph.resources import PACKAGE, SOURCE_ROOT
-from iusgraph.serve.pool import DEFAULT_QUEUE, Unavailable, WorkerPool
-from iusgraph.query.run import named_queries
-from iusgraph.remote import bind_values, with_prefixes
-from iusgraph.serve.workers import Reply, StoreSource, prepare_source, probe
-
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_WORKERS = 2
-#: Largest answer (bytes); 413 past it.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-#: Seconds a connection may take to send a complete request head.
-DEFAULT_HEADER_TIMEOUT = 10.0
-#: Open connections (uvicorn's limit_concurrency): requests past it get 503.
-DEFAULT_MAX_CONNECTIONS = 1000
-#: Longest query text accepted (bytes).
-MAX_QUERY_BYTES = 100_000
-#: Seconds a request body may take to arrive (408 past it).
-BODY_TIMEOUT = 30.0
-#: Seconds running queries get to finish when the server is stopped (SIGTERM).
-STOP_GRACE = 3.0
+from iusgraph.graph.resources import PACKAGE
+from iusgraph.graph.serialize import context_document, serialize
+from iusgraph.graph.terms import BAD_IRI_CHARACTER
+from iusgraph.query.catalog import named_queries
+from iusgraph.query.text import bind_values, parse_binding, with_prefixes
+from iusgraph.serve import pages
+from iusgraph.serve.endpoint import check, service_description
+from iusgraph.serve.httpguard import (
+    Refusal,
+    SecurityHeaders,
+    head_timeout_protocol,
+    read_body,
+    replay,
+)
+from iusgraph.serve.pool import Unavailable, WorkerPool
+from iusgraph.serve.protocol import Reply, negotiate
+from iusgraph.serve.settings import (
+    BODY_TIMEOUT,
+    DEFAULTS,
+    MAX_QUERY_BYTES,
+    STOP_GRACE,
+    Options,
+    Settings,
+    check_base_url,
+    connection_limit,
+    default_base_url,
+    find_yasgui,
+)
+from iusgraph.serve.workers import prepare_source, probe
 
 STATIC = PACKAGE / "serve" / "static"
 #: Path segments of the linked-data IRIs under the project base.
 LINKED_DATA = ("entity", "claim", "evidence", "source", "conflict", "vocab", "ontology",
                "shapes")
-FORMAT_PARAM = {"ttl": "text/turtle", "nt": "application/n-triples",
-                "jsonld": "application/ld+json", "html": "text/html"}
-_BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|^`\\]")
-TEXT = "text/plain; charset=utf-8"
 READ_ONLY = ("iusgraph serve is read-only: {what} is refused. Change the data in the "
              "curation tables and restart the server.")
-#: RDF media types: a POST of one of these is a graph store write (405). text/plain is
-#: not among them: a plain-text POST is an unsupported query encoding (415).
-RDF_TYPES = ("text/turtle", "application/n-triples", "application/ld+json",
-             "application/rdf+xml", "application/trig", "application/n-quads", "text/n3")
-
-
-@dataclass
-class Settings:
-    source: StoreSource
-    timeout: float = DEFAULT_TIMEOUT
-    max_rows: int = DEFAULT_MAX_ROWS
-    workers: int = DEFAULT_WORKERS
-    yasgui_dir: Path | None = None
-    cleanup: Any = field(default=None)
-    max_bytes: int = DEFAULT_MAX_BYTES
-    #: The server's public address: the Service Description names ``base_url/sparql``.
-    base_url: str = "http://127.0.0.1:8000"
-    #: Most requests waiting for a query worker (503 with Retry-After past it).
-    queue: int = DEFAULT_QUEUE
-    header_timeout: float = DEFAULT_HEADER_TIMEOUT
-    max_connections: int = DEFAULT_MAX_CONNECTIONS
-
-
-def find_yasgui() -> Path | None:
-    """YASGUI's build folder, installed by setup.sh with npm (``node_modules``), if any."""
-    candidates = []
-    if os.environ.get("IUSGRAPH_YASGUI"):
-        candidates.append(Path(os.environ["IUSGRAPH_YASGUI"]))
-    for root in (Path.cwd(), SOURCE_ROOT):
-        candidates.append(root / "node_modules" / "@zazuko" / "yasgui" / "build")
-    for folder in candidates:
-        if (folder / "yasgui.min.js").is_file():
-            return folder
-    return None
 
 
 def _reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
@@ -214,16 +183,15 @@ def create_app(settings: Settings) -> Starlette:
         if mime is None:
             return _text(406, "the service description comes as " + ", ".join(offers))
         url = settings.base_url.rstrip("/") + "/sparql"  # never the request's Host header
-        body = serialize_graph(service_description(url, pool.triples), GRAPH_TYPES[mime])
-        media = mime + ("; charset=utf-8" if mime.startswith("text/") else "")
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+        body = serialize(service_description(url, pool.triples), GRAPH_TYPES[mime])
+        return Response(body, media_type=with_charset(mime), headers={"Vary": "Accept"})
 
     async def resource(request: Request) -> Response:
         path = request.url.path
         iri = pages.iri_for(path)
-        if _BAD_IRI.search(iri):
+        if BAD_IRI_CHARACTER.search(iri):
             return _text(404, f"{path} is not an IRI of this graph")
-        wanted = FORMAT_PARAM.get(request.query_params.get("format", ""))
+        wanted = FORMAT_PARAMETER.get(request.query_params.get("format", ""))
         accept = wanted or request.headers.get("accept")
         mime = negotiate(accept, ["text/html", *GRAPH_TYPES])
         headers = {"Vary": "Accept"}
@@ -319,7 +287,6 @@ async def _query_of(request: Request) -> str | None:
 
 def example_queries() -> list[dict[str, str]]:
     """The competency queries as ready-to-run text: prefixes declared, examples bound."""
-    from iusgraph.api import parse_binding
     out = []
     for name, named in named_queries("cq").items():
         text = named.text
@@ -354,66 +321,19 @@ of the uterus</a>.</p>
     return page.replace("</head>", head + "\n</head>", 1)
 
 
-def check_port(host: str, port: int) -> None:
-    """Fail with one message when the address cannot be bound (in use, or no such host)."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise IusgraphError(f"--host {host}: {exc.strerror}") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise IusgraphError(f"cannot listen on {host}:{port}: {exc.strerror}; "
-                                "choose another --port") from None
-
-
-def build_settings(files: list[Path], store_dir: Path | None, timeout: float, max_rows: int,
-                   workers: int, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                   host: str = "127.0.0.1", port: int = 8000, base_url: str | None = None,
-                   header_timeout: float = DEFAULT_HEADER_TIMEOUT,
-                   max_connections: int = DEFAULT_MAX_CONNECTIONS,
-                   queue: int = DEFAULT_QUEUE) -> Settings:
-    """Check the options and make the data ready; IusgraphError (exit 2) when one is bad."""
-    if timeout <= 0 or header_timeout <= 0:
-        raise IusgraphError("--timeout and --header-timeout must be more than 0 seconds")
-    if min(max_rows, workers, max_connections, queue) < 1:
-        raise IusgraphError("--max-rows, --workers and --max-connections must be at least 1")
-    if max_bytes < 1024:
-        raise IusgraphError("--max-bytes must be at least 1 KiB")
-    base = check_base_url(base_url) if base_url else default_base_url(host, port)
-    source, cleanup = prepare_source(files, store_dir)
-    return Settings(source=source, timeout=timeout, max_rows=max_rows, workers=workers,
-                    yasgui_dir=find_yasgui(), cleanup=cleanup, max_bytes=max_bytes,
-                    base_url=base, queue=queue, header_timeout=header_timeout,
-                    max_connections=max_connections)
-
-
-def default_base_url(host: str, port: int) -> str:
-    """``http://HOST:PORT`` from ``--host``/``--port`` (an IPv6 address in brackets)."""
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
-
-
-def check_base_url(url: str) -> str:
-    """``--base-url``: an http(s) URL with a host, without query or fragment."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment:
-        raise IusgraphError(f"--base-url must be an http:// or https:// URL with a host, "
-                            f"such as https://example.org/ius/, not {url!r}")
-    return url.rstrip("/")
-
-
-def connection_limit(wanted: int) -> int:
-    """``wanted`` open connections, or fewer when the file-descriptor limit is lower (some
-    are kept for the workers' pipes, the store and the log)."""
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
-        return wanted
-    return max(1, min(wanted, soft - 64))
+def build_settings(files: list[Path], store_dir: Path | None, options: Options = DEFAULTS, *,
+                   base_url: str | None = None, graph: Graph | None = None) -> Settings:
+    """Check the options and make the data ready: ``files``, else ``graph`` (the compiled
+    graph, given by the caller); IusgraphError (exit 2) when an option is bad."""
+    options.check()
+    base = check_base_url(base_url) if base_url else default_base_url(options.host,
+                                                                      options.port)
+    source, cleanup = prepare_source(files, store_dir, graph)
+    return Settings(source=source, timeout=options.timeout, max_rows=options.max_rows,
+                    workers=options.workers, yasgui_dir=find_yasgui(), cleanup=cleanup,
+                    max_bytes=options.max_bytes, base_url=base, queue=options.queue,
+                    header_timeout=options.header_timeout,
+                    max_connections=options.max_connections)
 
 
 def _uvicorn_server(config: Any, pool: WorkerPool, grace: float) -> Any:
@@ -431,9 +351,10 @@ def _uvicorn_server(config: Any, pool: WorkerPool, grace: float) -> Any:
 
 def serve(host: str, port: int, settings: Settings, log_level: str = "info") -> None:
     """Run the server until SIGTERM or Ctrl-C. A graph that cannot be loaded fails here,
-    with its reason (exit 2), before anything listens."""
+    with its reason (exit 2), before anything listens. The caller has checked the port
+    (:func:`iusgraph.api.serve` does, before the graph is loaded)."""
     import uvicorn
-    check_port(host, port)
+
     probe(settings.source)
     app = create_app(settings)
     grace = min(STOP_GRACE, settings.timeout)

@@ -10,13 +10,18 @@ from html import escape
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import URIRef
 
-from iusgraph.graph.namespaces import BASE, IUS, ONTOLOGY_IRI, PREFIXES, SSSOM
-from iusgraph.query.run import shorten
+from iusgraph.curation.mappings import curie_of, page_of
+from iusgraph.errors import TooManyRows
+from iusgraph.graph.backend import oxigraph_graph
+from iusgraph.graph.formats import GRAPH_TYPES, SERVED_SYNTAXES, with_charset
+from iusgraph.graph.namespaces import BASE, IUS, ONTOLOGY_IRI, PREFIXES, SSSOM, curie
+from iusgraph.graph.serialize import serialize
+from iusgraph.graph.terms import plain
+from iusgraph.serve.protocol import Reply, error, too_large
 
-LABEL = "COALESCE(?pl, ?rl)"
-BADGES = {"seriousness": "seriousness", "frequency": "frequency", "action": "action"}
+#: The claim qualifiers a page shows as badges.
+BADGES = ("seriousness", "frequency", "action")
 
 
 def local_path(iri: str) -> str | None:
@@ -32,20 +37,10 @@ def is_ontology(iri: str) -> bool:
     return iri in (ONTOLOGY_IRI, str(IUS))
 
 
-def _value(term: Any) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return {"iri": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"bnode": term.value}
-    return {"text": term.value, "lang": term.language}
-
-
 def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
     solutions = store.query(text, prefixes=PREFIXES)
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: _value(s[n]) for n in names} for s in solutions]  # type: ignore[union-attr]
+    return [{n: plain(s[n]) for n in names} for s in solutions]  # type: ignore[union-attr]
 
 
 def _claims_pattern(iri: str) -> str:
@@ -120,13 +115,10 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
             "evidence": evidence, "terms": terms, "codes": codes}
 
 
-def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = None) -> Any:
+def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = None) -> Reply:
     """The description of ``iri`` (its triples; with an entity or source, the claims about
     it and their evidence) as a :class:`~iusgraph.serve.workers.Reply`; 404 when unknown, 413
     past ``max_bytes``."""
-    from iusgraph.serve.endpoint import GRAPH_TYPES, error, serialize_graph, too_large
-    from iusgraph.graph.store import TooManyRows, oxigraph_graph
-    from iusgraph.serve.workers import Reply
     if is_ontology(iri):
         where = f"""?s ?p ?o . FILTER(?s = <{ONTOLOGY_IRI}> || STRSTARTS(STR(?s), "{IUS}"))"""
     else:
@@ -142,11 +134,10 @@ def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = No
                                            prefixes=PREFIXES), max_bytes=max_bytes)
     except TooManyRows:
         return too_large(max_bytes or 0)
-    body = serialize_graph(graph, GRAPH_TYPES[mime])
+    body = serialize(graph, GRAPH_TYPES[mime])
     if max_bytes is not None and len(body) > max_bytes:
         return too_large(max_bytes)
-    ctype = mime + ("; charset=utf-8" if mime.startswith("text/") else "")
-    return Reply(200, ctype, body)
+    return Reply(200, with_charset(mime), body)
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -171,7 +162,7 @@ def link(value: dict[str, Any] | None, label: dict[str, Any] | None = None) -> s
         return ""
     if "iri" in value:
         iri = value["iri"]
-        shown = _text(label) if label else _curie(iri)
+        shown = _text(label) if label else curie(iri)
         if not iri.lower().startswith(LINK_SCHEMES):
             return escape(shown)
         href = local_path(iri) or iri
@@ -179,12 +170,6 @@ def link(value: dict[str, Any] | None, label: dict[str, Any] | None = None) -> s
     text = escape(_text(value))
     lang = value.get("lang")
     return f'<span lang="{escape(lang)}">{text}</span>' if lang else text
-
-
-def _curie(iri: str) -> str:
-    """The CURIE :func:`queries.shorten` writes, or the IRI itself (never a bare ``ius:``)."""
-    short = shorten(URIRef(iri))
-    return iri if short.startswith("<") or short.endswith(":") else short
 
 
 def layout(title: str, body: str, alternates: str = "") -> str:
@@ -206,7 +191,7 @@ def render(data: dict[str, Any]) -> str:
     labels = [r["label"] for r in data["head"] if r.get("label")]
     alts = sorted({_text(r["alt"]) for r in data["head"] if r.get("alt")})
     types = {r["type"]["iri"]: r.get("typeLabel") for r in data["head"] if r.get("type")}
-    title = _text(labels[0]) if labels else _curie(iri)
+    title = _text(labels[0]) if labels else curie(iri)
     path = local_path(iri) or ""
     parts = [f'<h1>{escape(title)}</h1><p class="iri"><code>{escape(iri)}</code></p>']
     if types:
@@ -219,7 +204,7 @@ def render(data: dict[str, Any]) -> str:
     parts.append(_codes_html(data.get("codes") or []))
     parts.append(_claims_html(data))
     if data["terms"]:
-        rows = "".join(f"<tr><td>{link(t['term'])}</td><td>{escape(_curie(_text(t['type'])))}"
+        rows = "".join(f"<tr><td>{link(t['term'])}</td><td>{escape(curie(_text(t['type'])))}"
                        f"</td><td>{escape(_text(t.get('label')))}</td></tr>"
                        for t in data["terms"])
         parts.append(f'<h2>Terms</h2><table class="terms"><thead><tr><th>term</th><th>kind</th>'
@@ -227,29 +212,25 @@ def render(data: dict[str, Any]) -> str:
     rows = "".join(f"<tr><th>{link(p['p'], p.get('pLabel'))}</th>"
                    f"<td>{link(p['o'], p.get('oLabel'))}</td></tr>" for p in data["properties"])
     parts.append(f'<h2>All statements</h2><table class="properties"><tbody>{rows}</tbody></table>')
-    formats = " · ".join(f'<a href="{escape(path)}?format={f}">{name}</a>'
-                         for f, name in (("ttl", "Turtle"), ("nt", "N-Triples"),
-                                         ("jsonld", "JSON-LD")))
+    formats = " · ".join(f'<a href="{escape(path)}?format={s.parameter}">{s.title}</a>'
+                         for s in SERVED_SYNTAXES)
     parts.append(f'<p class="formats">Also as {formats}.</p>')
     alternates = "".join(
-        f'\n<link rel="alternate" type="{m}" href="{escape(path)}?format={f}">'
-        for m, f in (("text/turtle", "ttl"), ("application/n-triples", "nt"),
-                     ("application/ld+json", "jsonld")))
+        f'\n<link rel="alternate" type="{s.media_type}" href="{escape(path)}?format={s.parameter}">'
+        for s in SERVED_SYNTAXES)
     return layout(title, "\n".join(parts), alternates)
 
 
 def _codes_html(codes: list[dict[str, Any]]) -> str:
     """The entity's HPO and MeSH codes (data/mappings), each linked to its public page."""
-    from iusgraph.curation.mappings import curie_of, page_of
-
     rows = []
     for row in codes:
-        curie = curie_of(_text(row.get("code")))
-        if curie is None:
+        code = curie_of(_text(row.get("code")))
+        if code is None:
             continue
         kind = _text(row.get("pred")).rsplit("#", 1)[-1]
         rows.append(f'<tr><td>{escape(kind)}</td><td><a class="code" rel="external noopener" '
-                    f'href="{escape(page_of(curie))}">{escape(curie)}</a></td>'
+                    f'href="{escape(page_of(code))}">{escape(code)}</a></td>'
                     f'<td>{escape(_text(row.get("codeLabel")))}</td></tr>')
     if not rows:
         return ""
@@ -277,7 +258,7 @@ def _claims_html(data: dict[str, Any]) -> str:
     for claim in data["claims"]:
         key = claim["pred"]["iri"]
         groups.setdefault(key, []).append(claim)
-        labels[key] = _text(claim.get("predLabel")) or _curie(key)
+        labels[key] = _text(claim.get("predLabel")) or curie(key)
     out = [f'<h2>Claims ({len(data["claims"])})</h2>']
     for key in sorted(groups, key=lambda k: labels[k]):
         out.append(f'<section class="claim-group"><h3>{escape(labels[key])} '

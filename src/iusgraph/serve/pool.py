@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from iusgraph.errors import IusgraphError
-from iusgraph.serve.workers import START_TIMEOUT, TEXT, Reply, StoreSource, Worker, context
+from iusgraph.serve.protocol import Reply
+from iusgraph.serve.settings import DEFAULTS
+from iusgraph.serve.workers import START_TIMEOUT, TEXT, StoreSource, Worker, context
 
 #: A job that has run this long is slow (seconds).
 SLOW_AFTER = 0.25
-#: Most requests waiting for a worker; more get 503 with Retry-After.
-DEFAULT_QUEUE = 64
 #: Backoff between failed worker starts (seconds): doubling from the first to the last.
 BACKOFF = (0.5, 10.0)
 #: Expected running time of a job text never run before (seconds).
@@ -88,7 +88,7 @@ class WorkerPool:
     """``size`` query workers and a spare, shared fairly between short and slow jobs."""
 
     def __init__(self, source: StoreSource, size: int, timeout: float, *,
-                 queue: int = DEFAULT_QUEUE, slow_after: float = SLOW_AFTER) -> None:
+                 queue: int = DEFAULTS.queue, slow_after: float = SLOW_AFTER) -> None:
         self.source = source
         self.size = size
         self.timeout = timeout

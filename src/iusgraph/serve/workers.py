@@ -26,8 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib import Graph
 
-from iusgraph.errors import IusgraphError
+from iusgraph.errors import IusgraphError, one_line_library_logs
+from iusgraph.graph.formats import TEXT
+from iusgraph.graph.load import check_file
+from iusgraph.graph.serialize import to_ntriples
+from iusgraph.graph.store import open_store, store_from_files
+from iusgraph.serve import endpoint, pages
+from iusgraph.serve.protocol import Reply
 
 #: How long a new worker may take to load the store before the server gives up.
 START_TIMEOUT = 600.0
@@ -38,7 +45,6 @@ LOAD_ERRORS = (IusgraphError, OSError, SyntaxError, ValueError, MemoryError, Rec
 #: What a job may raise; answered 500 instead of killing the worker.
 JOB_ERRORS = (IusgraphError, OSError, SyntaxError, RuntimeError, ValueError, TypeError,
               KeyError, MemoryError, RecursionError)
-TEXT = "text/plain; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -57,42 +63,30 @@ class StoreSource:
             store = ox.Store()
             store.bulk_load(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
             return store
-        from iusgraph.graph.store import store_from_files
         return store_from_files([Path(f) for f in self.files])
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-def prepare_source(files: list[Path], store_dir: Path | None) -> tuple[StoreSource, Callable[[], None]]:
+def prepare_source(files: list[Path], store_dir: Path | None,
+                   graph: Graph | None = None) -> tuple[StoreSource, Callable[[], None]]:
     """Make the data ready for workers; returns the source and a clean-up function.
 
     With ``store_dir`` the on-disk store is built or reused (as ``iusgraph query --store``
     does) and workers open it read-only; with ``files`` workers parse them; otherwise the
-    compiled graph's N-Triples stay in the server's memory and go to each new worker, so
-    no temporary file can be lost to a cleaner.
+    graph's N-Triples (the compiled graph, which the caller gives) stay in the server's
+    memory and go to each new worker, so no temporary file can be lost to a cleaner.
     """
-    from iusgraph.api import load_graph
-    from iusgraph.graph.store import open_store, store_from_files
-    from iusgraph.graph.serialize import to_ntriples
-
+    if not files and graph is None:
+        raise IusgraphError("nothing to serve: give RDF files or the compiled graph")
     if store_dir is not None:
-        store = store_from_files(files, store_dir) if files else open_store(load_graph(),
-                                                                            store_dir)
+        store = store_from_files(files, store_dir) if files else open_store(graph, store_dir)
         store.flush()
         del store
         return StoreSource(store_dir=str(store_dir)), lambda: None
     if files:
-        from iusgraph.graph.load import check_file
         for path in files:
             check_file(path)
         return StoreSource(files=tuple(str(p.resolve()) for p in files)), lambda: None
-    return StoreSource(ntriples=to_ntriples(load_graph()).encode("utf-8")), lambda: None
+    return StoreSource(ntriples=to_ntriples(graph).encode("utf-8")), lambda: None
 
 
 def context() -> BaseContext:
@@ -118,8 +112,6 @@ def _die_with_parent() -> None:  # pragma: no cover - child
 def _worker_main(conn: Connection, source: StoreSource) -> None:  # pragma: no cover - child
     """The worker loop: load the store, then answer jobs until the pipe closes."""
     _die_with_parent()
-    from iusgraph.serve import endpoint, pages
-    from iusgraph.errors import one_line_library_logs
     one_line_library_logs()  # an ill-typed literal on a page: one line in the log, no traceback
     try:
         store = source.open()

@@ -28,9 +28,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
+from iusgraph.graph import terms
+from iusgraph.graph.namespaces import SH, shorten
 from iusgraph.graph.store import in_parallel
-from iusgraph.graph.namespaces import SH
-from iusgraph.query.run import shorten
 from iusgraph.validation.report import Finding
 
 #: Datatypes the store keeps as written, and the SPARQL cast that checks their lexical form.
@@ -108,16 +108,10 @@ class Compiled:
 
 
 def sparql_term(term: Node) -> str:
-    """The SPARQL form of an rdflib term (strings escaped as N-Triples does)."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        if term.language:
-            return str(ox.Literal(str(term), language=term.language))
-        if term.datatype:
-            return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype))))
-        return str(ox.Literal(str(term)))
-    raise Unsupported(f"blank node {term} as a constant")
+    """The SPARQL form of a constant in a shape; a blank node cannot be one."""
+    if isinstance(term, BNode):
+        raise Unsupported(f"blank node {term} as a constant")
+    return terms.sparql_term(term)
 
 
 def rule_name(shapes: Graph, shape: Node, constraint: Node | None = None) -> str:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from iusgraph.graph.namespaces import SH, bind_prefixes
+from iusgraph.graph.namespaces import PREFIXES, SH, bind_prefixes
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -115,7 +115,6 @@ class Report:
 
 def _term(text: str) -> URIRef:
     """Rules are IRIs, CURIEs of known prefixes, or names (made into urn:iusgraph:)."""
-    from iusgraph.graph.namespaces import PREFIXES
 
     if "://" in text:
         return URIRef(text)

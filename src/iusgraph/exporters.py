@@ -1,0 +1,108 @@
+"""The one registry of export formats: what ``build`` and ``export`` write, and how.
+
+Each :class:`Exporter` names its files, whether it renders the RDF graph or its networkx
+projection (:func:`iusgraph.network.project.project`), and its renderer as
+``"module:function"``, imported only when the format is written: the CLI reads its
+``--format`` choices from :data:`EXPORTERS` without loading rdflib, networkx or a
+serializer. A new format is one entry here (and its renderer, which returns one text
+per file).
+
+>>> list(EXPORTERS)
+['turtle', 'ntriples', 'graphml', 'node-link', 'kgx', 'jsonld']
+>>> EXPORTERS["kgx"].files
+('iusgraph_nodes.tsv', 'iusgraph_edges.tsv')
+>>> [EXPORTERS[name].files[0] for name in BUILD]
+['iusgraph.ttl', 'iusgraph.nt', 'iusgraph.jsonld']
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.files import write_files
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """An export format."""
+
+    name: str
+    #: The files it writes, in the order its renderer returns their texts.
+    files: tuple[str, ...]
+    #: What it renders: the RDF graph, or its networkx projection.
+    source: Literal["graph", "network"]
+    #: ``"module:function"``: the function takes the graph (or the projection) and returns
+    #: a text, or one text per file.
+    render: str
+    description: str
+
+    def renderer(self) -> Callable[..., str | tuple[str, ...]]:
+        """The rendering function, imported now."""
+        module, _, function = self.render.partition(":")
+        found: Callable[..., str | tuple[str, ...]] = getattr(
+            importlib.import_module(module), function)
+        return found
+
+
+#: Every export format, in the order files are written and listed.
+EXPORTERS: dict[str, Exporter] = {exporter.name: exporter for exporter in (
+    Exporter("turtle", ("iusgraph.ttl",), "graph", "iusgraph.graph.serialize:to_turtle",
+             "Turtle, the project prefixes bound"),
+    Exporter("ntriples", ("iusgraph.nt",), "graph", "iusgraph.graph.serialize:to_ntriples",
+             "N-Triples, lines sorted"),
+    Exporter("graphml", ("iusgraph.graphml",), "network",
+             "iusgraph.network.interchange:to_graphml", "GraphML of the network view"),
+    Exporter("node-link", ("iusgraph.node-link.json",), "network",
+             "iusgraph.network.interchange:to_node_link", "node-link JSON of the network view"),
+    Exporter("kgx", ("iusgraph_nodes.tsv", "iusgraph_edges.tsv"), "network",
+             "iusgraph.network.interchange:to_kgx", "KGX TSV (Biolink) of the network view"),
+    Exporter("jsonld", ("iusgraph.jsonld", "context.jsonld"), "graph",
+             "iusgraph.graph.serialize:jsonld_files",
+             "JSON-LD compacted with the project context (inline, and beside it)"),
+)}
+
+#: What ``iusgraph build`` writes: the RDF itself.
+BUILD: tuple[str, ...] = ("turtle", "ntriples", "jsonld")
+#: What ``iusgraph export`` writes by default: the formats for apps.
+APPS: tuple[str, ...] = ("graphml", "node-link", "kgx", "jsonld")
+#: The picture formats of ``iusgraph draw`` (Graphviz's names).
+PICTURES: tuple[str, ...] = ("svg", "png")
+
+
+def check_formats(names: Iterable[str]) -> list[str]:
+    """``names`` in registry order, each once; IusgraphError for an unknown one."""
+    wanted = set(names)
+    unknown = sorted(wanted - set(EXPORTERS))
+    if unknown:
+        raise IusgraphError(f"unknown export format {', '.join(unknown)}; use "
+                            + ", ".join(EXPORTERS))
+    return [name for name in EXPORTERS if name in wanted]
+
+
+def write(graph: Graph, names: Iterable[str], out_dir: Path) -> list[Path]:
+    """Write the formats ``names`` of ``graph`` into ``out_dir`` as one set: every file is
+    staged first and renamed only when all are written
+    (:func:`iusgraph.graph.files.write_files`). The projection is built once, and only
+    when a network format is chosen."""
+
+    chosen = [EXPORTERS[name] for name in check_formats(names)]
+    net = None
+    if any(exporter.source == "network" for exporter in chosen):
+        from iusgraph.network.project import project
+
+        net = project(graph)
+    items: list[tuple[Path, str | bytes]] = []
+    for exporter in chosen:
+        texts = exporter.renderer()(net if exporter.source == "network" else graph)
+        texts = (texts,) if isinstance(texts, str) else texts
+        items += [(Path(out_dir) / name, text)
+                  for name, text in zip(exporter.files, texts, strict=True)]
+    return write_files(items)

@@ -1,0 +1,53 @@
+"""Writing a query answer: a table for people, or a SPARQL 1.1 results format (CSV, TSV,
+JSON, XML); CONSTRUCT answers as Turtle. The media types are in
+:mod:`iusgraph.graph.formats`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from rdflib.query import Result
+
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.formats import QUERY_FORMATS
+from iusgraph.graph.namespaces import shorten
+
+
+def _tsv_term(term: Any) -> str:
+    """SPARQL 1.1 TSV writes terms in N-Triples syntax."""
+    return "" if term is None else term.n3()  # type: ignore[no-any-return]
+
+
+def format_result(result: Result, fmt: str) -> str:
+    """Render a result as a table, or in a SPARQL 1.1 results format."""
+    if fmt not in QUERY_FORMATS:
+        raise IusgraphError(f"unknown format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
+    if result.type == "ASK":
+        if fmt in ("json", "xml"):
+            return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+        return ("true" if result.askAnswer else "false") + "\n"
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="turtle")  # type: ignore[union-attr]
+    if fmt in ("json", "xml"):
+        return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+    variables = [str(v) for v in result.vars or []]
+    rows = [[r.get(v) for v in variables] for r in (row.asdict() for row in result)]  # type: ignore[union-attr]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if t is None else str(t) for t in row])
+        return out.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join("?" + v for v in variables)]
+        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
+        return "\n".join(lines) + "\n"
+    cells = [[shorten(t) for t in row] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"

@@ -1,0 +1,303 @@
+"""SPARQL text in, SPARQL text out: the one check every user query passes, and the
+rewrites the server and the remote client make.
+
+- :func:`canonical` expands escapes and line ends, so both engines read one text;
+  :func:`prepare` and :func:`checked` parse it (syntax errors with FILE:LINE:COL) and
+  refuse ``SERVICE`` and ``FROM`` (nothing may reach the network);
+- :func:`with_prefixes` declares the project prefixes a text relies on (a server only
+  knows what the text declares); :func:`bind_values` binds variables with a ``VALUES``
+  block; :func:`parse_binding` reads ``--bind NAME=VALUE``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import traverse
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from iusgraph.errors import InputError, IusgraphError, NetworkRefused
+from iusgraph.graph.namespaces import PREFIXES, expand, prologue
+from iusgraph.graph.terms import BAD_IRI_CHARACTER, sparql_term, to_oxigraph
+
+
+def _position(text: str, loc: int) -> tuple[int, int]:
+    line = text.count("\n", 0, loc) + 1
+    column = loc - (text.rfind("\n", 0, loc) + 1) + 1
+    return line, column
+
+
+#: SPARQL 1.1 §19.2 codepoint escapes, and anything rdflib's own expansion would still take
+#: for one (it matches ``\\u`` with 4 or 8 digits, in either case).
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+_LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
+
+
+#: Whitespace or comments between two tokens, as any engine may read them: a comment here
+#: ends at any line or page break, not only where rdflib or Oxigraph end it.
+_GAP = r"(?:\s|#[^\n\r\x0b\x0c\x85\u2028\u2029]*)*"
+
+
+#: ``SERVICE`` or ``FROM`` standing as a keyword and followed by what can only be their
+#: operand (an IRI, a prefixed name or a variable), wherever they are: in code, comments
+#: or strings. Found on the exact text the engine gets, so no parser decides what hides it.
+_REMOTE_CLAUSE = re.compile(
+    r"(?<![\w?$:.\-])(SERVICE" + _GAP + r"(?:SILENT" + _GAP + r")?(?:<|[?$]|[^\W\d][\w.\-]*:|:)"
+    r"|FROM" + _GAP + r"(?:NAMED" + _GAP + r")?(?:<|[^\W\d][\w.\-]*:|:))",
+    re.IGNORECASE)
+
+
+def canonical(text: str, origin: str = "<query>") -> str:
+    """The query text both engines read the same way: escapes expanded, one line end.
+
+    SPARQL 1.1 (§19.2) expands ``\\uXXXX`` and ``\\UXXXXXXXX`` before parsing; rdflib
+    does so everywhere, Oxigraph only inside strings and IRIs, and Oxigraph also ends a
+    comment at a carriage return where rdflib does not. So the escapes are expanded here,
+    once, every line end becomes ``\\n``, and the engines are given this text, never the
+    original: the refusal then acts on the text they run.
+
+    >>> canonical('SELECT * { # c\\rSERVICE <http://x/> {} }'.replace("\\\\r", "\\r"))
+    'SELECT * { # c\\nSERVICE <http://x/> {} }'
+    >>> canonical(r'SELECT ("caf\\u00E9" AS ?x) {}')
+    'SELECT ("café" AS ?x) {}'
+    """
+    def expand(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            line, column = _position(text, match.start())
+            raise InputError(f"{match.group(0)} is not a Unicode character (a surrogate or past "
+                             "U+10FFFF); write the character itself, or \\U0001F600 for one "
+                             "beyond U+FFFF", path=origin, line=line, column=column)
+        return chr(code)
+
+    expanded = _ESCAPE.sub(expand, text)
+    leftover = _LEFTOVER_ESCAPE.search(expanded)
+    if leftover:
+        line, column = _position(expanded, leftover.start())
+        raise InputError("an escape sequence expands to another escape sequence "
+                         f"({leftover.group(0)}); write the character itself", path=origin,
+                         line=line, column=column)
+    try:
+        expanded.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line, column = _position(expanded, exc.start)
+        raise InputError("the query holds a lone surrogate, which is not a character; "
+                         "write the character itself", path=origin, line=line,
+                         column=column) from None
+    return expanded.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _refuse_remote(text: str, origin: str, found: list[str]) -> None:
+    if found:
+        raise NetworkRefused(
+            f"{origin}: refused {', '.join(sorted(set(found)))}: iusgraph never sends "
+            "queries or fetches graphs over the network; query the local graph, or load "
+            "other data with --graph FILE")
+    match = _REMOTE_CLAUSE.search(text)
+    if match:
+        line, column = _position(text, match.start())
+        keyword = match.group(0).split(None, 1)[0].split("#", 1)[0].upper()
+        raise NetworkRefused(
+            f"{origin}:{line}:{column}: refused {keyword}: the text holds {keyword} followed by "
+            "an IRI or a variable, even if a parser reads it as a comment or a string; "
+            "iusgraph never sends queries or fetches graphs over the network, so remove it")
+
+
+def prepare(text: str, origin: str = "<query>") -> Any:
+    """Parse and check :func:`canonical` ``text``; refuse anything that would reach the network.
+
+    Returns rdflib's prepared query of the canonical text; :func:`checked` gives the text.
+    """
+    return _prepare(canonical(text, origin), origin)
+
+
+def checked(text: str, origin: str = "<query>") -> str:
+    """The canonical text of a query that passed :func:`prepare`: what an engine may run."""
+    clean = canonical(text, origin)
+    _prepare(clean, origin)
+    return clean
+
+
+def _prepare(text: str, origin: str) -> Any:
+    try:
+        query = prepareQuery(text, initNs=PREFIXES)
+    except ParseException as exc:
+        line, column = _position(text, exc.loc)
+        raise InputError(f"SPARQL syntax error: {exc.msg}", path=origin, line=line,
+                         column=column) from None
+    except RecursionError:
+        raise InputError("the query is nested too deeply (or has too many patterns in one "
+                         "group) for the query checker; split it into smaller groups",
+                         path=origin) from None
+    except Exception as exc:  # rdflib raises bare Exceptions for unknown prefixes etc.
+        raise InputError(f"SPARQL error: {exc}", path=origin) from None
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                found.append(f"SERVICE <{node.get('term')}>")
+            # CompValue.get() answers a missing key with its name; read the dict itself.
+            if dict.get(node, "datasetClause"):
+                found.append("FROM / FROM NAMED")
+        return None
+
+    try:
+        traverse(query.algebra, visitPre=visit)
+    except RecursionError:
+        raise InputError("the query is nested too deeply for the query checker; split it "
+                         "into smaller groups", path=origin) from None
+    _refuse_remote(text, origin, found)
+    return query
+
+
+_DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([^\s:]*):", re.IGNORECASE)
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` after PREFIX lines for the project prefixes it does not declare itself.
+
+    Our queries rely on :data:`iusgraph.graph.namespaces.PREFIXES` being predeclared, as
+    rdflib and Oxigraph do locally; a server only knows what the text declares.
+    """
+    declared = set(_DECLARED_PREFIX.findall(text))
+    return prologue((prefix, iri) for prefix, iri in sorted(PREFIXES.items())
+                    if prefix not in declared) + text
+
+
+# Tokens that may contain braces, keywords or '#' without being them: IRIs, strings,
+# comments, variables, prefixed names and language tags.
+_SKIP = re.compile(r"""
+    <[^<>"{}|^`\\\x00-\x20]*>
+  | '''(?:[^'\\]|\\.|'(?!''))*'''
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n\r]|\\.)*'
+  | "(?:[^"\\\n\r]|\\.)*"
+  | \#[^\n]*
+  | [?$]\w+
+  | @[A-Za-z][A-Za-z0-9-]*
+""", re.VERBOSE)
+
+
+_WORD = re.compile(r"[^\s{}()\[\],;<>\"'#]+")
+
+
+_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+
+
+_VARNAME = re.compile(r"^\w+$")
+
+
+
+
+def _where_brace(text: str) -> int:
+    """The offset of the ``{`` opening the outermost WHERE group of a query."""
+    depth = parens = 0
+    form: str | None = None
+    where_seen = values_open = False
+    groups: list[tuple[int, bool]] = []  # top-level '{' offsets; whether after WHERE
+    position = 0
+    while position < len(text):
+        char = text[position]
+        skip = _SKIP.match(text, position)
+        if skip:
+            position = skip.end()
+            continue
+        if char == "{":
+            if depth == 0 and parens == 0:
+                if values_open:  # a trailing VALUES block, not a group
+                    values_open = False
+                else:
+                    groups.append((position, where_seen))
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "(":
+            parens += 1
+        elif char == ")":
+            parens -= 1
+        elif not char.isspace():
+            word = _WORD.match(text, position)
+            if word:
+                token = word.group().upper()
+                if depth == 0 and parens == 0:
+                    if token in _FORMS and form is None:
+                        form = token
+                    elif token == "WHERE":
+                        where_seen = True
+                    elif token == "VALUES":
+                        values_open = True
+                position = word.end()
+                continue
+        position += 1
+    after_where = [offset for offset, after in groups if after]
+    if form == "CONSTRUCT" and after_where and len(groups) == len(after_where):
+        raise IusgraphError("--bind needs a WHERE pattern: the CONSTRUCT WHERE short form "
+                            "has only a template; write CONSTRUCT { ... } WHERE { ... }")
+    if after_where:
+        return after_where[0]
+    index = 1 if form == "CONSTRUCT" else 0
+    if len(groups) <= index:
+        raise IusgraphError("--bind needs a query with a WHERE pattern")
+    return groups[index][0]
+
+
+def _term(name: str, value: Any) -> str:
+    if not isinstance(value, (URIRef, Literal)):
+        raise IusgraphError(f"--bind {name}: bind an IRI or a literal, not {value!r}")
+    if isinstance(value, URIRef) and BAD_IRI_CHARACTER.search(str(value)):
+        raise IusgraphError(f"--bind {name}: {str(value)!r} is not a valid IRI")
+    try:
+        return sparql_term(value)
+    except ValueError as exc:
+        raise IusgraphError(f"--bind {name}: {exc}; bind an IRI or a literal") from None
+
+
+def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
+    """``text`` with ``VALUES`` for ``bindings`` at the start of its outermost WHERE group.
+
+    This is how a server gets rdflib's ``initBindings`` or Oxigraph's substitutions:
+    every solution carries the bound value, as if the variable were pre-bound.
+
+    >>> bind_values("SELECT ?o WHERE { ?s ?p ?o }", {"s": URIRef("http://example.org/a")})
+    'SELECT ?o WHERE { VALUES (?s) { (<http://example.org/a>) } ?s ?p ?o }'
+    """
+    if not bindings:
+        return text
+    names = []
+    for name in bindings:
+        name = name.lstrip("?$")
+        if not _VARNAME.match(name):
+            raise IusgraphError(f"--bind {name!r}: not a SPARQL variable name")
+        names.append(name)
+    values = [_term(name, value) for name, value in zip(names, bindings.values())]
+    block = (f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(values)}) }}")
+    brace = _where_brace(text)
+    return text[:brace + 1] + block + text[brace + 1:]
+
+
+def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
+    """``name=value`` where value is a CURIE, an ``<IRI>`` or a plain string.
+
+    >>> parse_binding("effect=ent:back-pain")
+    ('effect', rdflib.term.URIRef('https://w3id.org/iusgraph/entity/back-pain'))
+    """
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not name or not value:
+        raise IusgraphError(f"--bind {text!r}: write NAME=VALUE, e.g. effect=ent:back-pain")
+    prefix, colon, _ = value.partition(":")
+    term = expand(value) if ((value.startswith("<") and value.endswith(">"))
+                             or (colon and prefix in PREFIXES)) else Literal(value)
+    try:
+        to_oxigraph(term)  # the check every engine needs: one rdflib would let through
+    except ValueError as exc:
+        raise IusgraphError(f"--bind {text!r}: {exc}; bind an IRI or a literal") from None
+    return name, term

@@ -1,0 +1,133 @@
+"""The checks SHACL cannot express, and the QC queries: each gives a
+:class:`~iusgraph.validation.report.Report` on either engine.
+
+- :func:`qc_findings`: every row a ``queries/qc/*-violation.rq`` query returns is a finding;
+- :func:`selector_findings`: a position selector spans as many characters as its quote;
+- :func:`duration_findings`: durations and their approximate days agree;
+- :func:`mapping_findings`: the SSSOM rows a graph carries, against the shipped releases;
+- :func:`with_labels`: findings get their focus node's label.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph
+
+from iusgraph.curation.mappings import read_graph_mappings
+from iusgraph.graph.backend import Data, parallel_safe, select
+from iusgraph.graph.datatypes import approximate_days
+from iusgraph.graph.namespaces import IUS, OA, SSSOM, shorten
+from iusgraph.graph.store import in_parallel
+from iusgraph.graph.terms import to_rdflib
+from iusgraph.query.catalog import qc_queries
+from iusgraph.validation.evidence import evidence_selectors
+from iusgraph.validation.mappings import check_mapping_sets
+from iusgraph.validation.report import Finding, Report
+
+
+def with_labels(target: Data, findings: Iterable[Finding]) -> list[Finding]:
+    """Findings with their focus node's label (skos:prefLabel, else rdfs:label)."""
+    findings = list(findings)
+    foci = sorted({f.focus for f in findings if f.focus.startswith(("http", "urn"))})
+    labels: dict[str, str] = {}
+    for start in range(0, len(foci), 500):
+        values = " ".join(f"<{f}>" for f in foci[start:start + 500])
+        for row in select(target, f"""SELECT ?n ?pref ?label WHERE {{ VALUES ?n {{ {values} }}
+                OPTIONAL {{ ?n skos:prefLabel ?pref }} OPTIONAL {{ ?n rdfs:label ?label }} }}"""):
+            text = row.get("pref") or row.get("label")
+            if text is not None:
+                labels.setdefault(str(row["n"]), str(text))
+    return [dataclasses.replace(f, label=labels.get(f.focus, f.label)) for f in findings]
+
+
+def qc_findings(data: Data) -> Report:
+    """Each row a QC query returns is one finding; its first variable is the focus."""
+    report = Report(checks=["qc"])
+    queries = qc_queries()
+    if parallel_safe(data):
+        answers = in_parallel(lambda qc: select(data, qc.text), queries)
+    else:
+        answers = [select(data, qc.text) for qc in queries]
+    for qc, rows in zip(queries, answers, strict=True):
+        for row in rows:
+            focus = row.get("focus") or next(iter(row.values()), "")
+            focus = f"_:{focus}" if isinstance(focus, BNode) else focus
+            details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items())
+                                if k != "focus")
+            report.add(Finding(qc.severity, str(focus), "", f"qc:{qc.name}",
+                               qc.rule + (f" ({details})" if details else "")))
+    report.findings = with_labels(data, report.findings)
+    return report
+
+
+def selector_findings(data: Data) -> Report:
+    """Each position selector spans exactly as many characters as its quote."""
+    report = Report(checks=["selectors"])
+    for row in evidence_selectors(data):
+        try:
+            length = int(row["end"]) - int(row["start"])  # type: ignore[arg-type]
+        except ValueError:
+            continue  # a non-integer offset is reported by the shapes
+        if length != len(str(row["exact"])):
+            report.add(Finding(
+                "Violation", str(row["claim"]), str(row.get("label") or ""),
+                "iusgraph:SelectorLength",
+                f"evidence {shorten(row['ev'])}: oa:end - oa:start is {length} but oa:exact has "
+                f"{len(str(row['exact']))} characters; re-anchor the quote",
+                component="iusgraph:SelectorLength", path=shorten(OA.exact)))
+    return report
+
+
+def duration_findings(data: Data) -> Report:
+    """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations."""
+    report = Report(checks=["durations"])
+    pairs = ((IUS.onsetLowerBound, IUS.onsetUpperBound), (IUS.lowerBound, IUS.upperBound))
+    for low_prop, high_prop in pairs:
+        rows = select(data, f"SELECT ?focus ?low ?high WHERE {{ ?focus <{low_prop}> ?low ; "
+                            f"<{high_prop}> ?high }}")
+        for row in rows:
+            focus, low, high = row["focus"], row["low"], row["high"]
+            low_days, high_days = approximate_days(str(low)), approximate_days(str(high))
+            if low_days is not None and high_days is not None and low_days > high_days:
+                report.add(Finding(
+                    "Violation", str(focus), "", "iusgraph:BoundsOrdered",
+                    f"{shorten(low_prop)} {low} is longer than {shorten(high_prop)} {high}; "
+                    "swap them", component="iusgraph:BoundsOrdered", path=shorten(low_prop),
+                    value=str(low)))
+    report.findings = with_labels(data, report.findings)
+    return report
+
+
+_MAPPING_PART = f"""
+    PREFIX sssom: <{SSSOM}>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+    PREFIX ius: <https://w3id.org/iusgraph/ontology/>
+    CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+      {{ ?s a sssom:MappingSet ; ?p ?o }}
+      UNION {{ ?set a sssom:MappingSet ; sssom:mappings ?s . ?s ?p ?o }}
+      UNION {{ ?s a ius:Entity ; ?p ?o . VALUES ?p {{ rdf:type skos:prefLabel skos:altLabel }} }}
+    }}"""
+
+
+def mapping_part(store: ox.Store) -> Graph:
+    """The mapping sets and the entity labels of a store, as a small rdflib graph."""
+
+    graph = Graph()
+    for triple in store.query(_MAPPING_PART):
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                   to_rdflib(triple.object)))
+    return graph
+
+
+def mapping_findings(graph: Graph) -> Report:
+    """The mapping check (``iusgraph mappings check``) on the SSSOM rows a graph holds; none
+    is no finding. A release package that is not installed is a warning."""
+
+    sets, entities = read_graph_mappings(graph)
+    if not sets:
+        return Report()
+    return check_mapping_sets(sets, entities, strict=False)
