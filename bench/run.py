@@ -42,8 +42,10 @@ def _emit(**step: object) -> None:
 
 
 def _finding_keys(report: object) -> list[list[str]]:
-    return sorted([f.focus, f.path, f.component, f.severity, f.rule]  # type: ignore[attr-defined]
-                  for f in report.findings)  # type: ignore[attr-defined]
+    return sorted(
+        [f.focus, f.path, f.component, f.severity, f.rule]  # type: ignore[attr-defined]
+        for f in report.findings
+    )  # type: ignore[attr-defined]
 
 
 #: The competency queries about one claim or one effect (``# example:`` lines) are run
@@ -51,7 +53,8 @@ def _finding_keys(report: object) -> list[list[str]]:
 EXAMPLE_NODES = {
     "claim": "SELECT ?node WHERE { ?node a ius:Claim } ORDER BY ?node LIMIT 1",
     "effect": "SELECT ?node WHERE { ?c ius:claimPredicate ius:hasSideEffect ; "
-              "ius:claimObject ?node } ORDER BY ?node LIMIT 1"}
+    "ius:claimObject ?node } ORDER BY ?node LIMIT 1",
+}
 
 
 def _queries(run: object, first: object) -> None:
@@ -88,8 +91,10 @@ def worker(kind: str, path: Path, keys_out: Path) -> None:
         report = validate_loaded(store, [path])
         _emit(validate_s=time.perf_counter() - t, violations=report.counts()["Violation"])
         keys_out.write_text(json.dumps(_finding_keys(report)), encoding="utf-8")
-        _queries(lambda text, b: list(query_oxigraph(store, text, b)),
-                 lambda text: next(iter(query_oxigraph(store, text)))[0])
+        _queries(
+            lambda text, b: list(query_oxigraph(store, text, b)),
+            lambda text: next(iter(query_oxigraph(store, text)))[0],
+        )
     else:
         graph = Graph()
         graph.parse(path, format="nt")
@@ -100,18 +105,31 @@ def worker(kind: str, path: Path, keys_out: Path) -> None:
             _emit(validate_s=time.perf_counter() - t, violations=report.counts()["Violation"])
             keys_out.write_text(json.dumps(_finding_keys(report)), encoding="utf-8")
         else:
-            _queries(lambda text, b: list(graph.query(prepare(text), initBindings=b)),
-                     lambda text: next(iter(graph.query(prepare(text))))[0])
-    _emit(total_s=time.perf_counter() - started,
-          peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+            _queries(
+                lambda text, b: list(graph.query(prepare(text), initBindings=b)),
+                lambda text: next(iter(graph.query(prepare(text))))[0],
+            )
+    _emit(
+        total_s=time.perf_counter() - started,
+        peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
 
 
 def run_worker(kind: str, path: Path, limit: float, keys_out: Path) -> dict[str, object]:
-    command = [sys.executable, __file__, "--worker", kind, "--file", str(path),
-               "--keys", str(keys_out)]
+    command = [
+        sys.executable,
+        __file__,
+        "--worker",
+        kind,
+        "--file",
+        str(path),
+        "--keys",
+        str(keys_out),
+    ]
     try:
-        output = subprocess.run(command, capture_output=True, text=True, timeout=limit,
-                                check=True).stdout
+        output = subprocess.run(
+            command, capture_output=True, text=True, timeout=limit, check=True
+        ).stdout
     except subprocess.TimeoutExpired as exc:
         output = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
     except subprocess.CalledProcessError as exc:
@@ -135,8 +153,7 @@ def corpus(cache: Path, target: int) -> tuple[Path, float]:
 
         started = time.perf_counter()
         write_corpus(folder, drugs=max(1, target // TRIPLES_PER_DRUG), faults=FAULTS, seed=1)
-        meta.write_text(json.dumps({"generate_s": time.perf_counter() - started}),
-                        encoding="utf-8")
+        meta.write_text(json.dumps({"generate_s": time.perf_counter() - started}), encoding="utf-8")
     return folder / "synth.nt", json.loads(meta.read_text(encoding="utf-8"))["generate_s"]
 
 
@@ -147,13 +164,22 @@ def _cell(result: dict[str, object], key: str, limit: float, digits: int = 2) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000,1000000,10000000")
-    parser.add_argument("--limit", type=float, default=300.0,
-                        help="seconds per worker; unfinished steps are lower bounds")
-    parser.add_argument("--reference-max", type=int, default=1_000_000,
-                        help="largest size the rdflib and pySHACL workers run at")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=300.0,
+        help="seconds per worker; unfinished steps are lower bounds",
+    )
+    parser.add_argument(
+        "--reference-max",
+        type=int,
+        default=1_000_000,
+        help="largest size the rdflib and pySHACL workers run at",
+    )
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".cache")
     parser.add_argument("--worker", choices=["oxigraph", "rdflib", "pyshacl"])
     parser.add_argument("--file", type=Path)
@@ -171,12 +197,16 @@ def main() -> None:
 
     total = len(named_queries("cq"))
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"Machine: {os.cpu_count()} cores, {memory:.0f} GiB; Python "
-          f"{platform.python_version()}, rdflib {rdflib.__version__}, pySHACL "
-          f"{pyshacl.__version__}, pyoxigraph {pyoxigraph.__version__}. Limit "
-          f"{args.limit:.0f} s per worker; query times are medians of 3.\n")
-    print("| triples | build s | engine | load s | validate s | violations | same findings | "
-          "CQ median s | CQ max s | total s | peak MiB |")
+    print(
+        f"Machine: {os.cpu_count()} cores, {memory:.0f} GiB; Python "
+        f"{platform.python_version()}, rdflib {rdflib.__version__}, pySHACL "
+        f"{pyshacl.__version__}, pyoxigraph {pyoxigraph.__version__}. Limit "
+        f"{args.limit:.0f} s per worker; query times are medians of 3.\n"
+    )
+    print(
+        "| triples | build s | engine | load s | validate s | violations | same findings | "
+        "CQ median s | CQ max s | total s | peak MiB |"
+    )
     print("| ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |")
     for target in (int(s) for s in args.sizes.split(",")):
         path, generated = corpus(args.cache, target)
@@ -200,15 +230,21 @@ def main() -> None:
                 worst += f" ({total - len(times)} of {total} cut)"
             validates = kind != "rdflib"
             peak = f"{r['peak_mib']:.0f}" if "peak_mib" in r else ""
-            print(f"| {r.get('triples', target)} | {generated:.1f} | {kind} | "
-                  f"{_cell(r, 'load_s', args.limit)} | "
-                  f"{_cell(r, 'validate_s', args.limit) if validates else ''} | "
-                  f"{r.get('violations', '') if validates else ''} | "
-                  f"{same if validates else ''} | {median} | {worst} | "
-                  f"{_cell(r, 'total_s', args.limit, 1)} | {peak} |", flush=True)
+            print(
+                f"| {r.get('triples', target)} | {generated:.1f} | {kind} | "
+                f"{_cell(r, 'load_s', args.limit)} | "
+                f"{_cell(r, 'validate_s', args.limit) if validates else ''} | "
+                f"{r.get('violations', '') if validates else ''} | "
+                f"{same if validates else ''} | {median} | {worst} | "
+                f"{_cell(r, 'total_s', args.limit, 1)} | {peak} |",
+                flush=True,
+            )
         if target > args.reference_max:
-            print(f"| {target} | {generated:.1f} | rdflib, pyshacl | not run above "
-                  f"{args.reference_max} triples | | | | | | | |", flush=True)
+            print(
+                f"| {target} | {generated:.1f} | rdflib, pyshacl | not run above "
+                f"{args.reference_max} triples | | | | | | | |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -37,25 +37,38 @@ def main() -> None:
     build_graph()  # warm the ontology cache, as every later call shares it
     seconds, graph = timed(build_graph, args.repeat)
     rows = [("build (compile curated tables)", seconds, f"{len(graph)} triples")]
-    for name, check in (("SHACL (pySHACL, no inference)", shacl_findings),
-                        ("QC queries (rdflib)", qc_findings),
-                        ("selector and duration checks", lambda g: (selector_findings(g),
-                                                                    duration_findings(g)))):
+    for name, check in (
+        ("SHACL (pySHACL, no inference)", shacl_findings),
+        ("QC queries (rdflib)", qc_findings),
+        ("selector and duration checks", lambda g: (selector_findings(g), duration_findings(g))),
+    ):
         seconds, _ = timed(lambda c=check: c(graph), args.repeat)
         rows.append((name, seconds, ""))
     total = sum(r[1] for r in rows[1:])
     rows.append(("validate, all checks (engine pyshacl)", total, ""))
     seconds, _ = timed(lambda: validate_graph(graph, engine="oxigraph"), args.repeat)
-    rows.append(("validate, all checks (engine oxigraph: shapes as SPARQL)", seconds,
-                 "the default; same findings"))
+    rows.append(
+        (
+            "validate, all checks (engine oxigraph: shapes as SPARQL)",
+            seconds,
+            "the default; same findings",
+        )
+    )
     query_times = []
-    for name, query in named_queries("cq").items():
-        seconds, result = timed(lambda q=query: list(run(graph, q.text)), args.repeat)
+    for query in named_queries("cq").values():
+        seconds, _result = timed(lambda q=query: list(run(graph, q.text)), args.repeat)
         query_times.append(seconds)
-    rows.append((f"competency queries ({len(query_times)}), median each",
-                 statistics.median(query_times), f"max {max(query_times) * 1000:.0f} ms"))
-    print(f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"median of {args.repeat} runs\n")
+    rows.append(
+        (
+            f"competency queries ({len(query_times)}), median each",
+            statistics.median(query_times),
+            f"max {max(query_times) * 1000:.0f} ms",
+        )
+    )
+    print(
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"median of {args.repeat} runs\n"
+    )
     print("| step | seconds | note |\n| --- | ---: | --- |")
     for step, secs, note in rows:
         print(f"| {step} | {secs:.3f} | {note} |")

@@ -47,22 +47,32 @@ class Live:
     process: subprocess.Popen[bytes]
     log: Path
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None, timeout: float = 30.0) -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 30.0,
+    ) -> Answer:
         """One request on a fresh connection; raises TimeoutError past ``timeout``."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
-            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()},
-                          response.read())
+            return Answer(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            )
         finally:
             connection.close()
 
     def query(self, text: str, timeout: float = 30.0) -> Answer:
-        return self.request("GET", "/sparql?" + urllib.parse.urlencode({"query": text}),
-                            headers={"Accept": "application/sparql-results+json"},
-                            timeout=timeout)
+        return self.request(
+            "GET",
+            "/sparql?" + urllib.parse.urlencode({"query": text}),
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=timeout,
+        )
 
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -74,24 +84,28 @@ def live_server(folder: Path, *args: str) -> Iterator[Live]:
     port = free_port()
     log = folder / f"serve-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "iusgraph", "serve", "--port",
-                                    str(port), *args], stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "iusgraph", "serve", "--port", str(port), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     live = Live(port, process, log)
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if process.poll() is not None:
-                pytest.fail(f"iusgraph serve exited with {process.returncode}:\n"
-                            f"{live.log_text()}", pytrace=False)
+                pytest.fail(
+                    f"iusgraph serve exited with {process.returncode}:\n{live.log_text()}",
+                    pytrace=False,
+                )
             try:
                 if live.request("GET", "/sparql", timeout=2).status == 200:
                     break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"iusgraph serve did not answer in {START_TIMEOUT:g} s",
-                            pytrace=False)
+                pytest.fail(f"iusgraph serve did not answer in {START_TIMEOUT:g} s", pytrace=False)
             time.sleep(0.2)
         yield live
     finally:

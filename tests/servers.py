@@ -63,8 +63,9 @@ def find_binary(name: str, install: str) -> str:
         return str(beside)
     found = shutil.which(name)
     if found is None:
-        pytest.fail(f"{name} not found next to {sys.executable} or on PATH: {install}",
-                    pytrace=False)
+        pytest.fail(
+            f"{name} not found next to {sys.executable} or on PATH: {install}", pytrace=False
+        )
     return found
 
 
@@ -87,18 +88,23 @@ def _answers(port: int, path: str) -> bool:
         connection.close()
 
 
-def _wait_until_up(name: str, process: subprocess.Popen[bytes], port: int, path: str,
-                   log: Path) -> None:
+def _wait_until_up(
+    name: str, process: subprocess.Popen[bytes], port: int, path: str, log: Path
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"{name} exited with code {process.returncode} while starting:\n"
-                        f"{_tail(log)}", pytrace=False)
+            pytest.fail(
+                f"{name} exited with code {process.returncode} while starting:\n{_tail(log)}",
+                pytrace=False,
+            )
         if _answers(port, path):
             return
         time.sleep(0.1)
-    pytest.fail(f"{name} did not answer on port {port} within {START_TIMEOUT:g} s:\n"
-                f"{_tail(log)}", pytrace=False)
+    pytest.fail(
+        f"{name} did not answer on port {port} within {START_TIMEOUT:g} s:\n{_tail(log)}",
+        pytrace=False,
+    )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -113,50 +119,72 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    binary = find_binary("oxigraph", 'install the test extra: pip install ".[test]" '
-                         "(the PyPI package oxigraph provides the oxigraph command)")
+    binary = find_binary(
+        "oxigraph",
+        'install the test extra: pip install ".[test]" '
+        "(the PyPI package oxigraph provides the oxigraph command)",
+    )
     folder = tmp_path_factory.mktemp("oxigraph")
     port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [binary, "serve", "--location", str(folder / "store"), "--bind",
-             f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            [binary, "serve", "--location", str(folder / "store"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     try:
         _wait_until_up("oxigraph serve", process, port, "/query?query=ASK%7B%7D", log)
-        yield Server("oxigraph", f"http://127.0.0.1:{port}/query",
-                     f"http://127.0.0.1:{port}/store", log)
+        yield Server(
+            "oxigraph", f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store", log
+        )
     finally:
         _stop(process)
 
 
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    install = ("install Virtuoso: apt-get install virtuoso-opensource (Debian/Ubuntu; "
-               "it provides virtuoso-t and isql-vt)")
+    install = (
+        "install Virtuoso: apt-get install virtuoso-opensource (Debian/Ubuntu; "
+        "it provides virtuoso-t and isql-vt)"
+    )
     binary = find_binary("virtuoso-t", install)
     isql = find_binary("isql-vt", install)
     folder = tmp_path_factory.mktemp("virtuoso")
     port, http_port = free_port(), free_port()
     template = Template((FIXTURES / "virtuoso" / "virtuoso.ini").read_text(encoding="utf-8"))
     ini = folder / "virtuoso.ini"
-    ini.write_text(template.substitute(dir=folder, port=port, http_port=http_port),
-                   encoding="utf-8")
+    ini.write_text(
+        template.substitute(dir=folder, port=port, http_port=http_port), encoding="utf-8"
+    )
     log = folder / "server.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)],
-                                   cwd=folder, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=folder,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     try:
         _wait_until_up("virtuoso-t", process, http_port, "/sparql?query=ASK%7B%7D", log)
-        setup = subprocess.run([isql, f"127.0.0.1:{port}", "dba", "dba",
-                                f"exec={VIRTUOSO_SETUP}"],
-                               capture_output=True, text=True, timeout=60, check=False)
+        setup = subprocess.run(
+            [isql, f"127.0.0.1:{port}", "dba", "dba", f"exec={VIRTUOSO_SETUP}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if setup.returncode != 0 or "*** Error" in setup.stdout + setup.stderr:
-            pytest.fail(f"isql-vt could not set up Virtuoso:\n{setup.stdout}{setup.stderr}",
-                        pytrace=False)
-        yield Server("virtuoso", f"http://127.0.0.1:{http_port}/sparql",
-                     f"http://127.0.0.1:{http_port}/sparql-graph-crud", log)
+            pytest.fail(
+                f"isql-vt could not set up Virtuoso:\n{setup.stdout}{setup.stderr}", pytrace=False
+            )
+        yield Server(
+            "virtuoso",
+            f"http://127.0.0.1:{http_port}/sparql",
+            f"http://127.0.0.1:{http_port}/sparql-graph-crud",
+            log,
+        )
     finally:
         _stop(process)

@@ -21,14 +21,20 @@ def _used(prefix: str) -> set[str]:
     for triple in ontology_graph():
         for term in triple:
             if str(term).startswith(prefix):
-                terms.add(str(term)[len(prefix):])
+                terms.add(str(term)[len(prefix) :])
     return terms
 
 
 def test_schema_org_terms_exist() -> None:
     used = _used(str(SCHEMA))
-    assert {"Drug", "MedicalDevice", "adverseOutcome", "seriousAdverseOutcome",
-            "contraindication", "mechanismOfAction"} <= used
+    assert {
+        "Drug",
+        "MedicalDevice",
+        "adverseOutcome",
+        "seriousAdverseOutcome",
+        "contraindication",
+        "mechanismOfAction",
+    } <= used
     defined = set(SDO.__annotations__)
     assert used <= defined, f"not schema.org terms: {sorted(used - defined)}"
 

@@ -41,15 +41,18 @@ SMALL = FIXTURES / "network" / "small.ttl"
 MONO, MIRENA, IUD = "src:ius-monograph", "src:mirena-back-pain", "src:iud-insertion"
 
 
-
 # --- explain -----------------------------------------------------------------------------
+
 
 def test_explain_levonorgestrel_to_lighter_flow(net) -> None:
     found = explain(net, "levonorgestrel", "reduced-menstrual-flow")
     assert found.directed and found.total == 1
     (path,) = found.paths
-    assert [s.node for s in path] == ["ent:levonorgestrel", "ent:endometrial-thinning",
-                                      "ent:reduced-menstrual-flow"]
+    assert [s.node for s in path] == [
+        "ent:levonorgestrel",
+        "ent:endometrial-thinning",
+        "ent:reduced-menstrual-flow",
+    ]
     (first,), (second,) = path[0].edges, path[1].edges
     assert (first.predicate, first.sources) == ("ius:hasMechanism", [MONO])
     assert (second.predicate, second.sources) == ("ius:resultsIn", [MONO])
@@ -69,9 +72,14 @@ def test_explain_walks_backwards_only_without_a_directed_path(net) -> None:
     assert not found.directed
     (path,) = found.paths
     predicates = {(e.predicate, e.forward) for e in path[0].edges}
-    # hasUse: "Many women have turned to this ... (IUD) to help manage their back pain symptoms"
-    assert predicates == {("ius:hasSideEffect", False), ("ius:hasUse", False),
-                          ("ius:mayRelieve", False), ("ius:notIndicatedFor", False)}
+    # The use claim quotes: "Many women have turned to this ... (IUD) to help manage their
+    # back pain symptoms".
+    assert predicates == {
+        ("ius:hasSideEffect", False),
+        ("ius:hasUse", False),
+        ("ius:mayRelieve", False),
+        ("ius:notIndicatedFor", False),
+    }
     assert [e.negated for e in path[0].edges if e.predicate == "ius:notIndicatedFor"] == [True]
 
 
@@ -79,8 +87,12 @@ def test_explain_lists_every_shortest_path_in_a_stable_order(net) -> None:
     found = explain(net, "mirena", "sperm-blocked", max_paths=10)
     nodes = [[s.node for s in p] for p in found.paths]
     assert nodes == sorted(nodes) and len(nodes) == found.total
-    assert ["ent:mirena", "ent:progestin", "ent:cervical-mucus-thickening",
-            "ent:sperm-blocked"] in nodes
+    assert [
+        "ent:mirena",
+        "ent:progestin",
+        "ent:cervical-mucus-thickening",
+        "ent:sperm-blocked",
+    ] in nodes
     assert all(len(p) == 4 for p in nodes)
     assert len(explain(net, "mirena", "sperm-blocked", max_paths=1).paths) == 1
 
@@ -96,11 +108,15 @@ def test_explain_cli_text_and_json() -> None:
     assert result.exit_code == 0
     assert result.output.splitlines()[0].startswith("levonorgestrel -> lighter menstrual flow")
     assert "-> has mechanism  [src:ius-monograph]" in result.output
-    data = json.loads(cli("explain", "ent:levonorgestrel", "reduced-menstrual-flow",
-                          "--format", "json").output)
+    data = json.loads(
+        cli("explain", "ent:levonorgestrel", "reduced-menstrual-flow", "--format", "json").output
+    )
     assert data["hops"] == 2 and data["directed"] is True
     assert [s["node"] for s in data["paths"][0]] == [
-        "ent:levonorgestrel", "ent:endometrial-thinning", "ent:reduced-menstrual-flow"]
+        "ent:levonorgestrel",
+        "ent:endometrial-thinning",
+        "ent:reduced-menstrual-flow",
+    ]
 
 
 def test_explain_cli_unknown_entity_is_a_usage_error() -> None:
@@ -112,26 +128,62 @@ def test_explain_cli_unknown_entity_is_a_usage_error() -> None:
 # --- agreement ---------------------------------------------------------------------------
 
 EXPECTED_SETS = {
-    IUD: {"back-pain", "bleeding-after-insertion", "increased-menstrual-flow",
-          "increased-vaginal-discharge", "infection", "irregular-bleeding",
-          "lower-abdominal-pain", "lower-back-pain", "partner-pain-during-intercourse",
-          "prolonged-menstrual-periods", "red-discharge"},
-    MONO: {"acne", "breast-tenderness", "ectopic-pregnancy", "headache", "infection",
-           "irregular-bleeding", "milk-production-changes", "mood-changes", "severe-pelvic-pain",
-           "uterine-perforation", "weight-changes"},
-    MIRENA: {"anxiety", "back-pain", "blood-clots", "breast-tenderness", "depression",
-             "dizziness", "headache", "infection", "low-mood-swings", "lower-abdominal-cramping",
-             "lower-back-pain", "mood-changes",
-             "nausea-and-vomiting", "uterine-perforation", "weight-gain"},
+    IUD: {
+        "back-pain",
+        "bleeding-after-insertion",
+        "increased-menstrual-flow",
+        "increased-vaginal-discharge",
+        "infection",
+        "irregular-bleeding",
+        "lower-abdominal-pain",
+        "lower-back-pain",
+        "partner-pain-during-intercourse",
+        "prolonged-menstrual-periods",
+        "red-discharge",
+    },
+    MONO: {
+        "acne",
+        "breast-tenderness",
+        "ectopic-pregnancy",
+        "headache",
+        "infection",
+        "irregular-bleeding",
+        "milk-production-changes",
+        "mood-changes",
+        "severe-pelvic-pain",
+        "uterine-perforation",
+        "weight-changes",
+    },
+    MIRENA: {
+        "anxiety",
+        "back-pain",
+        "blood-clots",
+        "breast-tenderness",
+        "depression",
+        "dizziness",
+        "headache",
+        "infection",
+        "low-mood-swings",
+        "lower-abdominal-cramping",
+        "lower-back-pain",
+        "mood-changes",
+        "nausea-and-vomiting",
+        "uterine-perforation",
+        "weight-gain",
+    },
 }
-EXPECTED_JACCARD = {(IUD, MONO): Fraction(2, 20), (IUD, MIRENA): Fraction(3, 23),
-                    (MONO, MIRENA): Fraction(5, 21)}
+EXPECTED_JACCARD = {
+    (IUD, MONO): Fraction(2, 20),
+    (IUD, MIRENA): Fraction(3, 23),
+    (MONO, MIRENA): Fraction(5, 21),
+}
 
 
 def test_agreement_effect_sets_per_source(net) -> None:
     result = source_agreement(net)
-    assert {s: {i.partition(":")[2] for i in items}
-            for s, items in result.by_source.items()} == EXPECTED_SETS
+    assert {
+        s: {i.partition(":")[2] for i in items} for s, items in result.by_source.items()
+    } == EXPECTED_SETS
 
 
 def test_agreement_which_sources_assert_each_effect(net) -> None:
@@ -189,6 +241,7 @@ def test_agreement_rejects_a_predicate_with_no_edges(net) -> None:
 
 # --- graph-qc ----------------------------------------------------------------------------
 
+
 def _rules(report) -> set[tuple[str, str, str]]:
     return {(f.rule, f.focus.rsplit("/", 1)[-1], f.severity) for f in report.findings}
 
@@ -220,10 +273,21 @@ def test_graph_qc_on_the_curated_graph(net) -> None:
     assert _rules(report) == {
         ("graph:disconnected-component", "device-problem", "Warning"),
         ("graph:disconnected-component", "specific-brand", "Warning"),
-        *{("graph:effect-without-action", effect, "Info") for effect in (
-            "acne", "breast-tenderness", "increased-menstrual-flow", "irregular-bleeding",
-            "low-mood-swings", "lower-abdominal-cramping", "milk-production-changes",
-            "prolonged-menstrual-periods", "red-discharge", "weight-changes")},
+        *{
+            ("graph:effect-without-action", effect, "Info")
+            for effect in (
+                "acne",
+                "breast-tenderness",
+                "increased-menstrual-flow",
+                "irregular-bleeding",
+                "low-mood-swings",
+                "lower-abdominal-cramping",
+                "milk-production-changes",
+                "prolonged-menstrual-periods",
+                "red-discharge",
+                "weight-changes",
+            )
+        },
     }
     assert report.conforms
 
@@ -232,8 +296,9 @@ def test_graph_qc_cli_exit_codes_and_formats() -> None:
     result = cli("graph-qc", "--graph", SMALL)
     assert result.exit_code == 0
     assert "rule: graph:unreached-entity" in result.output
-    assert result.output.rstrip().endswith("conforms: 0 violations, 3 warnings, 1 info; "
-                                           "3 edges; 8 entities")
+    assert result.output.rstrip().endswith(
+        "conforms: 0 violations, 3 warnings, 1 info; 3 edges; 8 entities"
+    )
     assert cli("graph-qc", "--graph", SMALL, "--strict").exit_code == 1
     data = json.loads(cli("graph-qc", "--graph", SMALL, "--format", "json").output)
     assert data["counts"] == {"Violation": 0, "Warning": 3, "Info": 1}

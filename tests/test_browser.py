@@ -26,8 +26,15 @@ from .conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -45,7 +52,11 @@ def server() -> Iterator[str]:
         env.setdefault("IUSGRAPH_YASGUI", str(yasgui))
     process = subprocess.Popen(
         [sys.executable, "-m", "iusgraph", "serve", "--port", str(port), "--timeout", "20"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -82,20 +93,28 @@ def test_query_page_and_an_effect_page_in_chromium(server: str) -> None:
         shot.unlink(missing_ok=True)
     outside: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             # Nothing may be loaded from anywhere but the server (no CDN).
-            page.on("request", lambda request: None if request.url.startswith(
-                (server, "data:", "blob:")) else outside.append(request.url))
+            page.on(
+                "request",
+                lambda request: (
+                    None
+                    if request.url.startswith((server, "data:", "blob:"))
+                    else outside.append(request.url)
+                ),
+            )
             page.goto(server + "/")
             page.wait_for_selector("body[data-ready=true]", timeout=30_000)
             page.click("button[data-name=serious-effects]")
             rows = ".yasr table tbody tr, table.results tbody tr"
             page.wait_for_selector(rows, timeout=30_000)
             page.wait_for_function(
-                "document.body.innerText.includes('perforation of the uterus')", timeout=30_000)
+                "document.body.innerText.includes('perforation of the uterus')", timeout=30_000
+            )
             assert page.locator(rows).count() > 3
             page.screenshot(path=str(query_shot), full_page=True)
 
@@ -137,15 +156,22 @@ def test_typing_in_the_editor_contacts_no_other_host(server: str) -> None:
             route.abort()
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         try:
             page = browser.new_page()
             page.add_init_script(CSP_PROBE)
             page.route("**/*", only_the_server)
             refused: list[str] = []
-            page.on("console", lambda message: refused.append(message.text)
-                    if "Content Security Policy" in message.text else None)
+            page.on(
+                "console",
+                lambda message: (
+                    refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
             page.goto(server + "/")
             page.wait_for_selector("body[data-ready=true]", timeout=30_000)
             page.wait_for_selector(".CodeMirror", timeout=30_000)
@@ -157,8 +183,13 @@ def test_typing_in_the_editor_contacts_no_other_host(server: str) -> None:
                 editor.click()
                 page.keyboard.press("Control+A")
                 page.keyboard.press("Delete")  # a fresh query: YASQE adds the PREFIX lines
-                for text in ("SELECT * WHERE { ?s a foaf:Pers", " . ?s foaf:na", " . ?s a ex:Cl",
-                             " . ?s ius:has", " . ?x ?y ent:ac"):
+                for text in (
+                    "SELECT * WHERE { ?s a foaf:Pers",
+                    " . ?s foaf:na",
+                    " . ?s a ex:Cl",
+                    " . ?s ius:has",
+                    " . ?x ?y ent:ac",
+                ):
                     page.keyboard.type(text, delay=50)
                     page.wait_for_timeout(1000)  # the autocompleters wait for a pause
                 typed.append(editor.evaluate("element => element.CodeMirror.getValue()"))
@@ -167,5 +198,6 @@ def test_typing_in_the_editor_contacts_no_other_host(server: str) -> None:
             browser.close()
     assert all("foaf:Pers" in text and "ent:ac" in text for text in typed), typed
     assert not outside, f"typing in the editor contacted other hosts: {outside}"
-    assert not blocked and not refused, ("the page tried to connect where its "
-                                         f"Content-Security-Policy refuses: {blocked or refused}")
+    assert not blocked and not refused, (
+        f"the page tried to connect where its Content-Security-Policy refuses: {blocked or refused}"
+    )

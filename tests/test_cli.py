@@ -53,6 +53,7 @@ def test_validate_turtle_report_is_a_shacl_report(run) -> None:
     from rdflib.namespace import RDF
 
     from iusgraph.graph.namespaces import SH
+
     graph = Graph().parse(data=result.output, format="turtle")
     assert (None, RDF.type, SH.ValidationReport) in graph
 
@@ -70,8 +71,9 @@ def test_validate_exported_file_conforms(run, built: Path) -> None:
 
 def test_unparsable_file_gives_file_line_column(run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \n",
-                   encoding="utf-8")
+    bad.write_text(
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \n", encoding="utf-8"
+    )
     result = run("validate", bad)
     assert result.exit_code == 2
     assert f"{bad}:3:" in result.output or f"{bad}:4:" in result.output
@@ -88,8 +90,9 @@ def test_bad_json_gives_file_line_column(run, tmp_path: Path) -> None:
 
 def test_remote_jsonld_context_is_refused(run, tmp_path: Path) -> None:
     doc = tmp_path / "remote.jsonld"
-    doc.write_text('{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "x"}',
-                   encoding="utf-8")
+    doc.write_text(
+        '{"@context": "http://127.0.0.1:9/context.jsonld", "@id": "x"}', encoding="utf-8"
+    )
     result = run("validate", doc)
     assert result.exit_code == 2
     assert "remote JSON-LD context" in result.output
@@ -126,8 +129,14 @@ def test_query_on_given_graph_file(run, built: Path) -> None:
 
 
 def test_query_with_binding(run) -> None:
-    result = run("query", "evidence", "--bind",
-                 "claim=claim:ius-monograph.se-uterine-perforation", "--format", "csv")
+    result = run(
+        "query",
+        "evidence",
+        "--bind",
+        "claim=claim:ius-monograph.se-uterine-perforation",
+        "--format",
+        "csv",
+    )
     assert result.exit_code == 0
     assert "Perforation of the uterus (rare but serious)" in result.output
 
@@ -144,8 +153,9 @@ def test_query_list(run) -> None:
 
 
 def test_service_query_is_refused(run) -> None:
-    result = run("query", "--sparql",
-                 "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    result = run(
+        "query", "--sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    )
     assert result.exit_code == 2 and "refused SERVICE" in result.output
 
 
@@ -166,6 +176,7 @@ def test_verify_evidence_ok(run, sources: Path) -> None:
 
 def test_verify_evidence_mismatch_exits_1(run, sources: Path, tmp_path: Path) -> None:
     import shutil
+
     copy = tmp_path / "s"
     shutil.copytree(sources, copy)
     (copy / "002_f15c8b46a0378cec.txt").write_text("changed", encoding="utf-8")
@@ -188,8 +199,11 @@ def test_stats(run) -> None:
     result = run("stats", "--format", "json")
     assert result.exit_code == 0
     stats = json.loads(result.output)
-    assert set(stats["claims_by_source"]) == {"src:ius-monograph", "src:mirena-back-pain",
-                                              "src:iud-insertion"}
+    assert set(stats["claims_by_source"]) == {
+        "src:ius-monograph",
+        "src:mirena-back-pain",
+        "src:iud-insertion",
+    }
     assert stats["conflicts"] >= 4
     text = run("stats")
     assert "claims by source:" in text.output
@@ -197,13 +211,17 @@ def test_stats(run) -> None:
 
 def test_version(run) -> None:
     from iusgraph import __version__
+
     assert __version__ in run("--version").output
 
 
 def test_anchor_fills_a_table(run, sources: Path, tmp_path: Path) -> None:
     table = tmp_path / "ius-monograph.tsv"
-    table.write_text("id\tsubject\tpredicate\tobject\tqualifiers\tstart\tend\texact\n"
-                     "se-acne\tlng-ius\thasSideEffect\tacne\t\t\t\tAcne\n", encoding="utf-8")
+    table.write_text(
+        "id\tsubject\tpredicate\tobject\tqualifiers\tstart\tend\texact\n"
+        "se-acne\tlng-ius\thasSideEffect\tacne\t\t\t\tAcne\n",
+        encoding="utf-8",
+    )
     result = run("anchor", "--sources", sources, table)
     assert result.exit_code == 0 and "filled 1 row(s)" in result.output
     assert "\t1579\t1583\t" in table.read_text(encoding="utf-8")
@@ -211,8 +229,10 @@ def test_anchor_fills_a_table(run, sources: Path, tmp_path: Path) -> None:
 
 def test_anchor_quote_not_found_exits_2(run, sources: Path, tmp_path: Path) -> None:
     table = tmp_path / "ius-monograph.tsv"
-    table.write_text("id\tsubject\tpredicate\tobject\tqualifiers\tstart\tend\texact\n"
-                     "se-x\tlng-ius\thasSideEffect\tacne\t\t\t\tNot in the text\n",
-                     encoding="utf-8")
+    table.write_text(
+        "id\tsubject\tpredicate\tobject\tqualifiers\tstart\tend\texact\n"
+        "se-x\tlng-ius\thasSideEffect\tacne\t\t\t\tNot in the text\n",
+        encoding="utf-8",
+    )
     result = run("anchor", "--sources", sources, table)
     assert result.exit_code == 2 and f"{table}:2" in result.output

@@ -12,7 +12,7 @@ from iusgraph.curation.tables import escape, unescape
 from iusgraph.errors import InputError
 from iusgraph.graph.resources import data_dir
 
-GOOD_ROW = ("se-test\tlng-ius\thasSideEffect\tacne\tfrequency=common\t1579\t1583\tAcne")
+GOOD_ROW = "se-test\tlng-ius\thasSideEffect\tacne\tfrequency=common\t1579\t1583\tAcne"
 
 
 @pytest.fixture()
@@ -36,18 +36,21 @@ def test_good_row_compiles(data: Path) -> None:
     assert len(graph) > 0
 
 
-@pytest.mark.parametrize("row,message", [
-    (GOOD_ROW.replace("hasSideEffect", "hasSideEffects"), "unknown predicate 'hasSideEffects'"),
-    (GOOD_ROW.replace("\tacne\t", "\tacnee\t"), "unknown object entity 'acnee'"),
-    (GOOD_ROW.replace("frequency=common", "frequency=often"), "not in the frequency scheme"),
-    (GOOD_ROW.replace("frequency=common", "freq=common"), "unknown qualifier key 'freq'"),
-    (GOOD_ROW.replace("frequency=common", "window=P1W"), "is not an xsd:duration"),
-    (GOOD_ROW.replace("\t1583\t", "\t1585\t"), "re-run 'iusgraph anchor'"),
-    (GOOD_ROW.replace("\t1579\t1583\t", "\t\t\t"), "run 'iusgraph anchor"),
-    ("se-orphan\t\t\t\t\t1579\t1583\tAcne", "comes before the claim"),
-    (GOOD_ROW.replace("se-test", "Se Test"), "must be lowercase words"),
-    (GOOD_ROW + "\textra", "stray tab"),
-])
+@pytest.mark.parametrize(
+    "row,message",
+    [
+        (GOOD_ROW.replace("hasSideEffect", "hasSideEffects"), "unknown predicate 'hasSideEffects'"),
+        (GOOD_ROW.replace("\tacne\t", "\tacnee\t"), "unknown object entity 'acnee'"),
+        (GOOD_ROW.replace("frequency=common", "frequency=often"), "not in the frequency scheme"),
+        (GOOD_ROW.replace("frequency=common", "freq=common"), "unknown qualifier key 'freq'"),
+        (GOOD_ROW.replace("frequency=common", "window=P1W"), "is not an xsd:duration"),
+        (GOOD_ROW.replace("\t1583\t", "\t1585\t"), "re-run 'iusgraph anchor'"),
+        (GOOD_ROW.replace("\t1579\t1583\t", "\t\t\t"), "run 'iusgraph anchor"),
+        ("se-orphan\t\t\t\t\t1579\t1583\tAcne", "comes before the claim"),
+        (GOOD_ROW.replace("se-test", "Se Test"), "must be lowercase words"),
+        (GOOD_ROW + "\textra", "stray tab"),
+    ],
+)
 def test_bad_row_names_file_and_line(data: Path, row: str, message: str) -> None:
     line = _append(data, row)
     with pytest.raises(InputError) as info:
@@ -81,7 +84,7 @@ def test_bad_header_is_refused(data: Path) -> None:
 def test_conflict_must_name_known_claims(data: Path) -> None:
     with (data / "conflicts.tsv").open("a", encoding="utf-8") as handle:
         handle.write("bad\tvalue-disagreement\tius-monograph.nope|mirena-back-pain.nope\tBad\n")
-    with pytest.raises(InputError, match="unknown claim 'ius-monograph.nope'"):
+    with pytest.raises(InputError, match=r"unknown claim 'ius-monograph.nope'"):
         build_graph(data)
 
 
@@ -90,19 +93,32 @@ def test_escape_round_trip() -> None:
     assert unescape(escape(text)) == text
 
 
-@pytest.mark.parametrize("row,message", [
-    ("x\tscope-explained\tius-monograph.se-acne|mirena-back-pain.se-headache\tX",
-     "names the scope that explains it in the 'scope' column: device-type, insertion-vs-use"),
-    ("x\ttension\tius-monograph.se-acne|mirena-back-pain.se-headache\tX\tdevice-type",
-     "only a scope-explained conflict has a scope"),
-    ("x\tscope-explained\tius-monograph.se-acne|mirena-back-pain.se-headache\tX\tbrand",
-     "unknown conflict scope 'brand'"),
-    # Both headache claims in the monograph's band: no two bands, no frequency disagreement.
-    ("x\tfrequency-disagreement\tius-monograph.se-headache|ius-monograph.se-acne\tX",
-     "at least two different frequency bands"),
-    ("x\turgency-disagreement\tmirena-back-pain.se-headache|mirena-back-pain.se-dizziness\tX",
-     "actions differ in urgency"),
-])
+@pytest.mark.parametrize(
+    "row,message",
+    [
+        (
+            "x\tscope-explained\tius-monograph.se-acne|mirena-back-pain.se-headache\tX",
+            "names the scope that explains it in the 'scope' column: device-type, insertion-vs-use",
+        ),
+        (
+            "x\ttension\tius-monograph.se-acne|mirena-back-pain.se-headache\tX\tdevice-type",
+            "only a scope-explained conflict has a scope",
+        ),
+        (
+            "x\tscope-explained\tius-monograph.se-acne|mirena-back-pain.se-headache\tX\tbrand",
+            "unknown conflict scope 'brand'",
+        ),
+        # Both headache claims in the monograph's band: no two bands, no frequency disagreement.
+        (
+            "x\tfrequency-disagreement\tius-monograph.se-headache|ius-monograph.se-acne\tX",
+            "at least two different frequency bands",
+        ),
+        (
+            "x\turgency-disagreement\tmirena-back-pain.se-headache|mirena-back-pain.se-dizziness\tX",
+            "actions differ in urgency",
+        ),
+    ],
+)
 def test_conflict_kind_needs_what_it_claims(data: Path, row: str, message: str) -> None:
     table = data / "conflicts.tsv"
     lines = table.read_text(encoding="utf-8").rstrip("\n").split("\n")
@@ -114,13 +130,18 @@ def test_conflict_kind_needs_what_it_claims(data: Path, row: str, message: str) 
 
 def test_band_and_urgency_distances_are_computed_at_build(data: Path) -> None:
     from iusgraph.graph.namespaces import CONFLICT, IUS
+
     table = data / "conflicts.tsv"
     with table.open("a", encoding="utf-8") as handle:
         # most common (ordered with common) against rare: two bands.
-        handle.write("x-bands\tfrequency-disagreement\tius-monograph.se-irregular-bleeding|"
-                     "mirena-back-pain.se-uterine-perforation\tX\n")
-        handle.write("x-urgency\turgency-disagreement\tius-monograph.se-severe-pelvic-pain|"
-                     "iud-insertion.mgmt-back-pain-no-treatment-mild\tX\n")
+        handle.write(
+            "x-bands\tfrequency-disagreement\tius-monograph.se-irregular-bleeding|"
+            "mirena-back-pain.se-uterine-perforation\tX\n"
+        )
+        handle.write(
+            "x-urgency\turgency-disagreement\tius-monograph.se-severe-pelvic-pain|"
+            "iud-insertion.mgmt-back-pain-no-treatment-mild\tX\n"
+        )
     graph = build_graph(data)
     assert int(graph.value(CONFLICT["x-bands"], IUS.bandDistance)) == 2
     assert int(graph.value(CONFLICT["x-urgency"], IUS.urgencyDistance)) == 4

@@ -3,42 +3,51 @@
 from __future__ import annotations
 
 import doctest
+import importlib
+import pkgutil
 import re
 
 import pytest
 
-import iusgraph.api
-import iusgraph.curation.ids
-import iusgraph.defaults
-import iusgraph.exporters
-import iusgraph.graph.formats
-import iusgraph.query.catalog
-import iusgraph.curation.ledger
-import iusgraph.curation.mappings
-import iusgraph.curation.segment
-import iusgraph.curation.tables
-import iusgraph.graph.datatypes
-import iusgraph.graph.namespaces
-import iusgraph.graph.serialize
-import iusgraph.network.agreement
-import iusgraph.network.explain
-import iusgraph.network.project
-import iusgraph.query.text
-import iusgraph.serve.protocol
+import iusgraph
 
 from .conftest import ROOT
 
+#: Every module of the installed package, found by walking it: none can be left out
+#: (``__main__`` runs the command line when imported).
+MODULES = sorted(
+    name
+    for _, name, _ in pkgutil.walk_packages(iusgraph.__path__, prefix="iusgraph.")
+    if name != "iusgraph.__main__"
+)
 
-@pytest.mark.parametrize("module", [iusgraph.curation.tables, iusgraph.curation.ids, iusgraph.graph.datatypes,
-                                    iusgraph.api, iusgraph.network.project, iusgraph.network.explain,
-                                    iusgraph.network.agreement, iusgraph.graph.serialize, iusgraph.graph.namespaces,
-                                    iusgraph.curation.segment, iusgraph.curation.ledger, iusgraph.curation.mappings,
-                                    iusgraph.query.text, iusgraph.serve.protocol, iusgraph.exporters,
-                                    iusgraph.defaults, iusgraph.graph.formats, iusgraph.query.catalog],
-                         ids=lambda m: m.__name__)
-def test_docstring_examples(module) -> None:
-    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert tried > 0 and failures == 0
+
+def _examples(name: str) -> list[doctest.DocTest]:
+    module = importlib.import_module(name)
+    return [test for test in doctest.DocTestFinder().find(module) if test.examples]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    """The examples in every docstring of every module run and give what they show."""
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in _examples(name):
+        runner.run(test)
+    assert runner.failures == 0, f"{name}: {runner.failures} doctest failure(s) (see above)"
+
+
+def test_the_examples_are_found() -> None:
+    """The walk reaches the subpackages, and the modules known to hold examples have them."""
+    assert {"iusgraph.api", "iusgraph.serve.protocol", "iusgraph.graph.formats"} <= set(MODULES)
+    with_examples = {name for name in MODULES if _examples(name)}
+    assert {
+        "iusgraph.api",
+        "iusgraph.serve.protocol",
+        "iusgraph.validation.fastshacl",
+        "iusgraph.exporters",
+        "iusgraph.defaults",
+    } <= with_examples
+    assert len(with_examples) >= 20
 
 
 def test_readme_lists_every_command_and_competency_query() -> None:

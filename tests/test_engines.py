@@ -36,22 +36,38 @@ def test_competency_query_is_identical_on_both_engines(graph: Graph, name: str) 
 
 
 def test_ask_and_construct_on_oxigraph(graph: Graph) -> None:
-    assert api.query(None, graph, sparql="ASK { ent:mirena ius:isTypeOf ent:iud }",
-                     engine="oxigraph").strip() == "true"
-    turtle = api.query(None, graph, engine="oxigraph", sparql=(
-        "CONSTRUCT { ?e skos:prefLabel ?l } WHERE { ent:acne skos:prefLabel ?l . BIND(ent:acne AS ?e) }"))
+    assert (
+        api.query(
+            None, graph, sparql="ASK { ent:mirena ius:isTypeOf ent:iud }", engine="oxigraph"
+        ).strip()
+        == "true"
+    )
+    turtle = api.query(
+        None,
+        graph,
+        engine="oxigraph",
+        sparql=(
+            "CONSTRUCT { ?e skos:prefLabel ?l } WHERE { ent:acne skos:prefLabel ?l . BIND(ent:acne AS ?e) }"
+        ),
+    )
     assert "acne" in turtle
 
 
-def test_service_is_refused_on_oxigraph_without_a_connection(graph: Graph,
-                                                            no_network: None) -> None:
+def test_service_is_refused_on_oxigraph_without_a_connection(
+    graph: Graph, no_network: None
+) -> None:
     with pytest.raises(NetworkRefused, match="SERVICE"):
-        api.query(None, graph, engine="oxigraph",
-                  sparql="SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+        api.query(
+            None,
+            graph,
+            engine="oxigraph",
+            sparql="SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        )
 
 
-def test_store_on_disk_is_reused_and_rebuilt_when_the_graph_changes(graph: Graph,
-                                                                   tmp_path: Path) -> None:
+def test_store_on_disk_is_reused_and_rebuilt_when_the_graph_changes(
+    graph: Graph, tmp_path: Path
+) -> None:
     folder = tmp_path / "store"
     store = open_store(graph, folder)
     assert len(store) == len(graph)
@@ -78,13 +94,25 @@ def test_cli_engine_and_store(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from iusgraph.cli import main
+
     runner = CliRunner()
-    args = ["query", "contraindications", "--format", "csv", "--engine", "oxigraph",
-            "--store", str(tmp_path / "s")]
+    args = [
+        "query",
+        "contraindications",
+        "--format",
+        "csv",
+        "--engine",
+        "oxigraph",
+        "--store",
+        str(tmp_path / "s"),
+    ]
     result = runner.invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0 and "cervical cancer" in result.output
-    bad = runner.invoke(main, ["query", "uses", "--engine", "rdflib", "--store",
-                               str(tmp_path / "s")], catch_exceptions=False)
+    bad = runner.invoke(
+        main,
+        ["query", "uses", "--engine", "rdflib", "--store", str(tmp_path / "s")],
+        catch_exceptions=False,
+    )
     assert bad.exit_code == 2 and "--engine oxigraph" in bad.output
 
 
@@ -94,8 +122,9 @@ def test_in_parallel_keeps_input_order() -> None:
     assert in_parallel(lambda n: n * n, range(50)) == [n * n for n in range(50)]
 
 
-def test_validation_on_threads_matches_one_thread(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validation_on_threads_matches_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Shape checks and QC queries run on a thread per core; the report is the same."""
     import os
 

@@ -26,13 +26,13 @@ def test_a_changed_document_is_reported(graph: Graph, sources: Path, tmp_path: P
     shutil.copytree(sources, copy)
     path = copy / "000_77923df021bd00d2.txt"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("Perforation of the uterus", "Perforation of the uterux"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("Perforation of the uterus", "Perforation of the uterux"), encoding="utf-8"
+    )
     report = api.verify_evidence(copy, graph)
     rules = {f.rule for f in report.findings}
     assert "iusgraph:SourceHash" in rules
-    assert any(f.rule == "iusgraph:EvidenceSpan" and "uterux" in f.message
-               for f in report.findings)
+    assert any(f.rule == "iusgraph:EvidenceSpan" and "uterux" in f.message for f in report.findings)
     assert not report.conforms
 
 
@@ -44,8 +44,11 @@ def test_missing_folder_is_a_usage_error(graph: Graph, tmp_path: Path) -> None:
 def test_anchor_fills_offsets_from_quotes(tmp_path: Path, sources: Path) -> None:
     text = (sources / "000_77923df021bd00d2.txt").read_text(encoding="utf-8")
     table = tmp_path / "t.tsv"
-    table.write_text("id\tsubject\tpredicate\tobject\tqualifiers\tstart\tend\texact\n"
-                     "se-acne\tlng-ius\thasSideEffect\tacne\t\t\t\tAcne\n", encoding="utf-8")
+    table.write_text(
+        "id\tsubject\tpredicate\tobject\tqualifiers\tstart\tend\texact\n"
+        "se-acne\tlng-ius\thasSideEffect\tacne\t\t\t\tAcne\n",
+        encoding="utf-8",
+    )
     filled, warnings = anchor_table(table, text)
     assert filled == 1 and warnings == []
     row = table.read_text(encoding="utf-8").splitlines()[1].split("\t")

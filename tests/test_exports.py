@@ -20,9 +20,14 @@ from iusgraph.graph.vocabulary import ontology_graph
 
 from .conftest import cli
 
-ALL_FILES = {"iusgraph.graphml", "iusgraph.node-link.json", "iusgraph_nodes.tsv",
-             "iusgraph_edges.tsv", "iusgraph.jsonld", "context.jsonld"}
-
+ALL_FILES = {
+    "iusgraph.graphml",
+    "iusgraph.node-link.json",
+    "iusgraph_nodes.tsv",
+    "iusgraph_edges.tsv",
+    "iusgraph.jsonld",
+    "context.jsonld",
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +75,17 @@ def test_jsonld_context_file_is_the_inline_context(exported: Path) -> None:
 
 def test_context_has_a_term_for_every_ius_object_property() -> None:
     context = jsonld_context()
-    properties = {str(p)[len(str(IUS)):] for p in ontology_graph().subjects(
-        RDF.type, OWL.ObjectProperty) if str(p).startswith(str(IUS))}
+    properties = {
+        str(p)[len(str(IUS)) :]
+        for p in ontology_graph().subjects(RDF.type, OWL.ObjectProperty)
+        if str(p).startswith(str(IUS))
+    }
     assert properties and properties <= set(context)
-    assert context["hasSideEffect"] == {"@id": "ius:hasSideEffect", "@type": "@id",
-                                        "@container": "@set"}
+    assert context["hasSideEffect"] == {
+        "@id": "ius:hasSideEffect",
+        "@type": "@id",
+        "@container": "@set",
+    }
     assert context["lowerBound"] == {"@id": "ius:lowerBound", "@type": "xsd:duration"}
 
 
@@ -105,15 +116,22 @@ def test_data_nodes_have_no_prefixed_or_full_iri_keys(exported: Path) -> None:
     axioms, such as rdfs:domain, keep their CURIEs)."""
     document = json.loads((exported / "iusgraph.jsonld").read_text(encoding="utf-8"))
     data_prefixes = ("ent:", "claim:", "ev:", "conflict:")
-    odd = {key for node in document["@graph"] if node["id"].startswith(data_prefixes)
-           for key in node if ":" in key or (key.startswith("@"))}
+    odd = {
+        key
+        for node in document["@graph"]
+        if node["id"].startswith(data_prefixes)
+        for key in node
+        if ":" in key or (key.startswith("@"))
+    }
     assert odd == set()
 
 
 def test_draw_cli_writes_both_formats_and_refuses_depth_without_focus(tmp_path: Path) -> None:
     result = cli("draw", "--out", tmp_path, "--focus", "ent:levonorgestrel", "--depth", "2")
     assert result.exit_code == 0, result.output
-    assert {p.name for p in tmp_path.iterdir()} == {"focus-levonorgestrel.svg",
-                                                    "focus-levonorgestrel.png"}
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "focus-levonorgestrel.svg",
+        "focus-levonorgestrel.png",
+    }
     result = cli("draw", "--out", tmp_path, "--depth", "2")
     assert result.exit_code == 2 and "--focus" in result.output

@@ -46,13 +46,15 @@ def with_ontology(data: Graph) -> Graph:
 def both(data: Graph, shapes: Graph | None = None) -> tuple[set[Key], set[Key], Report]:
     """SHACL findings from pySHACL and from the fast path on the same data."""
     reference = shacl_findings(data, shapes)
-    fast = fast_shacl_findings(open_store(data), lambda: graph_terms(data), lambda: data,
-                               shapes=shapes)
+    fast = fast_shacl_findings(
+        open_store(data), lambda: graph_terms(data), lambda: data, shapes=shapes
+    )
     return keys(reference), keys(fast), fast
 
 
 FIXTURE_FILES = sorted((SHAPE_FIXTURES / "valid").glob("*.ttl")) + sorted(
-    (SHAPE_FIXTURES / "invalid").glob("*.ttl"))
+    (SHAPE_FIXTURES / "invalid").glob("*.ttl")
+)
 
 
 def test_fixture_folders_are_not_empty() -> None:
@@ -81,7 +83,8 @@ def test_same_report_on_the_real_graph(graph: Graph, report: Report) -> None:
     reference = validate_graph(graph, engine="pyshacl")
     assert keys(report) == keys(reference)
     assert sorted(f.message for f in report.findings) == sorted(
-        f.message for f in reference.findings)
+        f.message for f in reference.findings
+    )
 
 
 def test_same_findings_on_synthetic_graphs_with_injected_faults() -> None:
@@ -97,29 +100,43 @@ def _selector_with(start: Literal) -> Graph:
     data = load_files([BASE])
     claim = next(data.subjects(RDF.type, IUS.Claim))
     evidence = next(data.objects(claim, IUS.hasEvidence))
-    position = next(s for s in data.objects(evidence, OA.hasSelector)
-                    if (s, RDF.type, OA.TextPositionSelector) in data)
+    position = next(
+        s
+        for s in data.objects(evidence, OA.hasSelector)
+        if (s, RDF.type, OA.TextPositionSelector) in data
+    )
     data.set((position, OA.start, start))
     return with_ontology(data)
 
 
-@pytest.mark.parametrize("start", [
-    Literal("-1", datatype=XSD.nonNegativeInteger),   # ill-typed: the store would say -1
-    Literal("0", datatype=XSD.integer),               # right value, wrong datatype
-    Literal("0", datatype=XSD.int),                   # another integer type the store merges
-    Literal("zero", datatype=XSD.nonNegativeInteger),
-    Literal("0"),
-], ids=repr)
+@pytest.mark.parametrize(
+    "start",
+    [
+        Literal("-1", datatype=XSD.nonNegativeInteger),  # ill-typed: the store would say -1
+        Literal("0", datatype=XSD.integer),  # right value, wrong datatype
+        Literal("0", datatype=XSD.int),  # another integer type the store merges
+        Literal("zero", datatype=XSD.nonNegativeInteger),
+        Literal("0"),
+    ],
+    ids=repr,
+)
 def test_literals_the_store_rewrites_are_checked_as_written(start: Literal) -> None:
     reference, fast, _ = both(_selector_with(start))
     assert fast == reference
     assert any(k[2] == "sh:DatatypeConstraintComponent" for k in fast)
 
 
-@pytest.mark.parametrize("value", [
-    Literal("abc", datatype=XSD.decimal), Literal("1.5", datatype=XSD.integer),
-    Literal("P", datatype=XSD.duration), Literal("1", datatype=XSD.string),
-    Literal("1", lang="en")], ids=repr)
+@pytest.mark.parametrize(
+    "value",
+    [
+        Literal("abc", datatype=XSD.decimal),
+        Literal("1.5", datatype=XSD.integer),
+        Literal("P", datatype=XSD.duration),
+        Literal("1", datatype=XSD.string),
+        Literal("1", lang="en"),
+    ],
+    ids=repr,
+)
 def test_ill_formed_literals_fail_on_both_engines(value: Literal) -> None:
     data = load_files([BASE])
     claim = sorted(data.subjects(RDF.type, IUS.Claim))[0]
@@ -141,8 +158,9 @@ def test_a_shape_the_compiler_cannot_translate_falls_back_to_pyshacl() -> None:
     assert odd in compiled.fallback
     reference, fast, report = both(data, shapes)
     assert fast == reference
-    assert any(k[4] == "shape:OddClaim" and k[2] == "sh:ClosedConstraintComponent"
-               for k in fast), "the fallback must still report the shape's findings"
+    assert any(k[4] == "shape:OddClaim" and k[2] == "sh:ClosedConstraintComponent" for k in fast), (
+        "the fallback must still report the shape's findings"
+    )
     assert any("shape:OddClaim" in note and "sh:closed" in note for note in report.notes)
 
 
@@ -167,12 +185,14 @@ def test_broken_file_on_the_fast_path(tmp_path: Path) -> None:
     bad = tmp_path / "bad.nt"
     bad.write_text(f"<{CLAIM['x']}> <{RDF.type}> .\n", encoding="utf-8")
     from iusgraph.errors import InputError
+
     with pytest.raises(InputError, match=r"bad.nt:1"):
         validate_files([bad])
 
 
 def test_unknown_validation_engine_is_refused(graph: Graph) -> None:
     from iusgraph.errors import IusgraphError
+
     with pytest.raises(IusgraphError, match="unknown validation engine"):
         validate_graph(graph, engine="fast")
 

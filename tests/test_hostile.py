@@ -54,9 +54,11 @@ def test_every_hostile_file_has_an_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-@pytest.mark.parametrize("command", [("validate",), ("validate", "--engine", "pyshacl"),
-                                     ("query", "serious-effects", "--graph")],
-                         ids=["validate", "validate-pyshacl", "query"])
+@pytest.mark.parametrize(
+    "command",
+    [("validate",), ("validate", "--engine", "pyshacl"), ("query", "serious-effects", "--graph")],
+    ids=["validate", "validate-pyshacl", "query"],
+)
 def test_hostile_file(name: str, command: tuple[str, ...], no_network: None) -> None:
     code, message = EXPECTED[name]
     if command[0] == "query" and code == 1:
@@ -89,8 +91,10 @@ def test_an_ill_typed_literal_warns_in_one_line() -> None:
 
 def test_a_literal_over_16_mib_is_an_input_error(tmp_path: Path) -> None:
     huge = tmp_path / "huge.nt"
-    huge.write_text('<http://example.org/a> <http://example.org/p> "' + "x" * (17 << 20)
-                    + '" .\n', encoding="utf-8")
+    huge.write_text(
+        '<http://example.org/a> <http://example.org/p> "' + "x" * (17 << 20) + '" .\n',
+        encoding="utf-8",
+    )
     for command in (("validate",), ("stats", "--graph")):
         result = cli(*command, huge)
         assert result.exit_code == 2, result.output

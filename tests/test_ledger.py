@@ -61,14 +61,17 @@ def _set_cell(data: Path, start: int, column: int, value: str) -> int:
 
 # The segmenter.
 
+
 def test_segmenter_splits_lines_sentences_lists_and_bold_lead_ins() -> None:
-    text = ("# Title\n"
-            "Plain heading?\n"
-            "First sentence, e.g. with a comma. Second one! \u201cThird.\u201d\n"
-            "- Item: it says so. And more.\n"
-            "2. Numbered item: text.\n"
-            "* **Label:** Content here.\n")
-    units = [(u.kind, u.level, text[u.start:u.end]) for u in segment(text)]
+    text = (
+        "# Title\n"
+        "Plain heading?\n"
+        "First sentence, e.g. with a comma. Second one! \u201cThird.\u201d\n"
+        "- Item: it says so. And more.\n"
+        "2. Numbered item: text.\n"
+        "* **Label:** Content here.\n"
+    )
+    units = [(u.kind, u.level, text[u.start : u.end]) for u in segment(text)]
     assert units == [
         ("heading", 1, "Title"),
         ("heading", 1, "Plain heading?"),
@@ -86,7 +89,7 @@ def test_segmenter_splits_lines_sentences_lists_and_bold_lead_ins() -> None:
 def test_segmenter_reads_the_three_sources(sources: Path) -> None:
     def units(name: str) -> list[tuple[str, str]]:
         text = (sources / name).read_text(encoding="utf-8")
-        return [(u.kind, text[u.start:u.end]) for u in segment(text)]
+        return [(u.kind, text[u.start : u.end]) for u in segment(text)]
 
     monograph = units("000_77923df021bd00d2.txt")
     assert ("heading", "FAQs") in monograph
@@ -96,25 +99,36 @@ def test_segmenter_reads_the_three_sources(sources: Path) -> None:
     assert back_pain.count(("heading", "What is Mirena?")) == 2
     insertion = units("002_f15c8b46a0378cec.txt")
     assert ("heading", "Side effects of IUD insertion") in insertion  # "1. " is not part of it
-    title = ("What is the reason for lower back pain after IUD insertion? What are the side "
-             "effects of IUD insertion?")
+    title = (
+        "What is the reason for lower back pain after IUD insertion? What are the side "
+        "effects of IUD insertion?"
+    )
     assert insertion[0] == ("heading", title)  # two questions, one heading
 
 
 # The fixture source: one unaccounted sentence.
+
 
 def test_one_unaccounted_sentence_fails_the_qc_check(run, data: Path) -> None:
     result = run("--data", data, "validate", "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.output)["results"]
     assert [(f["rule"], f["focus"]) for f in findings] == [
-        ("qc:unaccounted-text-violation", str(SRC["doc.unit.63"]))]
+        ("qc:unaccounted-text-violation", str(SRC["doc.unit.63"]))
+    ]
     assert "Talk to someone." in findings[0]["message"]
 
     stats = json.loads(run("--data", data, "stats", "--format", "json").output)["ledger"]
-    assert stats["src:doc"] == {"units": 8, "cited": 2, "excluded": 1, "unaccounted": 1,
-                                "not_modelled": {"answered-question": 1, "heading-only": 3},
-                                "stale_reasons": 0, "sections": 3, "accounted_percent": 87.5}
+    assert stats["src:doc"] == {
+        "units": 8,
+        "cited": 2,
+        "excluded": 1,
+        "unaccounted": 1,
+        "not_modelled": {"answered-question": 1, "heading-only": 3},
+        "stale_reasons": 0,
+        "sections": 3,
+        "accounted_percent": 87.5,
+    }
 
     _set_cell(data, 63, 4, "advice-without-subject")
     assert run("--data", data, "validate").exit_code == 0
@@ -130,15 +144,18 @@ def test_the_real_ledger_accounts_for_every_unit(run, sources: Path) -> None:
     for source, row in stats.items():
         assert row["unaccounted"] == 0 and row["accounted_percent"] == 100.0, source
         assert row["stale_reasons"] == 0, source
-        assert row["cited"] + row["excluded"] + sum(row["not_modelled"].values()) \
-            == row["units"], source
+        assert row["cited"] + row["excluded"] + sum(row["not_modelled"].values()) == row["units"], (
+            source
+        )
     result = run("verify-evidence", "--sources", sources, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["stats"]["ledger units checked"] == sum(
-        row["units"] for row in stats.values())
+        row["units"] for row in stats.values()
+    )
 
 
 # The tables against the documents.
+
 
 def test_a_hand_broken_row_is_reported_with_file_and_line(run, data: Path) -> None:
     line = _set_cell(data, 31, 1, "60")  # the unit is 31..62
@@ -162,17 +179,21 @@ def test_a_missing_table_is_reported(run, data: Path) -> None:
     assert result.exit_code == 1 and "no ledger table for doc" in result.output
 
 
-@pytest.mark.parametrize("column,value,message", [
-    (4, "heading-onl", "unknown reason 'heading-onl' (did you mean heading-only?)"),
-    (4, "restatement", "reason=restatement names the claims it restates"),
-    (5, "doc.se-headache", "'restates' is only for reason=restatement"),
-    (2, "paragraph", "unknown kind 'paragraph'"),
-    (3, "2", "only headings have a level"),
-    (0, "x", "start must be a whole number"),
-    (0, "\u00b2", "start must be a whole number"),  # a Unicode digit that int() refuses
-])
-def test_bad_cells_are_input_errors_with_file_and_line(run, data: Path, column: int, value: str,
-                                                       message: str) -> None:
+@pytest.mark.parametrize(
+    "column,value,message",
+    [
+        (4, "heading-onl", "unknown reason 'heading-onl' (did you mean heading-only?)"),
+        (4, "restatement", "reason=restatement names the claims it restates"),
+        (5, "doc.se-headache", "'restates' is only for reason=restatement"),
+        (2, "paragraph", "unknown kind 'paragraph'"),
+        (3, "2", "only headings have a level"),
+        (0, "x", "start must be a whole number"),
+        (0, "\u00b2", "start must be a whole number"),  # a Unicode digit that int() refuses
+    ],
+)
+def test_bad_cells_are_input_errors_with_file_and_line(
+    run, data: Path, column: int, value: str, message: str
+) -> None:
     line = _set_cell(data, 63, column, value)
     result = run("--data", data, "stats")
     assert result.exit_code == 2
@@ -184,14 +205,14 @@ def test_restatement_names_known_claims(run, data: Path) -> None:
     line = _set_cell(data, 63, 5, "doc.no-such-claim")
     result = run("--data", data, "stats")
     assert result.exit_code == 2
-    assert f"doc.tsv:{line}: 'restates' names an unknown claim 'doc.no-such-claim'" \
-        in result.output
+    assert f"doc.tsv:{line}: 'restates' names an unknown claim 'doc.no-such-claim'" in result.output
     _set_cell(data, 63, 5, "doc.se-headache")
     graph = build_graph(data)
     assert (SRC["doc.unit.63"], IUS.restates, CLAIM["doc.se-headache"]) in graph
 
 
 # Refreshing the tables.
+
 
 def test_refresh_keeps_curated_cells_and_reports_stale_reasons(run, data: Path) -> None:
     before = _table(data).read_text(encoding="utf-8")
@@ -203,9 +224,11 @@ def test_refresh_keeps_curated_cells_and_reports_stale_reasons(run, data: Path) 
 
     _set_cell(data, 31, 4, "transition")  # the sentence a claim cites
     report = json.loads(run("--data", data, "validate", "--format", "json").output)
-    assert [(f["rule"], f["severity"], f["focus"]) for f in report["results"]
-            if f["rule"] != "qc:unaccounted-text-violation"] == [
-        ("qc:stale-ledger-reason-warning", "Warning", str(SRC["doc.unit.31"]))]
+    assert [
+        (f["rule"], f["severity"], f["focus"])
+        for f in report["results"]
+        if f["rule"] != "qc:unaccounted-text-violation"
+    ] == [("qc:stale-ledger-reason-warning", "Warning", str(SRC["doc.unit.31"]))]
     result = run("--data", data, "ledger", "--sources", LEDGER / "sources")
     assert "reason 'transition' but a claim now cites it" in result.output
     assert "transition" in _table(data).read_text(encoding="utf-8")
@@ -219,11 +242,11 @@ def test_refresh_writes_a_missing_table_from_the_segmenter(run, data: Path) -> N
     _table(data).unlink()
     result = run("--data", data, "ledger", "--sources", LEDGER / "sources")
     assert result.exit_code == 0 and "8 units, 8 new, 5 unaccounted" in result.output
-    assert run("--data", data, "verify-evidence", "--sources",
-               LEDGER / "sources").exit_code == 0
+    assert run("--data", data, "verify-evidence", "--sources", LEDGER / "sources").exit_code == 0
 
 
 # Sections.
+
 
 def test_sections_nest_and_claims_know_their_section(data: Path) -> None:
     graph = build_graph(data)
@@ -247,34 +270,55 @@ def test_sections_nest_and_claims_know_their_section(data: Path) -> None:
 def test_by_section_query_groups_claims_by_section(graph: Graph) -> None:
     from iusgraph import api
 
-    csv = api.query("by-section", graph, fmt="csv",
-                    bindings=["section=src:mirena-back-pain.section.what-is-mirena-2"])
+    csv = api.query(
+        "by-section",
+        graph,
+        fmt="csv",
+        bindings=["section=src:mirena-back-pain.section.what-is-mirena-2"],
+    )
     claims = {line.rsplit(",", 1)[-1].rsplit("/", 1)[-1] for line in csv.splitlines()[1:]}
     # The second "What is Mirena?" (in "Mirena for Back Pain Reviews"): "Mirena is a small,
     # T-shaped device that is inserted into the uterus by a healthcare provider. It releases a
     # small amount of the hormone levonorgestrel, which can help to reduce menstrual cramps and
     # heavy bleeding. Some women have reported that Mirena also helps to alleviate back pain"
     # ("a small, T-shaped device" is the physical description).
-    assert claims == {f"mirena-back-pain.{c}" for c in (
-        "description-small-t-shaped", "route-intrauterine", "inserted-by-provider",
-        "ingredient-levonorgestrel",
-        "relief-menstrual-cramps", "relief-heavy-menstrual-bleeding",
-        "relief-back-pain-reported-lower-back")}
+    assert claims == {
+        f"mirena-back-pain.{c}"
+        for c in (
+            "description-small-t-shaped",
+            "route-intrauterine",
+            "inserted-by-provider",
+            "ingredient-levonorgestrel",
+            "relief-menstrual-cramps",
+            "relief-heavy-menstrual-bleeding",
+            "relief-back-pain-reported-lower-back",
+        )
+    }
 
 
-def test_verify_evidence_checks_the_units_of_a_given_graph(run, data: Path,
-                                                           tmp_path: Path) -> None:
+def test_verify_evidence_checks_the_units_of_a_given_graph(run, data: Path, tmp_path: Path) -> None:
     graph = build_graph(data)
     unit = SRC["doc.unit.63"]
     graph.set((unit, OA.end, Literal(70, datatype=XSD.nonNegativeInteger)))
     path = tmp_path / "broken.ttl"
     graph.serialize(path, format="turtle")
-    result = run("--data", data, "verify-evidence", "--sources", LEDGER / "sources",
-                 "--graph", path, "--format", "json")
+    result = run(
+        "--data",
+        data,
+        "verify-evidence",
+        "--sources",
+        LEDGER / "sources",
+        "--graph",
+        path,
+        "--format",
+        "json",
+    )
     assert result.exit_code == 1
     found = [(f["focus"], f["message"]) for f in json.loads(result.output)["results"]]
-    message = ("63..70 ('Talk to') is not a unit of doc.txt; rebuild the graph after "
-               "'iusgraph ledger'")
+    message = (
+        "63..70 ('Talk to') is not a unit of doc.txt; rebuild the graph after 'iusgraph ledger'"
+    )
     assert (str(unit), message) in found
-    assert any("the unit 63..79 ('Talk to someone.') of doc.txt is not in the graph" in m
-               for _, m in found)
+    assert any(
+        "the unit 63..79 ('Talk to someone.') of doc.txt is not in the graph" in m for _, m in found
+    )

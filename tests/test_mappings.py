@@ -79,8 +79,9 @@ def test_fixture_violations(entities) -> None:  # type: ignore[no-untyped-def]
 def test_stale_release_is_reported(entities, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = (DATA / "mappings" / "hpo.sssom.tsv").read_text(encoding="utf-8")
     path = tmp_path / "hpo.sssom.tsv"
-    path.write_text(text.replace("hp/releases/2025-01-16", "hp/releases/2024-04-26"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("hp/releases/2025-01-16", "hp/releases/2024-04-26"), encoding="utf-8"
+    )
     report = check_mapping_sets([read_sssom(path)], entities)
     assert [f.rule for f in report.findings] == ["mapping:source-version"]
 
@@ -99,15 +100,19 @@ def test_yaml_anchors_are_refused_at_their_line(tmp_path: Path) -> None:
     assert f"{path}:{line}:" in str(err.value)
 
 
-@pytest.mark.parametrize(("old", "new", "expect"), [
-    ("skos:broadMatch", "skos:broaderMatch", "predicate_id 'skos:broaderMatch'"),
-    ("semapv:ManualMappingCuration", "semapv:Guess", "mapping_justification"),
-    ("\t0.95\t", "\thigh\t", "confidence 'high'"),
-    ("HP:0002315", "MESH:D006261", "must be a HP: CURIE"),
-    ("#license: https://creativecommons.org/licenses/by/4.0/\n", "", "no license"),
-])
-def test_bad_rows_are_one_error_with_file_and_line(tmp_path: Path, old: str, new: str,
-                                                   expect: str) -> None:
+@pytest.mark.parametrize(
+    ("old", "new", "expect"),
+    [
+        ("skos:broadMatch", "skos:broaderMatch", "predicate_id 'skos:broaderMatch'"),
+        ("semapv:ManualMappingCuration", "semapv:Guess", "mapping_justification"),
+        ("\t0.95\t", "\thigh\t", "confidence 'high'"),
+        ("HP:0002315", "MESH:D006261", "must be a HP: CURIE"),
+        ("#license: https://creativecommons.org/licenses/by/4.0/\n", "", "no license"),
+    ],
+)
+def test_bad_rows_are_one_error_with_file_and_line(
+    tmp_path: Path, old: str, new: str, expect: str
+) -> None:
     text = (DATA / "mappings" / "hpo.sssom.tsv").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "hpo.sssom.tsv"
@@ -127,8 +132,11 @@ def test_graph_has_skos_matches_and_sssom_rdf(graph: Graph) -> None:
     assert (pelvic, SKOS.broadMatch, HP["0034267"]) in graph  # narrower than Pelvic pain
     assert (pelvic, SKOS.exactMatch, None) not in graph
     assert (ENT["levonorgestrel"], SKOS.exactMatch, MESH["D016912"]) in graph
-    row = next(m for m in read_sssom(DATA / "mappings" / "hpo.sssom.tsv").mappings
-               if m.entity == "severe-pelvic-pain")
+    row = next(
+        m
+        for m in read_sssom(DATA / "mappings" / "hpo.sssom.tsv").mappings
+        if m.entity == "severe-pelvic-pain"
+    )
     node = mapping_iri(row)
     assert node == URIRef("https://w3id.org/iusgraph/mapping/severe-pelvic-pain/HP_0034267")
     assert (node, RDF.type, OWL.Axiom) in graph
@@ -158,12 +166,20 @@ def test_sssom_round_trip(graph: Graph) -> None:
                 str(graph.value(node, SSSOM.object_label)),
                 "semapv:" + str(graph.value(node, SSSOM.mapping_justification)).rsplit("/", 1)[1],
                 float(graph.value(node, SSSOM.confidence)),
-                str(graph.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))
-                    or ""),
+                str(
+                    graph.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#comment")) or ""
+                ),
             )
-            assert back == (m.subject_id, m.subject_label, m.predicate_id,
-                            object_iri(m.object_id), m.object_label, m.mapping_justification,
-                            float(m.confidence), m.comment)
+            assert back == (
+                m.subject_id,
+                m.subject_label,
+                m.predicate_id,
+                object_iri(m.object_id),
+                m.object_label,
+                m.mapping_justification,
+                float(m.confidence),
+                m.comment,
+            )
 
 
 def test_suggest_finds_lexical_candidates(entities) -> None:  # type: ignore[no-untyped-def]
@@ -204,8 +220,9 @@ def test_cli_check_violations_exit_1(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
-def test_validate_file_checks_the_mappings_it_holds(graph: Graph, tmp_path: Path,
-                                                     engine: str) -> None:
+def test_validate_file_checks_the_mappings_it_holds(
+    graph: Graph, tmp_path: Path, engine: str
+) -> None:
     """An exported graph carries its mapping sets (SSSOM's RDF form), so `validate FILE`
     checks them against the shipped releases as `validate` does the curated TSV."""
     good = tmp_path / "good.nt"
@@ -214,9 +231,12 @@ def test_validate_file_checks_the_mappings_it_holds(graph: Graph, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "119 mappings" in result.output
     bad = tmp_path / "bad.nt"
-    bad.write_text(good.read_text(encoding="utf-8").replace(
-        "http://purl.obolibrary.org/obo/HP_0002315", "http://purl.obolibrary.org/obo/HP_9999999"),
-        encoding="utf-8")
+    bad.write_text(
+        good.read_text(encoding="utf-8").replace(
+            "http://purl.obolibrary.org/obo/HP_0002315", "http://purl.obolibrary.org/obo/HP_9999999"
+        ),
+        encoding="utf-8",
+    )
     result = cli("validate", "--engine", engine, bad)
     assert result.exit_code == 1
     assert "mapping:known-term" in result.output
@@ -245,7 +265,7 @@ def test_entity_page_links_codes(graph: Graph) -> None:
     from iusgraph.serve.pages import collect, render
 
     html = render(collect(open_store(graph), str(ENT["headache"])))
-    assert '<h2>Codes</h2>' in html
+    assert "<h2>Codes</h2>" in html
     assert 'href="https://hpo.jax.org/browse/term/HP:0002315"' in html
     assert 'href="https://meshb.nlm.nih.gov/record/ui?ui=D006261"' in html
 
@@ -254,13 +274,15 @@ def test_hpo_closure_is_shipped_and_up_to_date() -> None:
     from iusgraph.curation.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
 
     shipped = (DATA / "mappings" / CLOSURE_FILE).read_text(encoding="utf-8")
-    assert shipped == hpo_closure(read_mapping_sets(DATA / "mappings")), \
+    assert shipped == hpo_closure(read_mapping_sets(DATA / "mappings")), (
         "run 'iusgraph mappings closure' and commit data/mappings/hpo-closure.nt"
+    )
     closure = Graph().parse(data=shipped, format="nt")
     assert len(set(closure.subjects())) < 200  # the mapped terms and their ancestors only
     root = HP["0000001"]
     for code in ("0000132", "0034267", "0002315"):
         assert root in set(closure.transitive_objects(HP[code], RDFS.subClassOf))
+
 
 GROUP_QUERY = """
 SELECT ?groupLabel ?label WHERE {
@@ -307,8 +329,11 @@ def test_sssom_py_validates_the_sets(name: str, tmp_path: Path) -> None:
 
     from iusgraph.api import suggest_mappings
 
-    checks = [SchemaValidationType.JsonSchema, SchemaValidationType.PrefixMapCompleteness,
-              SchemaValidationType.StrictCurieFormat]
+    checks = [
+        SchemaValidationType.JsonSchema,
+        SchemaValidationType.PrefixMapCompleteness,
+        SchemaValidationType.StrictCurieFormat,
+    ]
     if name == "candidates":
         path = tmp_path / "hpo.candidates.sssom.tsv"
         path.write_text(suggest_mappings("hpo")[0], encoding="utf-8")
@@ -318,9 +343,12 @@ def test_sssom_py_validates_the_sets(name: str, tmp_path: Path) -> None:
     assert len(msdf.df) > 10
     validate(msdf, checks, fail_on_error=True)
     bad = tmp_path / "bad.sssom.tsv"
-    bad.write_text(path.read_text(encoding="utf-8").replace(
-        "semapv:ManualMappingCuration", "semapv:Guessing").replace(
-        "semapv:LexicalMatching", "semapv:Guessing"), encoding="utf-8")
+    bad.write_text(
+        path.read_text(encoding="utf-8")
+        .replace("semapv:ManualMappingCuration", "semapv:Guessing")
+        .replace("semapv:LexicalMatching", "semapv:Guessing"),
+        encoding="utf-8",
+    )
     with pytest.raises(ValidationError):
         validate(parse_sssom_table(str(bad)), checks, fail_on_error=True)
 

@@ -27,8 +27,15 @@ from iusgraph.exporters import EXPORTERS, write
 from iusgraph.network.interchange import flatten, to_graphml, to_kgx, to_node_link
 
 NODE_HEAD = ["id", "category", "name", "provided_by"]
-EDGE_HEAD = ["id", "subject", "predicate", "object", "primary_knowledge_source",
-             "knowledge_level", "agent_type"]
+EDGE_HEAD = [
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "primary_knowledge_source",
+    "knowledge_level",
+    "agent_type",
+]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -63,14 +70,17 @@ def _ancestors(table: dict[str, Any], name: str) -> list[str]:
 
 def _biolink_classes(schema: dict[str, Any]) -> dict[str, list[str]]:
     """CamelCase class name -> its is_a chain, as CamelCase names."""
-    return {_camel(n): [_camel(a) for a in _ancestors(schema["classes"], n)]
-            for n in schema["classes"]}
+    return {
+        _camel(n): [_camel(a) for a in _ancestors(schema["classes"], n)] for n in schema["classes"]
+    }
 
 
 def _biolink_slots(schema: dict[str, Any]) -> dict[str, list[str]]:
     """snake_case slot name -> its is_a chain, as snake_case names."""
-    return {n.replace(" ", "_"): [a.replace(" ", "_") for a in _ancestors(schema["slots"], n)]
-            for n in schema["slots"]}
+    return {
+        n.replace(" ", "_"): [a.replace(" ", "_") for a in _ancestors(schema["slots"], n)]
+        for n in schema["slots"]
+    }
 
 
 def _read_tsv(text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -80,13 +90,15 @@ def _read_tsv(text: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def kgx(net: nx.MultiDiGraph) -> tuple[list[str], list[dict[str, str]], list[str],
-                                       list[dict[str, str]]]:
+def kgx(
+    net: nx.MultiDiGraph,
+) -> tuple[list[str], list[dict[str, str]], list[str], list[dict[str, str]]]:
     nodes_text, edges_text = to_kgx(net)
     return (*_read_tsv(nodes_text), *_read_tsv(edges_text))
 
 
 # --------------------------------------------------------------------------- GraphML
+
 
 def _same_attrs(got: dict[str, Any], want: dict[str, Any], where: str) -> None:
     assert got == want, where
@@ -94,7 +106,9 @@ def _same_attrs(got: dict[str, Any], want: dict[str, Any], where: str) -> None:
         assert type(got[key]) is type(value), f"{where}: {key} is {type(got[key]).__name__}"
 
 
-def test_graphml_reads_back_as_the_flattened_graph(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_graphml_reads_back_as_the_flattened_graph(
+    graph: Graph, net: nx.MultiDiGraph, tmp_path: Path
+) -> None:
     (path,) = write(graph, ["graphml"], tmp_path)
     assert path.name == "iusgraph.graphml"
     read = nx.read_graphml(path, force_multigraph=True)
@@ -107,8 +121,9 @@ def test_graphml_reads_back_as_the_flattened_graph(graph: Graph, net: nx.MultiDi
     for subject, obj, key, attrs in flat.edges(keys=True, data=True):
         _same_attrs(dict(read.edges[subject, obj, key]), attrs, f"{subject} {key} {obj}")
     # read_graphml adds the (empty) default-value tables; we declare no defaults.
-    read_graph = {k: v for k, v in read.graph.items()
-                  if k not in ("node_default", "edge_default") or v}
+    read_graph = {
+        k: v for k, v in read.graph.items() if k not in ("node_default", "edge_default") or v
+    }
     _same_attrs(read_graph, dict(flat.graph), "graph")
 
 
@@ -132,18 +147,31 @@ def test_graphml_flattening_rules(net: nx.MultiDiGraph) -> None:
 def test_flatten_omits_empty_lists_and_keeps_scalars() -> None:
     small = nx.MultiDiGraph(name="t", sources={"src:a": {"label": "A"}})
     small.add_node("ent:a", synonyms=[], broader=["ent:b", "ent:c"])
-    small.add_edge("ent:a", "ent:b", key="ius:p", negated=True, source_count=3, claims=[],
-                   evidence=[{"claim": "claim:x", "start": 1}])
+    small.add_edge(
+        "ent:a",
+        "ent:b",
+        key="ius:p",
+        negated=True,
+        source_count=3,
+        claims=[],
+        evidence=[{"claim": "claim:x", "start": 1}],
+    )
     flat = flatten(small)
     assert flat.nodes["ent:a"] == {"label": "ent:a", "broader": "ent:b|ent:c"}
     assert flat.edges["ent:a", "ent:b", "ius:p"] == {
-        "negated": True, "source_count": 3, "evidence": '[{"claim": "claim:x", "start": 1}]'}
+        "negated": True,
+        "source_count": 3,
+        "evidence": '[{"claim": "claim:x", "start": 1}]',
+    }
     assert flat.graph == {"name": "t", "sources": '{"src:a": {"label": "A"}}'}
 
 
 # --------------------------------------------------------------------------- node-link
 
-def test_node_link_reads_back_as_the_network(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+
+def test_node_link_reads_back_as_the_network(
+    graph: Graph, net: nx.MultiDiGraph, tmp_path: Path
+) -> None:
     (path,) = write(graph, ["node-link"], tmp_path)
     assert path.name == "iusgraph.node-link.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -166,12 +194,17 @@ def test_node_link_keeps_non_ascii_text() -> None:
 
 # --------------------------------------------------------------------------- KGX
 
+
 def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
     node_head, _, edge_head, _ = kgx
     assert node_head[:4] == NODE_HEAD
     assert edge_head[:7] == EDGE_HEAD
-    for column in ("aggregator_knowledge_source", "negated", "original_predicate",
-                   "supporting_text"):
+    for column in (
+        "aggregator_knowledge_source",
+        "negated",
+        "original_predicate",
+        "supporting_text",
+    ):
         assert column in edge_head
     assert "publications" not in edge_head
     slots = _biolink_slots(biolink)
@@ -179,8 +212,11 @@ def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
     # properties KGX validation accepts), not of biolink_model.yaml itself.
     import yaml
 
-    attributes = yaml.safe_load((resources.files("biolink_model") / "schema" / "attributes.yaml")
-                                .read_text(encoding="utf-8"))
+    attributes = yaml.safe_load(
+        (resources.files("biolink_model") / "schema" / "attributes.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
     slots.update({n.replace(" ", "_"): [] for n in attributes["slots"]})
     assert "equivalent_identifiers" in node_head and "xref" in node_head
     unknown = [c for c in node_head + edge_head if c not in slots]
@@ -238,8 +274,13 @@ def test_kgx_edges(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
         assert row["aggregator_knowledge_source"] == "infores:iusgraph"
         assert row["negated"] in ("true", "false")
         attrs = net.edges[row["subject"], row["object"], row["original_predicate"]]
-        own = sorted({e["claim"] for e in attrs["evidence"]
-                      if e["source"] == row["primary_knowledge_source"]})
+        own = sorted(
+            {
+                e["claim"]
+                for e in attrs["evidence"]
+                if e["source"] == row["primary_knowledge_source"]
+            }
+        )
         assert row["id"] == own[0]
         assert row["negated"] == ("true" if attrs["negated"] else "false")
         if attrs["negated"]:
@@ -251,16 +292,22 @@ def test_kgx_expected_mappings(kgx) -> None:
     _, _, _, edges = kgx
 
     def predicates(original: str) -> set[tuple[str, str]]:
-        return {(r["predicate"], r["negated"]) for r in edges
-                if r["original_predicate"] == original}
+        return {
+            (r["predicate"], r["negated"]) for r in edges if r["original_predicate"] == original
+        }
 
     assert predicates("ius:hasSideEffect") == {("biolink:has_side_effect", "false")}
     assert predicates("ius:contraindicatedIn") == {("biolink:contraindicated_in", "false")}
     assert predicates("ius:notIndicatedFor") == {("biolink:related_to", "true")}
     # skos:relatedMatch (ius:hasUse ~ biolink:treats) is too loose to be used.
     assert predicates("ius:hasUse") == {("biolink:related_to", "false")}
-    rows = [r for r in edges if r["subject"] == "ent:cervical-mucus-thickening"
-            and r["object"] == "ent:sperm-blocked" and r["original_predicate"] == "ius:resultsIn"]
+    rows = [
+        r
+        for r in edges
+        if r["subject"] == "ent:cervical-mucus-thickening"
+        and r["object"] == "ent:sperm-blocked"
+        and r["original_predicate"] == "ius:resultsIn"
+    ]
     assert len(rows) == 2
     assert len({r["primary_knowledge_source"] for r in rows}) == 2
     assert all(r["supporting_text"] for r in rows)
@@ -269,7 +316,9 @@ def test_kgx_expected_mappings(kgx) -> None:
 def test_kgx_alignment_rules() -> None:
     """A negative property is related_to and negated even when aligned to a positive slot;
     relatedMatch never counts; cells lose tabs, line breaks and stray "|"."""
-    ontology = Graph().parse(format="turtle", data="""
+    ontology = Graph().parse(
+        format="turtle",
+        data="""
         @prefix ius: <https://w3id.org/iusgraph/ontology/> .
         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -279,16 +328,25 @@ def test_kgx_alignment_rules() -> None:
         ius:Thing skos:relatedMatch biolink:Device .
         ius:Sub rdfs:subClassOf ius:Parent .
         ius:Parent skos:closeMatch biolink:Procedure ; skos:exactMatch biolink:Device .
-    """)
+    """,
+    )
     small = nx.MultiDiGraph()
-    small.add_node("ent:a", label="a\twith\nbreaks", category="ius:Thing", classes=["ius:Thing"],
-                   synonyms=["x|y", "z"])
+    small.add_node(
+        "ent:a",
+        label="a\twith\nbreaks",
+        category="ius:Thing",
+        classes=["ius:Thing"],
+        synonyms=["x|y", "z"],
+    )
     small.add_node("ent:b", label="b", category="ius:Sub", classes=["ius:Sub"])
-    evidence = [{"claim": "claim:s.2", "source": "src:s", "quote": "one\ttwo\nthree"},
-                {"claim": "claim:s.1", "source": "src:s", "quote": "four"}]
+    evidence = [
+        {"claim": "claim:s.2", "source": "src:s", "quote": "one\ttwo\nthree"},
+        {"claim": "claim:s.1", "source": "src:s", "quote": "four"},
+    ]
     for key, negated in (("ius:notTreats", False), ("ius:treats", False)):
-        small.add_edge("ent:a", "ent:b", key=key, negated=negated, sources=["src:s"],
-                       evidence=evidence)
+        small.add_edge(
+            "ent:a", "ent:b", key=key, negated=negated, sources=["src:s"], evidence=evidence
+        )
     nodes_text, edges_text = to_kgx(small, ontology=ontology)
     _, nodes = _read_tsv(nodes_text)
     _, edges = _read_tsv(edges_text)
@@ -297,8 +355,10 @@ def test_kgx_alignment_rules() -> None:
     assert node["category"] == "biolink:NamedThing"
     assert node["synonym"] == "x/y|z"
     by_key = {r["original_predicate"]: r for r in edges}
-    assert (by_key["ius:notTreats"]["predicate"], by_key["ius:notTreats"]["negated"]) == \
-        ("biolink:related_to", "true")
+    assert (by_key["ius:notTreats"]["predicate"], by_key["ius:notTreats"]["negated"]) == (
+        "biolink:related_to",
+        "true",
+    )
     assert by_key["ius:treats"]["predicate"] == "biolink:treats"
     assert by_key["ius:treats"]["id"] == "claim:s.1"
     assert by_key["ius:treats"]["supporting_text"] == "one two three|four"
@@ -319,18 +379,21 @@ def test_kgx_files(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- writing
 
+
 @pytest.mark.usefixtures("no_network")
 @pytest.mark.parametrize("fmt", sorted(NETWORK_FORMATS))
-def test_exports_are_deterministic(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path,
-                                   fmt: str) -> None:
+def test_exports_are_deterministic(
+    graph: Graph, net: nx.MultiDiGraph, tmp_path: Path, fmt: str
+) -> None:
     first = write(graph, [fmt], tmp_path / "a")
     again = write(graph, [fmt], tmp_path / "b")
     assert [p.name for p in first] == [p.name for p in again] == list(NETWORK_FORMATS[fmt])
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in again]
     rewritten = write(graph, [fmt], tmp_path / "a")
     assert [p.read_bytes() for p in rewritten] == [p.read_bytes() for p in again]
-    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(NETWORK_FORMATS[fmt]), \
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(NETWORK_FORMATS[fmt]), (
         "temporary files left behind"
+    )
 
 
 def test_renderers_are_deterministic(net: nx.MultiDiGraph) -> None:
@@ -347,7 +410,9 @@ def test_unknown_format_is_refused(graph: Graph, net: nx.MultiDiGraph, tmp_path:
     assert not list(tmp_path.iterdir())
 
 
-def test_graphml_and_node_link_carry_the_codes(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_graphml_and_node_link_carry_the_codes(
+    graph: Graph, net: nx.MultiDiGraph, tmp_path: Path
+) -> None:
     (path,) = write(graph, ["graphml"], tmp_path)
     read = nx.read_graphml(path, force_multigraph=True)
     assert read.nodes["ent:headache"]["xref"] == "HP:0002315|MESH:D006261"

@@ -85,8 +85,11 @@ def test_negative_claims_are_negated_edges(net) -> None:
 
 
 def test_sources_and_conflicts_are_graph_attributes(net) -> None:
-    assert set(net.graph["sources"]) == {"src:ius-monograph", "src:mirena-back-pain",
-                                         "src:iud-insertion"}
+    assert set(net.graph["sources"]) == {
+        "src:ius-monograph",
+        "src:mirena-back-pain",
+        "src:iud-insertion",
+    }
     assert net.graph["sources"]["src:mirena-back-pain"]["reliability"] == "low"
     conflict = net.graph["conflicts"]["conflict:duration-of-use"]
     assert conflict["kind"] == "value-disagreement" and len(conflict["claims"]) == 2
@@ -114,8 +117,9 @@ def test_projection_is_deterministic(graph: Graph, net) -> None:
     assert list(again.edges(keys=True, data=True)) == list(net.edges(keys=True, data=True))
 
 
-@pytest.mark.parametrize("name", ["mirena", "ent:mirena", "Mirena",
-                                  "https://w3id.org/iusgraph/entity/mirena"])
+@pytest.mark.parametrize(
+    "name", ["mirena", "ent:mirena", "Mirena", "https://w3id.org/iusgraph/entity/mirena"]
+)
 def test_resolve_node_accepts_ids_curies_iris_and_labels(net, name: str) -> None:
     assert resolve_node(net, name) == "ent:mirena"
 

@@ -58,15 +58,21 @@ def test_competency_query_answer(graph: Graph, name: str) -> None:
 # Spot checks that read the documents' own words, so a regenerated expected
 # file cannot silently change the facts.
 
+
 def _csv_dicts(graph: Graph, name: str, *bindings: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(api.query(name, graph, fmt="csv",
-                                                     bindings=list(bindings)))))
+    return list(
+        csv.DictReader(io.StringIO(api.query(name, graph, fmt="csv", bindings=list(bindings))))
+    )
 
 
 def test_serious_effects_include_perforation_with_immediate_care(graph: Graph) -> None:
     rows = _csv_dicts(graph, "serious-effects")
-    perforation = [r for r in rows if r["effect"] == "perforation of the uterus"
-                   and r["product"] == "levonorgestrel intrauterine system"]
+    perforation = [
+        r
+        for r in rows
+        if r["effect"] == "perforation of the uterus"
+        and r["product"] == "levonorgestrel intrauterine system"
+    ]
     assert {r["action"] for r in perforation} == {"seek immediate medical care"}
     assert any("Perforation of the uterus (rare but serious)" in r["quote"] for r in perforation)
 
@@ -74,16 +80,22 @@ def test_serious_effects_include_perforation_with_immediate_care(graph: Graph) -
 def test_urgency_disagreement_on_perforation(graph: Graph) -> None:
     """000: 'requiring immediate medical attention'; 001: 'talk to your doctor about them'."""
     rows = _csv_dicts(graph, "urgency-disagreements")
-    perforation = {(r["source"].split(" ")[0], r["action"], r["urgency"]) for r in rows
-                   if r["effect"] == "perforation of the uterus"}
-    assert perforation == {("Levonorgestrel", "seek immediate medical care", "4"),
-                           ("Mirena", "consult a healthcare provider", "2")}
+    perforation = {
+        (r["source"].split(" ")[0], r["action"], r["urgency"])
+        for r in rows
+        if r["effect"] == "perforation of the uterus"
+    }
+    assert perforation == {
+        ("Levonorgestrel", "seek immediate medical care", "4"),
+        ("Mirena", "consult a healthcare provider", "2"),
+    }
 
 
 def test_most_common_side_effect_is_irregular_bleeding(graph: Graph) -> None:
     rows = _csv_dicts(graph, "common-side-effects")
     assert [r["effect"] for r in rows if r["mostCommon"] == "true"] == [
-        "irregular bleeding or spotting"]
+        "irregular bleeding or spotting"
+    ]
 
 
 def test_contraindications_split_absolute_and_relative(graph: Graph) -> None:
@@ -111,7 +123,8 @@ def test_failure_rate_is_a_number_with_comparator(graph: Graph) -> None:
     rate = [r for r in rows if r["fact"] == "failure rate"]
     # Oxigraph writes decimals in canonical form ("1"), rdflib as stored ("1.0").
     assert [(Decimal(r["value"]), r["comparator"], r["unit"]) for r in rate] == [
-        (Decimal(1), "less than", "percent")]
+        (Decimal(1), "less than", "percent")
+    ]
 
 
 def test_management_binding_restricts_to_one_effect(graph: Graph) -> None:
@@ -127,6 +140,7 @@ def test_no_related_article_link_becomes_a_use(graph: Graph) -> None:
 
 
 # QC: zero rows on the real graph, and each one fires on a graph that breaks its rule.
+
 
 def test_qc_queries_return_zero_rows(report: Report) -> None:
     qc = [f for f in report.findings if f.rule.startswith("qc:")]
@@ -170,8 +184,13 @@ def _break(graph: Graph, rule: str) -> Graph:
         g.remove((SRC["mirena-back-pain.unit.7174"], IUS.notModelledReason, None))
     elif rule == "stale-ledger-reason-warning":
         # "Perforation of the uterus (rare but serious)" is cited, so a reason is stale.
-        g.add((SRC["ius-monograph.unit.1847"], IUS.notModelledReason,
-               IUSV["ledger-reason-transition"]))
+        g.add(
+            (
+                SRC["ius-monograph.unit.1847"],
+                IUS.notModelledReason,
+                IUSV["ledger-reason-transition"],
+            )
+        )
     else:
         raise AssertionError(f"no breaking case for QC rule {rule}: add one")
     return g
@@ -205,15 +224,18 @@ def test_uncurated_conflicts_are_found_along_the_product_line(graph: Graph) -> N
     """Every kind of disagreement fires, including between claims about two products on one
     line of the hierarchy (the levonorgestrel IUS against Mirena, IUDs against Mirena)."""
     pairs = _uncurated_pairs(_break(graph, "uncurated-conflict-violation"))
-    assert set().union(*pairs.values()) == {"conflict-kind-frequency-disagreement",
-                                   "conflict-kind-value-disagreement",
-                                   "conflict-kind-opposite-direction",
-                                   "conflict-kind-urgency-disagreement"}
-    assert pairs[("ius-monograph.duration-3-to-5-years", "mirena-back-pain.duration-5-7-years")] \
-        == {"conflict-kind-value-disagreement"}
-    assert pairs[("iud-insertion.se-back-pain-few-users",
-                  "mirena-back-pain.se-back-pain-hormonal-effects")] \
-        == {"conflict-kind-frequency-disagreement"}
+    assert set().union(*pairs.values()) == {
+        "conflict-kind-frequency-disagreement",
+        "conflict-kind-value-disagreement",
+        "conflict-kind-opposite-direction",
+        "conflict-kind-urgency-disagreement",
+    }
+    assert pairs[
+        ("ius-monograph.duration-3-to-5-years", "mirena-back-pain.duration-5-7-years")
+    ] == {"conflict-kind-value-disagreement"}
+    assert pairs[
+        ("iud-insertion.se-back-pain-few-users", "mirena-back-pain.se-back-pain-hormonal-effects")
+    ] == {"conflict-kind-frequency-disagreement"}
 
 
 def test_uncurated_urgency_disagreements_are_found(graph: Graph) -> None:
@@ -222,18 +244,23 @@ def test_uncurated_urgency_disagreements_are_found(graph: Graph) -> None:
     disagreements."""
     pairs = _uncurated_pairs(_break(graph, "uncurated-conflict-violation"))
     for effect in ("se-uterine-perforation", "se-infection"):
-        assert "conflict-kind-urgency-disagreement" in \
-            pairs[(f"ius-monograph.{effect}", f"mirena-back-pain.{effect}")]
-    urgency = {pair for pair, kinds in pairs.items()
-               if "conflict-kind-urgency-disagreement" in kinds}
+        assert (
+            "conflict-kind-urgency-disagreement"
+            in pairs[(f"ius-monograph.{effect}", f"mirena-back-pain.{effect}")]
+        )
+    urgency = {
+        pair for pair, kinds in pairs.items() if "conflict-kind-urgency-disagreement" in kinds
+    }
     mentioned = {claim for pair in urgency for claim in pair}
     # 002: mild back pain needs no treatment; worsening pain needs medical attention.
     assert "iud-insertion.mgmt-back-pain-no-treatment-mild" not in mentioned
     assert "iud-insertion.mgmt-back-pain-medical-attention-worsening" not in mentioned
     # 001: 'First, try taking over-the-counter pain relievers ... your healthcare provider may
     # recommend physical therapy' is one list of options.
-    assert ("mirena-back-pain.mgmt-back-pain-otc-pain-relievers",
-            "mirena-back-pain.mgmt-back-pain-physical-therapy") not in urgency
+    assert (
+        "mirena-back-pain.mgmt-back-pain-otc-pain-relievers",
+        "mirena-back-pain.mgmt-back-pain-physical-therapy",
+    ) not in urgency
 
 
 def test_uncurated_conflicts_are_found_across_broader_entities(graph: Graph) -> None:
@@ -247,15 +274,20 @@ def test_uncurated_conflicts_are_found_across_broader_entities(graph: Graph) -> 
     assert pair not in _uncurated_pairs(broken)
 
 
-@pytest.mark.parametrize("narrow_band,broad_band,fires", [
-    ("common", "rare", True),        # the narrower effect more frequent than the broader one
-    ("rare", "common", False),       # a narrower effect may be rarer
-    ("few-users", "common", True),   # two scales: no order, so a candidate
-])
-def test_frequency_across_broader_entities(graph: Graph, narrow_band: str, broad_band: str,
-                                           fires: bool) -> None:
+@pytest.mark.parametrize(
+    "narrow_band,broad_band,fires",
+    [
+        ("common", "rare", True),  # the narrower effect more frequent than the broader one
+        ("rare", "common", False),  # a narrower effect may be rarer
+        ("few-users", "common", True),  # two scales: no order, so a candidate
+    ],
+)
+def test_frequency_across_broader_entities(
+    graph: Graph, narrow_band: str, broad_band: str, fires: bool
+) -> None:
     """Weight gain (001) is narrower than weight changes (000); the bands are set by the test."""
     from iusgraph.graph.namespaces import IUSV
+
     broken = _break(graph, "uncurated-conflict-violation")
     narrow = CLAIM["mirena-back-pain.se-weight-gain"]
     broad = CLAIM["ius-monograph.se-weight-changes"]
@@ -265,11 +297,13 @@ def test_frequency_across_broader_entities(graph: Graph, narrow_band: str, broad
     found = pairs.get(("mirena-back-pain.se-weight-gain", "ius-monograph.se-weight-changes"))
     assert (found == {"conflict-kind-frequency-disagreement"}) == fires
     on_rdflib = select(broken, QC["uncurated-conflict-violation"].text)
-    assert _by_value(on_rdflib) == _by_value(select(open_store(broken),
-                                                    QC["uncurated-conflict-violation"].text))
+    assert _by_value(on_rdflib) == _by_value(
+        select(open_store(broken), QC["uncurated-conflict-violation"].text)
+    )
 
 
 # One test per conflict kind, on the curated conflicts as the conflicts query shows them.
+
 
 def _conflict_rows(graph: Graph) -> dict[str, list[dict[str, str]]]:
     by_label: dict[str, list[dict[str, str]]] = {}
@@ -299,14 +333,18 @@ def test_conflict_kind_tension(graph: Graph) -> None:
     assert {r["family"] for r in rows} == {"tension"}
     assert "hormone against insertion" in rows[0]["conflict"]
     claims = {r["claim"].rsplit("/", 1)[-1] for r in rows}
-    assert {"mirena-back-pain.mech-lng-inflammation-reduction",
-            "mirena-back-pain.cause-pelvic-floor-contraction-insertion"} <= claims
+    assert {
+        "mirena-back-pain.mech-lng-inflammation-reduction",
+        "mirena-back-pain.cause-pelvic-floor-contraction-insertion",
+    } <= claims
 
 
 def test_conflict_kind_frequency_disagreement_records_band_distance(graph: Graph) -> None:
     """'rare' against 'less common' is one band, not a contradiction; common against 'a few
     women' lies on two scales and has no distance."""
-    assert {r["bands"] for r in _conflict(graph, "Infection: less common (levonorgestrel IUS page)")} == {"1"}
+    assert {
+        r["bands"] for r in _conflict(graph, "Infection: less common (levonorgestrel IUS page)")
+    } == {"1"}
     assert {r["bands"] for r in _conflict(graph, "Headaches")} == {"1"}
     back_pain = _conflict(graph, "Lower back pain (IUD article): 'This is a common side effect")
     assert {(r["family"], r["bands"]) for r in back_pain} == {("frequency disagreement", "")}
@@ -324,7 +362,8 @@ def test_conflict_kind_scope_explained_is_told_from_contradictions(graph: Graph)
     query on the family separates it from the real contradictions."""
     rows = _conflict(graph, "Menstrual bleeding")
     assert {(r["family"], r["explainedBy"]) for r in rows} == {
-        ("apparent disagreement explained by scope", "device type and insertion against use")}
+        ("apparent disagreement explained by scope", "device type and insertion against use")
+    }
     families = {label: rows[0]["family"] for label, rows in _conflict_rows(graph).items()}
     scope = {label for label, family in families.items() if family.startswith("apparent")}
     real = {label for label, family in families.items() if family == "contradiction"}
@@ -334,16 +373,22 @@ def test_conflict_kind_scope_explained_is_told_from_contradictions(graph: Graph)
 
 def _by_value(rows: list[dict]) -> list[tuple]:
     """Rows by value; blank node labels are the store's own, so only their kind counts."""
-    return sorted(tuple(sorted((k, "_:" if isinstance(v, BNode) else str(v))
-                               for k, v in row.items())) for row in rows)
+    return sorted(
+        tuple(sorted((k, "_:" if isinstance(v, BNode) else str(v)) for k, v in row.items()))
+        for row in rows
+    )
 
 
 # Nothing reaches the network.
 
+
 def test_service_is_refused_before_anything_runs(graph: Graph, no_network: None) -> None:
     with pytest.raises(NetworkRefused, match="SERVICE"):
-        api.query(None, graph, sparql="SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> "
-                                      "{ ?s ?p ?o } }")
+        api.query(
+            None,
+            graph,
+            sparql="SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        )
 
 
 def test_from_clause_is_refused(graph: Graph) -> None:
@@ -368,6 +413,7 @@ def test_result_formats(graph: Graph, fmt: str) -> None:
     assert "P5Y" in out or "P5Y" in out.replace('"', "")
     if fmt == "json":
         import json
+
         assert json.loads(out)["head"]["vars"][0] == "claim"
     if fmt == "tsv":
         assert out.splitlines()[0].startswith("?claim\t")
@@ -378,14 +424,23 @@ def test_result_formats(graph: Graph, fmt: str) -> None:
 
 # Python checks that SHACL in rdflib cannot express.
 
-@pytest.mark.parametrize("low,high,ok", [
-    ("P3D", "P4D", True), ("P2D", "P1M", True), ("P4D", "P3D", False),
-    ("P10D", "P9D", False), ("P1Y", "P2M", False), ("P5Y", "P7Y", True),
-])
+
+@pytest.mark.parametrize(
+    "low,high,ok",
+    [
+        ("P3D", "P4D", True),
+        ("P2D", "P1M", True),
+        ("P4D", "P3D", False),
+        ("P10D", "P9D", False),
+        ("P1Y", "P2M", False),
+        ("P5Y", "P7Y", True),
+    ],
+)
 def test_duration_bounds_are_compared_as_durations(low: str, high: str, ok: bool) -> None:
     from rdflib.namespace import XSD
 
     from iusgraph.validation.checks import duration_findings
+
     g = Graph()
     claim = CLAIM["doc.x"]
     g.add((claim, IUS.onsetLowerBound, Literal(low, datatype=XSD.duration)))
@@ -398,6 +453,7 @@ def test_duration_bounds_are_compared_as_durations(low: str, high: str, ok: bool
 
 def test_selector_length_must_match_quote(graph: Graph) -> None:
     from iusgraph.validation.checks import selector_findings
+
     g = _copy(graph)
     perforation = CLAIM["ius-monograph.se-uterine-perforation"]
     position = URIRef(f"{next(g.objects(perforation, IUS.hasEvidence))}.position")
@@ -408,10 +464,12 @@ def test_selector_length_must_match_quote(graph: Graph) -> None:
     assert findings[0].focus == str(perforation)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: the FAQ's 'irregular bleeding may occur "
-                   "initially' gives no duration, and no time qualifier can hold an unquantified "
-                   "'initially' without inventing one; the claim exists but is not time-bound")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the FAQ's 'irregular bleeding may occur "
+    "initially' gives no duration, and no time qualifier can hold an unquantified "
+    "'initially' without inventing one; the claim exists but is not time-bound",
+)
 def test_time_bound_includes_initial_irregular_bleeding(graph: Graph) -> None:
     rows = _csv_dicts(graph, "time-bound")
-    assert any(r["claim"].endswith("ius-monograph.se-irregular-bleeding-initially")
-               for r in rows)
+    assert any(r["claim"].endswith("ius-monograph.se-irregular-bleeding-initially") for r in rows)

@@ -34,10 +34,14 @@ from .conftest import cli
 class Decoy:
     """A loopback listener that counts connections and answers like a SPARQL service."""
 
-    BODY = (b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal",'
-            b'"value":"DECOY-DATA"}}]}}')
-    ANSWER = (b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-              b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(BODY)) + BODY
+    BODY = (
+        b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal",'
+        b'"value":"DECOY-DATA"}}]}}'
+    )
+    ANSWER = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(BODY)
+    ) + BODY
 
     def __init__(self) -> None:
         self.server = socket.create_server(("127.0.0.1", 0))
@@ -83,13 +87,37 @@ def store(graph: Graph) -> ox.Store:
     return open_store(graph)
 
 
-LINE_ENDS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\\u000D", "\\u000A",
-             "\\U0000000D", "\\u000d\\u000a"]
+LINE_ENDS = [
+    "\n",
+    "\r",
+    "\r\n",
+    "\x0b",
+    "\x0c",
+    "\x85",
+    "\u2028",
+    "\\u000D",
+    "\\u000A",
+    "\\U0000000D",
+    "\\u000d\\u000a",
+]
 COMMENTS = ["# c{end}", "#{end}", "# SELECT * {{ }} #{end}", "{end}", ""]
-KEYWORDS = ["SERVICE", "service", "SeRvIcE", "SERVICE SILENT", "SERVICE#x{end}",
-            "\\u0053ERVICE", "SERVIC\\u0045", "FROM"]
-IRIS = ["<http://127.0.0.1:{port}/x>", "<http://127.0.0.1:{port}/\\u0078>",
-        "<\\u0068ttp://127.0.0.1:{port}/x>", "decoy:x", "?endpoint"]
+KEYWORDS = [
+    "SERVICE",
+    "service",
+    "SeRvIcE",
+    "SERVICE SILENT",
+    "SERVICE#x{end}",
+    "\\u0053ERVICE",
+    "SERVIC\\u0045",
+    "FROM",
+]
+IRIS = [
+    "<http://127.0.0.1:{port}/x>",
+    "<http://127.0.0.1:{port}/\\u0078>",
+    "<\\u0068ttp://127.0.0.1:{port}/x>",
+    "decoy:x",
+    "?endpoint",
+]
 
 
 def _query(comment: str, keyword: str, iri: str, end: str, port: int) -> str:
@@ -99,12 +127,15 @@ def _query(comment: str, keyword: str, iri: str, end: str, port: int) -> str:
     if keyword == "FROM":
         return f"{head}SELECT * {comment.format(end=end)}FROM {target} WHERE {{ ?s ?p ?o }}"
     bind = f"BIND(<http://127.0.0.1:{port}/y> AS ?endpoint) " if target == "?endpoint" else ""
-    return (f"{head}SELECT * WHERE {{ {bind}{comment.format(end=end)}{keyword} {target} "
-            "{ ?s ?p ?o }\n}")
+    return (
+        f"{head}SELECT * WHERE {{ {bind}{comment.format(end=end)}{keyword} {target} "
+        "{ ?s ?p ?o }\n}"
+    )
 
 
-QUERIES = sorted({_query(c, k, i, e, 0) for c, k, i, e in
-                  itertools.product(COMMENTS, KEYWORDS, IRIS, LINE_ENDS)})
+QUERIES = sorted(
+    {_query(c, k, i, e, 0) for c, k, i, e in itertools.product(COMMENTS, KEYWORDS, IRIS, LINE_ENDS)}
+)
 
 
 def _on_port(text: str, port: int) -> str:
@@ -127,8 +158,9 @@ def test_the_generated_queries_cover_the_bypass() -> None:
 
 
 @pytest.mark.parametrize("way", ["sparql", "file", "endpoint", "server"])
-def test_no_generated_query_reaches_the_decoy(way: str, decoy: Decoy, store: ox.Store,
-                                              tmp_path: Path) -> None:
+def test_no_generated_query_reaches_the_decoy(
+    way: str, decoy: Decoy, store: ox.Store, tmp_path: Path
+) -> None:
     """Every generated query is refused (or is a syntax error), and none is sent."""
     graph = Graph()  # the data does not matter; a small graph keeps 2,000 queries quick
     graph.parse(data="<http://example.org/a> <http://example.org/p> 1 .", format="turtle")
@@ -165,19 +197,48 @@ def test_the_bypass_is_refused_from_the_command_line(decoy: Decoy) -> None:
     assert decoy.connections == before
 
 
-_PIECES = st.sampled_from(["#", " ", "\r", "\n", "\r\n", "\\u000D", "\\u000A", "\\u0023",
-                           '"', "'", '"""', "<", ">", "\\", "SERVICE", "service", "SILENT",
-                           "FROM", "NAMED", "{", "}", "?s", "x", "\\u0053", "ERVICE"])
+_PIECES = st.sampled_from(
+    [
+        "#",
+        " ",
+        "\r",
+        "\n",
+        "\r\n",
+        "\\u000D",
+        "\\u000A",
+        "\\u0023",
+        '"',
+        "'",
+        '"""',
+        "<",
+        ">",
+        "\\",
+        "SERVICE",
+        "service",
+        "SILENT",
+        "FROM",
+        "NAMED",
+        "{",
+        "}",
+        "?s",
+        "x",
+        "\\u0053",
+        "ERVICE",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(before=st.lists(_PIECES, max_size=8), after=st.lists(_PIECES, max_size=8))
-def test_random_interleavings_never_reach_the_decoy(before: list[str], after: list[str],
-                                                    decoy: Decoy, store: ox.Store) -> None:
+def test_random_interleavings_never_reach_the_decoy(
+    before: list[str], after: list[str], decoy: Decoy, store: ox.Store
+) -> None:
     """Comment starts, line ends, quotes and escapes around a live SERVICE clause: the
     endpoint answers 400 (refused, or a syntax error) and the decoy sees nothing."""
-    text = ("SELECT * WHERE { " + "".join(before) + f" SERVICE <http://127.0.0.1:{decoy.port}/h>"
-            " { ?s ?p ?o } " + "".join(after) + "\n}")
+    text = (
+        "SELECT * WHERE { " + "".join(before) + f" SERVICE <http://127.0.0.1:{decoy.port}/h>"
+        " { ?s ?p ?o } " + "".join(after) + "\n}"
+    )
     connections = decoy.connections
     reply = endpoint.execute(store, text, "text/csv", 100)
     assert decoy.connections == connections, repr(text)
@@ -187,10 +248,14 @@ def test_random_interleavings_never_reach_the_decoy(before: list[str], after: li
 def test_service_inside_a_string_or_comment_is_refused_too() -> None:
     """The guard reads the text the engine gets, not a parser's view of it: SERVICE and an
     IRI anywhere, even in a comment or a string, are refused; the word alone is not."""
-    for text in ('SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/>" }',
-                 "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/>"):
+    for text in (
+        'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/>" }',
+        "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://127.0.0.1:9/>",
+    ):
         with pytest.raises(NetworkRefused, match="SERVICE"):
             api.query(None, Graph(), sparql=text)
-    for text in ('SELECT * WHERE { ?s ?p "the health service" }',
-                 "SELECT ?service WHERE { ?service <http://example.org/p> ?o }"):
+    for text in (
+        'SELECT * WHERE { ?s ?p "the health service" }',
+        "SELECT ?service WHERE { ?service <http://example.org/p> ?o }",
+    ):
         api.query(None, Graph(), sparql=text)

@@ -50,8 +50,9 @@ def test_an_edit_in_the_checkout_is_what_validate_reads(checkout: Path) -> None:
     assert "note: using data of the checkout" in result.output  # it differs from the install
 
 
-def test_data_option_and_variable_choose_the_folder(checkout: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_option_and_variable_choose_the_folder(
+    checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     other = tmp_path / "other-data"
     shutil.copytree(checkout / "data", other)
     with (other / "claims" / "ius-monograph.tsv").open("a") as table:
@@ -68,9 +69,9 @@ def test_data_option_and_variable_choose_the_folder(checkout: Path, tmp_path: Pa
     resources.use_data(None)
 
 
-def test_anchor_never_writes_into_the_installed_copy(checkout: Path, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     sources: Path) -> None:
+def test_anchor_never_writes_into_the_installed_copy(
+    checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: Path
+) -> None:
     monkeypatch.chdir(tmp_path)  # outside any checkout: data_dir() is the bundled copy
     result = cli("anchor", "--sources", sources)
     assert result.exit_code == 2
@@ -106,16 +107,22 @@ def test_verify_evidence_names_the_table_row(checkout: Path, sources: Path) -> N
     assert "fix " in result.output and "claims/ius-monograph.tsv:2" in result.output
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"@prefix ius: <https://w3id.org/iusgraph/ontology/> .\nius:x ius:y \"unterminated",
-     "sources.ttl:2:13: syntax error: Unexpected end of file"),
-    (b"<http://a b> <http://p> 1 .\n", "sources.ttl:1:1: syntax error: Invalid IRI"),
-    (b"<http://a> <http://p> \"caf\xe9\" .\n", "sources.ttl:1:"),
-    (b"", "sources.ttl: holds no triples"),
-    (b"<http://a> <http://p> 1 .\n", "sources.ttl: defines no ius:SourceDocument"),
-])
-def test_a_broken_source_registry_is_an_input_error(checkout: Path, content: bytes,
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'@prefix ius: <https://w3id.org/iusgraph/ontology/> .\nius:x ius:y "unterminated',
+            "sources.ttl:2:13: syntax error: Unexpected end of file",
+        ),
+        (b"<http://a b> <http://p> 1 .\n", "sources.ttl:1:1: syntax error: Invalid IRI"),
+        (b'<http://a> <http://p> "caf\xe9" .\n', "sources.ttl:1:"),
+        (b"", "sources.ttl: holds no triples"),
+        (b"<http://a> <http://p> 1 .\n", "sources.ttl: defines no ius:SourceDocument"),
+    ],
+)
+def test_a_broken_source_registry_is_an_input_error(
+    checkout: Path, content: bytes, message: str
+) -> None:
     """D6f: a syntax error in data/sources.ttl gave a traceback with exit 1."""
     (checkout / "data" / "sources.ttl").write_bytes(content)
     result = cli("validate")
@@ -123,10 +130,13 @@ def test_a_broken_source_registry_is_an_input_error(checkout: Path, content: byt
     assert message in result.output
 
 
-@pytest.mark.parametrize(("header", "message"), [
-    ("\ufeffid", "byte-order mark (BOM, U+FEFF)"),
-    ("id ", "'id ' has a space around it"),
-])
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("\ufeffid", "byte-order mark (BOM, U+FEFF)"),
+        ("id ", "'id ' has a space around it"),
+    ],
+)
 def test_an_invisible_header_problem_is_named(checkout: Path, header: str, message: str) -> None:
     table = checkout / "data" / "claims" / "ius-monograph.tsv"
     text = table.read_text(encoding="utf-8")
@@ -137,6 +147,7 @@ def test_an_invisible_header_problem_is_named(checkout: Path, header: str, messa
 
 
 # Output paths (D6e) and interrupted writes (D13).
+
 
 def test_a_folder_that_cannot_be_written_is_an_input_error() -> None:
     """D6e: an unwritable --out gave a traceback and exit 1 (sysfs refuses even root)."""
@@ -153,8 +164,9 @@ def test_an_output_under_a_file_is_an_input_error(command: str, tmp_path: Path) 
     args = ["--out", afile / "sub"] + (["--drugs", "1"] if command == "synth" else [])
     result = cli(command, *args)
     assert result.exit_code == 2, result.output
-    assert "afile/sub" in result.output and ("cannot write" in result.output
-                                              or "Not a directory" in result.output)
+    assert "afile/sub" in result.output and (
+        "cannot write" in result.output or "Not a directory" in result.output
+    )
 
 
 def test_a_folder_where_the_export_goes_is_an_input_error(tmp_path: Path) -> None:
@@ -169,15 +181,19 @@ def test_a_failed_set_leaves_the_old_files_and_no_temporary_file(tmp_path: Path)
     old = tmp_path / "a.txt"
     old.write_text("old")
     (tmp_path / "b.txt").mkdir()  # the second file cannot be renamed into place
-    with pytest.raises(InputError, match="b.txt: cannot write"):
+    with pytest.raises(InputError, match=r"b.txt: cannot write"):
         write_files([(old, "new"), (tmp_path / "b.txt", "new")])
     assert old.read_text() == "old"  # nothing was renamed, since not everything was written
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
 
 
 def test_temporary_files_of_a_killed_run_are_removed(tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     stale = tmp_path / f".iusgraph.ttl.iusgraph-{dead}.abc123.tmp"
     stale.write_text("half")
     mine = tmp_path / f".iusgraph.ttl.iusgraph-{os.getpid()}.live.tmp"
@@ -196,14 +212,19 @@ def test_synth_replaces_its_corpus_as_a_whole(tmp_path: Path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     (out / "mine.txt").write_text("a user's file")
     result = cli("synth", "--drugs", "1", "--out", out)
-    assert result.exit_code == 2 and "holds files this command did not write (mine.txt)" \
-        in result.output
+    assert (
+        result.exit_code == 2
+        and "holds files this command did not write (mine.txt)" in result.output
+    )
 
 
 # The Python API raises only iusgraph's errors (D6c, D6d, D7).
 
-BAD_TERMS = [URIRef("http://example.org/{a}"), URIRef("http://example.org/a\u0005"),
-             Literal("\ud83d\ude00"[0])]
+BAD_TERMS = [
+    URIRef("http://example.org/{a}"),
+    URIRef("http://example.org/a\u0005"),
+    Literal("\ud83d\ude00"[0]),
+]
 
 
 @pytest.mark.parametrize("term", BAD_TERMS, ids=["brace", "control", "surrogate"])
@@ -241,7 +262,8 @@ class _Store:
 def test_a_query_that_fails_while_it_runs_is_an_iusgraph_error() -> None:
     """D6g: errors raised while the results were read escaped as tracebacks."""
     from iusgraph.query.run import query_oxigraph
-    with pytest.raises(IusgraphError, match="the query failed while it ran: .*refused"):
+
+    with pytest.raises(IusgraphError, match=r"the query failed while it ran: .*refused"):
         query_oxigraph(_Store(), "SELECT * WHERE { ?s ?p ?o }")  # type: ignore[arg-type]
 
 

@@ -35,12 +35,15 @@ XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
 
 VIRTUOSO_DURATIONS = (
     "Virtuoso 7.2 stores xsd:duration literals as numbers (months or seconds): P3Y comes "
-    "back as \"36\"^^xsd:duration and P7D as \"604800.0\"^^xsd:duration, losing the "
-    "value (openlink/virtuoso-opensource#936)")
+    'back as "36"^^xsd:duration and P7D as "604800.0"^^xsd:duration, losing the '
+    "value (openlink/virtuoso-opensource#936)"
+)
 #: Server and query pairs that differ for a reason outside our control.
-KNOWN_DIFFERENCES = {("virtuoso", "duration-of-use"): VIRTUOSO_DURATIONS,
-                     ("virtuoso", "faq-facts"): VIRTUOSO_DURATIONS,
-                     ("virtuoso", "time-bound"): VIRTUOSO_DURATIONS}
+KNOWN_DIFFERENCES = {
+    ("virtuoso", "duration-of-use"): VIRTUOSO_DURATIONS,
+    ("virtuoso", "faq-facts"): VIRTUOSO_DURATIONS,
+    ("virtuoso", "time-bound"): VIRTUOSO_DURATIONS,
+}
 
 
 def _cases() -> list[object]:
@@ -72,34 +75,41 @@ def publish_once(graph: Graph) -> Callable[[Server], PublishResult]:
 
     def publish_to(server: Server) -> PublishResult:
         if server.name not in done:
-            done[server.name] = api.publish(graph, server.store_url, graph_iri=CQ_GRAPH,
-                                            chunk_triples=CHUNK)
+            done[server.name] = api.publish(
+                graph, server.store_url, graph_iri=CQ_GRAPH, chunk_triples=CHUNK
+            )
         return done[server.name]
+
     return publish_to
 
 
 @pytest.fixture()
-def published(server: Server, publish_once: Callable[[Server], PublishResult]
-              ) -> tuple[Server, PublishResult]:
+def published(
+    server: Server, publish_once: Callable[[Server], PublishResult]
+) -> tuple[Server, PublishResult]:
     return server, publish_once(server)
 
 
 def _count(server: Server, graph_iri: str | None) -> int:
-    result = query_endpoint(server.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                            default_graph=graph_iri)
+    result = query_endpoint(
+        server.query_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=graph_iri
+    )
     return int(next(iter(result))[0])  # type: ignore[index]
 
 
 def _triples(server: Server, graph_iri: str | None) -> set[tuple]:
-    result = query_endpoint(server.query_url, "CONSTRUCT WHERE { ?s ?p ?o }",
-                            default_graph=graph_iri)
+    result = query_endpoint(
+        server.query_url, "CONSTRUCT WHERE { ?s ?p ?o }", default_graph=graph_iri
+    )
     return set(result.graph)  # type: ignore[union-attr]
 
 
 # --- publish ------------------------------------------------------------------------
 
-def test_publish_sends_the_graph_in_chunks(published: tuple[Server, PublishResult],
-                                           graph: Graph) -> None:
+
+def test_publish_sends_the_graph_in_chunks(
+    published: tuple[Server, PublishResult], graph: Graph
+) -> None:
     server, result = published
     assert result.triples == len(graph)
     assert result.chunks == math.ceil(len(graph) / CHUNK) > 1
@@ -108,40 +118,51 @@ def test_publish_sends_the_graph_in_chunks(published: tuple[Server, PublishResul
 
 def test_publishing_again_replaces_the_graph(server: Server) -> None:
     iri = "https://w3id.org/iusgraph/test/replace"
-    first = [f"<urn:x:s{i}> <urn:x:p> \"{i}\" ." for i in range(5)]
-    second = ["<urn:x:a> <urn:x:p> <urn:x:b> .",
-              "<urn:x:a> <urn:x:p> \"caf\u00e9 \u2013 \u00fc\"@de ."]
+    first = [f'<urn:x:s{i}> <urn:x:p> "{i}" .' for i in range(5)]
+    second = [
+        "<urn:x:a> <urn:x:p> <urn:x:b> .",
+        '<urn:x:a> <urn:x:p> "caf\u00e9 \u2013 \u00fc"@de .',
+    ]
     assert publish(first, server.store_url, iri, chunk_triples=2).chunks == 3
     assert publish(first, server.store_url, iri, chunk_triples=2).chunks == 3
     assert _count(server, iri) == 5  # not duplicated
     publish(second, server.store_url, iri, chunk_triples=1)
     assert _triples(server, iri) == {
         (URIRef("urn:x:a"), URIRef("urn:x:p"), URIRef("urn:x:b")),
-        (URIRef("urn:x:a"), URIRef("urn:x:p"), Literal("caf\u00e9 \u2013 \u00fc", lang="de"))}
+        (URIRef("urn:x:a"), URIRef("urn:x:p"), Literal("caf\u00e9 \u2013 \u00fc", lang="de")),
+    }
     publish([], server.store_url, iri)
     assert _count(server, iri) == 0
 
 
 def test_named_graph_and_default_graph(server: Server) -> None:
     named = "https://w3id.org/iusgraph/test/named"
-    publish(["<urn:x:d> <urn:x:p> \"default\" ."], server.store_url, None)
-    publish(["<urn:x:n> <urn:x:p> \"named\" .", "<urn:x:n> <urn:x:p> \"two\" ."],
-            server.store_url, named)
+    publish(['<urn:x:d> <urn:x:p> "default" .'], server.store_url, None)
+    publish(
+        ['<urn:x:n> <urn:x:p> "named" .', '<urn:x:n> <urn:x:p> "two" .'], server.store_url, named
+    )
     assert _triples(server, None) == {(URIRef("urn:x:d"), URIRef("urn:x:p"), Literal("default"))}
     assert _count(server, named) == 2
     # The default graph is the one a query reads when it names none.
-    assert api.query(None, sparql="SELECT ?o WHERE { <urn:x:d> ?p ?o }", fmt="csv",
-                     endpoint=server.query_url).splitlines() == ["o", "default"]
+    assert api.query(
+        None, sparql="SELECT ?o WHERE { <urn:x:d> ?p ?o }", fmt="csv", endpoint=server.query_url
+    ).splitlines() == ["o", "default"]
 
 
 def test_blank_nodes_stay_one_node_across_chunks(server: Server) -> None:
     iri = "https://w3id.org/iusgraph/test/blank"
-    lines = ["<urn:x:a> <urn:x:p> _:b .", "<urn:x:c> <urn:x:p> \"1\" .",
-             "_:b <urn:x:q> \"2\" .", "<urn:x:e> <urn:x:p> \"3\" ."]
+    lines = [
+        "<urn:x:a> <urn:x:p> _:b .",
+        '<urn:x:c> <urn:x:p> "1" .',
+        '_:b <urn:x:q> "2" .',
+        '<urn:x:e> <urn:x:p> "3" .',
+    ]
     assert publish(lines, server.store_url, iri, chunk_triples=1).chunks == 3
-    result = query_endpoint(server.query_url,
-                            "SELECT ?v WHERE { <urn:x:a> <urn:x:p> ?b . ?b <urn:x:q> ?v }",
-                            default_graph=iri)
+    result = query_endpoint(
+        server.query_url,
+        "SELECT ?v WHERE { <urn:x:a> <urn:x:p> ?b . ?b <urn:x:q> ?v }",
+        default_graph=iri,
+    )
     assert [str(row[0]) for row in result] == ["2"]  # type: ignore[index]
 
 
@@ -150,24 +171,33 @@ def test_blank_nodes_stay_one_node_across_chunks(server: Server) -> None:
 Solutions = tuple[list[str], list[tuple]]
 
 
-def _local_and_remote(request: pytest.FixtureRequest,
-                      publish_once: Callable[[Server], PublishResult], graph: Graph,
-                      server_name: str, name: str) -> tuple[Solutions, Solutions]:
+def _local_and_remote(
+    request: pytest.FixtureRequest,
+    publish_once: Callable[[Server], PublishResult],
+    graph: Graph,
+    server_name: str,
+    name: str,
+) -> tuple[Solutions, Solutions]:
     """A competency query's solutions from the embedded store and from the server."""
     server: Server = request.getfixturevalue(f"{server_name}_server")
     publish_once(server)
     query = CQ[name]
     bindings = dict(api.parse_binding(b) for b in query.examples)
     local = solutions(run_query(graph, query.text, engine="oxigraph", bindings=bindings))
-    remote = solutions(query_endpoint(server.query_url, query.text, bindings, CQ_GRAPH,
-                                      origin=name))
+    remote = solutions(
+        query_endpoint(server.query_url, query.text, bindings, CQ_GRAPH, origin=name)
+    )
     return local, remote
 
 
 @pytest.mark.parametrize(("server_name", "name"), _cases())
 def test_competency_query_is_the_same_on_the_server(
-        request: pytest.FixtureRequest, publish_once: Callable[[Server], PublishResult],
-        graph: Graph, server_name: str, name: str) -> None:
+    request: pytest.FixtureRequest,
+    publish_once: Callable[[Server], PublishResult],
+    graph: Graph,
+    server_name: str,
+    name: str,
+) -> None:
     local, remote = _local_and_remote(request, publish_once, graph, server_name, name)
     assert remote[0] == local[0]
     assert remote[1] == local[1]
@@ -175,14 +205,26 @@ def test_competency_query_is_the_same_on_the_server(
 
 
 def _without_durations(rows: list[tuple]) -> list[tuple]:
-    return sorted((tuple(("duration",) if value[:1] == ("literal",) and value[-1] == XSD_DURATION
-                         else value for value in row) for row in rows), key=repr)
+    return sorted(
+        (
+            tuple(
+                ("duration",) if value[:1] == ("literal",) and value[-1] == XSD_DURATION else value
+                for value in row
+            )
+            for row in rows
+        ),
+        key=repr,
+    )
 
 
 @pytest.mark.parametrize(("server_name", "name"), sorted(KNOWN_DIFFERENCES))
 def test_known_differences_are_only_the_stated_ones(
-        request: pytest.FixtureRequest, publish_once: Callable[[Server], PublishResult],
-        graph: Graph, server_name: str, name: str) -> None:
+    request: pytest.FixtureRequest,
+    publish_once: Callable[[Server], PublishResult],
+    graph: Graph,
+    server_name: str,
+    name: str,
+) -> None:
     """An xfail above hides nothing else: with durations masked, the answers are equal."""
     local, remote = _local_and_remote(request, publish_once, graph, server_name, name)
     assert remote[0] == local[0]
@@ -191,42 +233,63 @@ def test_known_differences_are_only_the_stated_ones(
 
 def test_ask_and_construct_on_the_server(published: tuple[Server, PublishResult]) -> None:
     server, _ = published
-    ask = query_endpoint(server.query_url, "ASK { ent:mirena ius:isTypeOf ent:iud }",
-                         default_graph=CQ_GRAPH)
+    ask = query_endpoint(
+        server.query_url, "ASK { ent:mirena ius:isTypeOf ent:iud }", default_graph=CQ_GRAPH
+    )
     assert ask.askAnswer is True
     built = query_endpoint(
         server.query_url,
         "CONSTRUCT { ent:acne skos:prefLabel ?l } WHERE { ent:acne skos:prefLabel ?l }",
-        default_graph=CQ_GRAPH)
+        default_graph=CQ_GRAPH,
+    )
     assert {str(o) for o in built.graph.objects()} == {"acne"}  # type: ignore[union-attr]
 
 
 # --- the command line ---------------------------------------------------------------
 
+
 def test_cli_publish_then_query_matches_the_local_answer(server: Server) -> None:
     iri = "https://w3id.org/iusgraph/test/cli"
     runner = CliRunner()
-    published = runner.invoke(main, ["publish", "--endpoint", server.store_url, "--graph", iri,
-                                     "--chunk-size", "2000"], catch_exceptions=False)
+    published = runner.invoke(
+        main,
+        ["publish", "--endpoint", server.store_url, "--graph", iri, "--chunk-size", "2000"],
+        catch_exceptions=False,
+    )
     assert published.exit_code == 0, published.output
     chunks = math.ceil(len(api.load_graph()) / 2000)  # the data grows: count, do not pin
     assert f"to <{iri}>" in published.output and f"in {chunks} chunk(s)" in published.output
     args = ["query", "management", "--bind", "effect=ent:back-pain", "--format", "csv"]
-    remote = runner.invoke(main, [*args, "--endpoint", server.query_url, "--default-graph", iri],
-                           catch_exceptions=False)
+    remote = runner.invoke(
+        main,
+        [*args, "--endpoint", server.query_url, "--default-graph", iri],
+        catch_exceptions=False,
+    )
     local = runner.invoke(main, args, catch_exceptions=False)
     assert remote.exit_code == 0 and local.exit_code == 0, remote.output
     assert remote.output == local.output
     assert "back pain" in remote.output
 
 
-def test_cli_publishes_an_ntriples_file_as_it_streams(server: Server, graph: Graph,
-                                                      tmp_path: Path) -> None:
+def test_cli_publishes_an_ntriples_file_as_it_streams(
+    server: Server, graph: Graph, tmp_path: Path
+) -> None:
     iri = "https://w3id.org/iusgraph/test/file"
     nt = next(p for p in api.build(tmp_path) if p.suffix == ".nt")
-    result = CliRunner().invoke(main, ["publish", str(nt), "--endpoint", server.store_url,
-                                       "--graph", iri, "--chunk-size", "3000"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "publish",
+            str(nt),
+            "--endpoint",
+            server.store_url,
+            "--graph",
+            iri,
+            "--chunk-size",
+            "3000",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert f"published {len(graph)} triples" in result.output
     assert _count(server, iri) == len(graph)
@@ -235,8 +298,10 @@ def test_cli_publishes_an_ntriples_file_as_it_streams(server: Server, graph: Gra
 def test_unreachable_endpoint_is_a_readable_error() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     runner = CliRunner()
-    for args in (["query", "uses", "--endpoint", f"{url}/query"],
-                 ["publish", "--endpoint", f"{url}/store", "--graph", "urn:x:g"]):
+    for args in (
+        ["query", "uses", "--endpoint", f"{url}/query"],
+        ["publish", "--endpoint", f"{url}/store", "--graph", "urn:x:g"],
+    ):
         result = runner.invoke(main, args, catch_exceptions=False)
         assert result.exit_code == 2
         assert f"cannot reach {url}/" in result.output
@@ -262,27 +327,41 @@ def test_http_errors_show_the_server_message(server: Server) -> None:
 
 
 def test_service_with_endpoint_is_refused_before_any_request(no_network: None) -> None:
-    result = CliRunner().invoke(main, [
-        "query", "--sparql", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-        "--endpoint", "http://127.0.0.1:9/sparql"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "--sparql",
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+            "--endpoint",
+            "http://127.0.0.1:9/sparql",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 2 and "refused SERVICE" in result.output
     with pytest.raises(NetworkRefused, match="FROM"):
-        query_endpoint("http://127.0.0.1:9/sparql",
-                       "SELECT * FROM <http://example.org/g> { ?s ?p ?o }")
+        query_endpoint(
+            "http://127.0.0.1:9/sparql", "SELECT * FROM <http://example.org/g> { ?s ?p ?o }"
+        )
 
 
 def test_endpoint_with_a_local_engine_or_store_is_a_usage_error(tmp_path) -> None:
     runner = CliRunner()
     for extra in (["--engine", "oxigraph"], ["--engine", "rdflib"], ["--store", str(tmp_path)]):
-        result = runner.invoke(main, ["query", "uses", "--endpoint", "http://127.0.0.1:9/query",
-                                      *extra], catch_exceptions=False)
+        result = runner.invoke(
+            main,
+            ["query", "uses", "--endpoint", "http://127.0.0.1:9/query", *extra],
+            catch_exceptions=False,
+        )
         assert result.exit_code == 2 and "--endpoint runs the query on the server" in result.output
-    result = runner.invoke(main, ["query", "uses", "--default-graph", "urn:x:g"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        main, ["query", "uses", "--default-graph", "urn:x:g"], catch_exceptions=False
+    )
     assert result.exit_code == 2 and "use it with --endpoint" in result.output
 
 
 # --- the query text sent ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(n for n, q in CQ.items() if q.examples))
 def test_values_block_binds_like_pre_binding(graph: Graph, name: str) -> None:
@@ -296,29 +375,43 @@ def test_values_block_binds_like_pre_binding(graph: Graph, name: str) -> None:
     assert pre_bound[1]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
-    ("select * { ?s ?p ?o }", "select * { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
-    ("SELECT (EXISTS { ?s ?p 1 } AS ?e) WHERE { ?s ?p ?o }",
-     "SELECT (EXISTS { ?s ?p 1 } AS ?e) WHERE { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
-    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
-     "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
-    ("CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }",
-     "CONSTRUCT { ?s ?p ?o } { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
-    ("# a { comment\nPREFIX x: <urn:x:{}> SELECT ?where WHERE { ?s ?p \"{ }\" }",
-     "# a { comment\nPREFIX x: <urn:x:{}> SELECT ?where WHERE { VALUES (?s) { (<urn:x:a>) } "
-     "?s ?p \"{ }\" }"),
-    ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } VALUES ?o { 1 }",
-     "SELECT * WHERE { VALUES (?s) { (<urn:x:a>) } { SELECT ?s WHERE { ?s ?p ?o } } } "
-     "VALUES ?o { 1 }"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT * WHERE { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
+        ("select * { ?s ?p ?o }", "select * { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }"),
+        (
+            "SELECT (EXISTS { ?s ?p 1 } AS ?e) WHERE { ?s ?p ?o }",
+            "SELECT (EXISTS { ?s ?p 1 } AS ?e) WHERE { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }",
+        ),
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "CONSTRUCT { ?s ?p ?o } WHERE { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }",
+        ),
+        (
+            "CONSTRUCT { ?s ?p ?o } { ?s ?p ?o }",
+            "CONSTRUCT { ?s ?p ?o } { VALUES (?s) { (<urn:x:a>) } ?s ?p ?o }",
+        ),
+        (
+            '# a { comment\nPREFIX x: <urn:x:{}> SELECT ?where WHERE { ?s ?p "{ }" }',
+            "# a { comment\nPREFIX x: <urn:x:{}> SELECT ?where WHERE { VALUES (?s) { (<urn:x:a>) } "
+            '?s ?p "{ }" }',
+        ),
+        (
+            "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } } VALUES ?o { 1 }",
+            "SELECT * WHERE { VALUES (?s) { (<urn:x:a>) } { SELECT ?s WHERE { ?s ?p ?o } } } "
+            "VALUES ?o { 1 }",
+        ),
+    ],
+)
 def test_values_go_at_the_start_of_the_outermost_where_group(text: str, expected: str) -> None:
     assert bind_values(text, {"s": URIRef("urn:x:a")}) == expected
 
 
 def test_bound_literals_and_refusals() -> None:
-    sent = bind_values("SELECT * WHERE { ?s ?p ?o }",
-                       {"o": Literal('say "hi"', lang="en"), "n": Literal(3)})
+    sent = bind_values(
+        "SELECT * WHERE { ?s ?p ?o }", {"o": Literal('say "hi"', lang="en"), "n": Literal(3)}
+    )
     assert 'VALUES (?o ?n) { ("say \\"hi\\""@en ' in sent and "XMLSchema#integer>) }" in sent
     with pytest.raises(IusgraphError, match="short form"):
         bind_values("CONSTRUCT WHERE { ?s ?p ?o }", {"s": URIRef("urn:x:a")})
@@ -339,14 +432,3 @@ def test_bad_endpoint_and_graph_are_refused_before_any_request(no_network: None)
         publish([], "http://127.0.0.1:9/store", "not an iri")
     with pytest.raises(IusgraphError, match="at least 1"):
         publish([], "http://127.0.0.1:9/store", None, chunk_triples=0)
-
-
-def test_docstring_examples() -> None:
-    """The SPARQL-text helpers the client uses (with_prefixes, bind_values) moved to
-    iusgraph.query.text; their examples run there."""
-    import doctest
-
-    import iusgraph.query.text
-
-    failures, tried = doctest.testmod(iusgraph.query.text)
-    assert tried > 0 and failures == 0

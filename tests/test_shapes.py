@@ -34,7 +34,7 @@ BASE = SHAPE_FIXTURES / "base.ttl"
 
 
 def _local(iri: object) -> str:
-    return str(iri)[len(str(SHAPE)):]
+    return str(iri)[len(str(SHAPE)) :]
 
 
 def rule_names() -> list[str]:
@@ -45,9 +45,19 @@ def rule_names() -> list[str]:
     for node in shapes.subjects(RDF.type, SH.NodeShape):
         if not isinstance(node, URIRef) or _local(node).endswith("-range"):
             continue
-        own = [o for p, o in shapes.predicate_objects(node)
-               if p not in (RDF.type, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf,
-                            SH.sparql, SH.message)]
+        own = [
+            o
+            for p, o in shapes.predicate_objects(node)
+            if p
+            not in (
+                RDF.type,
+                SH.targetClass,
+                SH.targetSubjectsOf,
+                SH.targetObjectsOf,
+                SH.sparql,
+                SH.message,
+            )
+        ]
         anonymous_sparql = [o for o in shapes.objects(node, SH.sparql) if not isinstance(o, URIRef)]
         if own or anonymous_sparql:
             names.add(_local(node))
@@ -58,14 +68,20 @@ def rule_names() -> list[str]:
 
 
 def range_shapes() -> list[str]:
-    return sorted(_local(s) for s in shapes_graph().subjects(RDF.type, SH.NodeShape)
-                  if isinstance(s, URIRef) and _local(s).endswith("-range"))
+    return sorted(
+        _local(s)
+        for s in shapes_graph().subjects(RDF.type, SH.NodeShape)
+        if isinstance(s, URIRef) and _local(s).endswith("-range")
+    )
 
 
 def findings_for(rule: str, files: list[Path]) -> list:
     report: Report = shacl_findings(_with_ontology(load_files([BASE, *files])))
-    return [f for f in report.findings if f.rule == f"shape:{rule}" or
-            f.rule.startswith(f"shape:{rule}/")]
+    return [
+        f
+        for f in report.findings
+        if f.rule == f"shape:{rule}" or f.rule.startswith(f"shape:{rule}/")
+    ]
 
 
 def _with_ontology(data: Graph) -> Graph:
@@ -86,7 +102,9 @@ def test_fixture_folders_are_not_empty_and_cover_every_shape() -> None:
         present = {p.stem for p in (SHAPE_FIXTURES / kind).glob("*.ttl")}
         assert present, f"no fixtures in {kind}/"
         assert set(names) <= present, f"{kind}/ lacks fixtures for {sorted(set(names) - present)}"
-        assert present <= set(names), f"{kind}/ has fixtures for no shape: {sorted(present - set(names))}"
+        assert present <= set(names), (
+            f"{kind}/ has fixtures for no shape: {sorted(present - set(names))}"
+        )
 
 
 def test_base_graph_conforms() -> None:
@@ -106,11 +124,17 @@ def test_invalid_fixture(rule: str) -> None:
     expected = _header(path)
     assert "focus" in expected and "component" in expected, f"{path} needs focus and component"
     found = findings_for(rule, [path])
-    hits = [f for f in found if f.focus == expected["focus"]
-            and f.component == expected["component"]
-            and f.severity == expected.get("severity", "Violation")]
-    assert hits, (f"invalid/{rule}.ttl: expected {expected} from shape:{rule}, got "
-                  f"{[(f.focus, f.component, f.severity) for f in found]}")
+    hits = [
+        f
+        for f in found
+        if f.focus == expected["focus"]
+        and f.component == expected["component"]
+        and f.severity == expected.get("severity", "Violation")
+    ]
+    assert hits, (
+        f"invalid/{rule}.ttl: expected {expected} from shape:{rule}, got "
+        f"{[(f.focus, f.component, f.severity) for f in found]}"
+    )
 
 
 def _range_case(name: str, valid: bool) -> tuple[Graph, URIRef]:
@@ -142,4 +166,5 @@ def test_range_shape_valid_and_invalid(name: str) -> None:
             assert hits == []
         else:
             assert [(h.focus, h.component) for h in hits] == [
-                (str(focus), "sh:ClassConstraintComponent")]
+                (str(focus), "sh:ClassConstraintComponent")
+            ]

@@ -44,8 +44,11 @@ def test_validation_finds_exactly_the_injected_faults() -> None:
 
 
 def test_cli_writes_the_corpus_and_the_fault_list(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["synth", "--drugs", "3", "--faults", "4", "--seed", "1",
-                                       "--out", str(tmp_path)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["synth", "--drugs", "3", "--faults", "4", "--seed", "1", "--out", str(tmp_path)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     faults = json.loads((tmp_path / "faults.json").read_text(encoding="utf-8"))
     assert len(faults) >= 4 and {"kind", "focus", "rule"} <= set(faults[0])

@@ -120,8 +120,7 @@ def closure_path(name: str) -> Path:
     """The extra graph ``query --with NAME`` adds (``hpo``: the HPO is_a closure)."""
 
     if name not in EXTRA_GRAPHS:
-        raise IusgraphError(f"unknown graph {name!r} for --with; use "
-                            + ", ".join(EXTRA_GRAPHS))
+        raise IusgraphError(f"unknown graph {name!r} for --with; use " + ", ".join(EXTRA_GRAPHS))
     path = data_dir() / "mappings" / CLOSURE_FILE
     if not path.is_file():
         raise IusgraphError(f"{path} is missing; run 'iusgraph mappings closure'")
@@ -138,11 +137,20 @@ def competency_queries() -> dict[str, NamedQuery]:
     return named_queries("cq")
 
 
-def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str | None = None,
-          fmt: str = "table", bindings: list[str] | None = None, engine: str | None = None,
-          store: Path | None = None, files: list[Path] | None = None,
-          endpoint: str | None = None, default_graph: str | None = None,
-          with_graphs: list[str] | None = None) -> str:
+def query(
+    name_or_file: str | None,
+    graph: Graph | None = None,
+    *,
+    sparql: str | None = None,
+    fmt: str = "table",
+    bindings: list[str] | None = None,
+    engine: str | None = None,
+    store: Path | None = None,
+    files: list[Path] | None = None,
+    endpoint: str | None = None,
+    default_graph: str | None = None,
+    with_graphs: list[str] | None = None,
+) -> str:
     """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the result.
 
     :param with_graphs: extra shipped graphs to include, e.g. ``["hpo"]``: the is_a closure of
@@ -158,13 +166,20 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
     if name_or_file and sparql is not None:
         raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
     if endpoint is not None:
-        local = [option for option, given in (("--engine", engine is not None),
-                                              ("--store", store is not None),
-                                              ("--graph", graph is not None or bool(files)),
-                                              ("--with", bool(with_graphs))) if given]
+        local = [
+            option
+            for option, given in (
+                ("--engine", engine is not None),
+                ("--store", store is not None),
+                ("--graph", graph is not None or bool(files)),
+                ("--with", bool(with_graphs)),
+            )
+            if given
+        ]
         if local:
-            raise IusgraphError(f"--endpoint runs the query on the server: leave out "
-                                f"{' and '.join(local)}")
+            raise IusgraphError(
+                f"--endpoint runs the query on the server: leave out {' and '.join(local)}"
+            )
     elif default_graph is not None:
         raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
     engine = engine or QUERY_ENGINES[0]
@@ -178,14 +193,13 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
         raise IusgraphError("give a query NAME, a FILE.rq or --sparql TEXT")
     init = dict(parse_binding(b) for b in bindings or [])
     if endpoint is not None:
-        return format_result(query_endpoint(endpoint, text, init, default_graph, origin=origin),
-                             fmt)
+        return format_result(
+            query_endpoint(endpoint, text, init, default_graph, origin=origin), fmt
+        )
     extra = [closure_path(name) for name in with_graphs or []]
     if extra:
-        if graph is None:
-            graph = load_graph(files)
-        else:
-            graph = graph + Graph()  # a copy: the caller's graph stays as it was
+        # A copy of a given graph: the caller's graph stays as it was.
+        graph = load_graph(files) if graph is None else graph + Graph()
         for path in extra:
             graph.parse(path, format="nt")
     data: Data
@@ -197,8 +211,13 @@ def query(name_or_file: str | None, graph: Graph | None = None, *, sparql: str |
     return format_result(result, fmt)
 
 
-def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
-            chunk_triples: int = CHUNK_TRIPLES) -> PublishResult:
+def publish(
+    graph: Graph | Path,
+    endpoint: str,
+    *,
+    graph_iri: str | None = None,
+    chunk_triples: int = CHUNK_TRIPLES,
+) -> PublishResult:
     """Replace a graph on a SPARQL 1.1 Graph Store endpoint with ``graph``.
 
     :param graph: a graph, or an N-Triples file, which is streamed line by line (so a
@@ -212,12 +231,20 @@ def publish(graph: Graph | Path, endpoint: str, *, graph_iri: str | None = None,
     return _publish(lines, endpoint, graph_iri, chunk_triples)
 
 
-def serve(host: str = DEFAULTS.host, port: int = DEFAULTS.port, *,
-          files: list[Path] | None = None, store: Path | None = None,
-          timeout: float = DEFAULTS.timeout, max_rows: int = DEFAULTS.max_rows,
-          workers: int = DEFAULTS.workers, max_bytes: int = DEFAULTS.max_bytes,
-          base_url: str | None = None, header_timeout: float = DEFAULTS.header_timeout,
-          max_connections: int = DEFAULTS.max_connections) -> None:
+def serve(
+    host: str = DEFAULTS.host,
+    port: int = DEFAULTS.port,
+    *,
+    files: list[Path] | None = None,
+    store: Path | None = None,
+    timeout: float = DEFAULTS.timeout,
+    max_rows: int = DEFAULTS.max_rows,
+    workers: int = DEFAULTS.workers,
+    max_bytes: int = DEFAULTS.max_bytes,
+    base_url: str | None = None,
+    header_timeout: float = DEFAULTS.header_timeout,
+    max_connections: int = DEFAULTS.max_connections,
+) -> None:
     """Serve the graph (or ``files``) over HTTP until interrupted: a read-only SPARQL 1.1
     endpoint at ``/sparql``, linked-data pages for every project IRI, a query page at ``/``.
 
@@ -234,16 +261,24 @@ def serve(host: str = DEFAULTS.host, port: int = DEFAULTS.port, *,
     from iusgraph.serve.app import build_settings
     from iusgraph.serve.app import serve as _serve
 
-    options = Options(host=host, port=port, timeout=timeout, max_rows=max_rows,
-                      workers=workers, max_bytes=max_bytes, header_timeout=header_timeout,
-                      max_connections=max_connections)
+    options = Options(
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        max_bytes=max_bytes,
+        header_timeout=header_timeout,
+        max_connections=max_connections,
+    )
     options.check()
     if base_url:
         check_base_url(base_url)
     check_port(host, port)  # before the graph is loaded: a port in use fails at once
     files = list(files or [])
-    settings = build_settings(files, store, options, base_url=base_url,
-                              graph=None if files else load_graph())
+    settings = build_settings(
+        files, store, options, base_url=base_url, graph=None if files else load_graph()
+    )
     _serve(host, port, settings)
 
 
@@ -285,8 +320,14 @@ def export(graph: Graph, formats: list[str], out_dir: Path) -> list[Path]:
     return exporters.write(graph, formats, out_dir)
 
 
-def draw(graph: Graph, out_dir: Path, *, focus: str | None = None, depth: int = 1,
-         formats: tuple[str, ...] = exporters.PICTURES) -> list[Path]:
+def draw(
+    graph: Graph,
+    out_dir: Path,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    formats: tuple[str, ...] = exporters.PICTURES,
+) -> list[Path]:
     """Pictures with Graphviz: the overview, or ``focus``'s neighbourhood up to ``depth``."""
     from iusgraph.network.draw import draw as _draw
 
@@ -305,8 +346,11 @@ def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
         report.extend(check_graph_units(graph, sources))
         return report
     curation = read_curation()
-    rows = {str(claim.evidence_iri(n)): evidence.where for claim in curation.claims
-            for n, evidence in enumerate(claim.evidence, start=1)}
+    rows = {
+        str(claim.evidence_iri(n)): evidence.where
+        for claim in curation.claims
+        for n, evidence in enumerate(claim.evidence, start=1)
+    }
     report = _verify(sources, build_graph(), rows)
     report.extend(verify_ledger(sources))
     return report
@@ -322,8 +366,9 @@ def verify_ledger(sources: Path) -> Report:
     report = Report(checks=["ledger"])
     units = 0
     for key, source in sorted(registry.items()):
-        table = check_table(folder / "ledger" / f"{key}.tsv", source, read_text(sources, source),
-                            vocab)
+        table = check_table(
+            folder / "ledger" / f"{key}.tsv", source, read_text(sources, source), vocab
+        )
         units += table.stats.get("ledger units checked", 0)
         report.extend(table)
     report.stats["ledger units checked"] = units
@@ -338,18 +383,27 @@ def ledger(sources: Path, *, drop_stale: bool = False) -> list[Refresh]:
     """
     folder = data_dir()
     if is_bundled(folder):
-        raise IusgraphError("ledger writes the curation tables in place, and these are the copy "
-                            "installed with the package: run it inside your checkout, or "
-                            "pass --data DIR (or set IUSGRAPH_DATA)")
+        raise IusgraphError(
+            "ledger writes the curation tables in place, and these are the copy "
+            "installed with the package: run it inside your checkout, or "
+            "pass --data DIR (or set IUSGRAPH_DATA)"
+        )
     curation = read_curation(folder)
     vocab = load_vocabulary()
     (folder / "ledger").mkdir(exist_ok=True)
     out = []
     for key, source in sorted(curation.sources.items()):
         claims = [claim for claim in curation.claims if claim.source == key]
-        out.append(refresh_table(folder / "ledger" / f"{key}.tsv", source,
-                                 read_text(sources, source), claims, vocab,
-                                 drop_stale=drop_stale))
+        out.append(
+            refresh_table(
+                folder / "ledger" / f"{key}.tsv",
+                source,
+                read_text(sources, source),
+                claims,
+                vocab,
+                drop_stale=drop_stale,
+            )
+        )
     return out
 
 
@@ -370,7 +424,9 @@ def anchor(sources: Path, tables: list[Path] | None = None) -> tuple[int, list[s
     """
     folder = data_dir()
     if is_bundled(folder) or any(is_bundled(table) for table in tables or []):
-        raise IusgraphError("anchor fills the curation tables in place, and these are the copy "
-                            "installed with the package: run it inside your checkout, or "
-                            "pass --data DIR (or set IUSGRAPH_DATA)")
+        raise IusgraphError(
+            "anchor fills the curation tables in place, and these are the copy "
+            "installed with the package: run it inside your checkout, or "
+            "pass --data DIR (or set IUSGRAPH_DATA)"
+        )
     return anchor_tables(folder, sources, tables or None)

@@ -75,8 +75,9 @@ def exit_for(report: _Report, *, strict: bool = False) -> NoReturn:
 
 def _echo_error(message: str) -> None:
     # A message may quote input that is not valid Unicode (a lone surrogate): show it escaped.
-    click.echo("iusgraph: error: " + message.encode("utf-8", "backslashreplace").decode("utf-8"),
-               err=True)
+    click.echo(
+        "iusgraph: error: " + message.encode("utf-8", "backslashreplace").decode("utf-8"), err=True
+    )
 
 
 class IusgraphGroup(click.Group):
@@ -95,17 +96,25 @@ class IusgraphGroup(click.Group):
 
 
 GRAPH_OPTION = click.option(
-    "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
-    help="RDF file to use instead of the graph compiled from the curated data (repeatable).")
-
+    "--graph",
+    "graphs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="RDF file to use instead of the graph compiled from the curated data (repeatable).",
+)
 
 
 @click.group(cls=IusgraphGroup)
 @click.version_option(__version__, prog_name="iusgraph")
-@click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
-              envvar="IUSGRAPH_DATA", show_envvar=True,
-              help="Curated data folder (sources.ttl, entities/, claims/) to read and, with "
-                   "anchor, to write. Default: the checkout you are in, else the installed copy.")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="IUSGRAPH_DATA",
+    show_envvar=True,
+    help="Curated data folder (sources.ttl, entities/, claims/) to read and, with "
+    "anchor, to write. Default: the checkout you are in, else the installed copy.",
+)
 def main(data: Path | None) -> None:
     """iusgraph: an evidence-backed knowledge graph of the levonorgestrel IUS (Mirena)."""
     one_line_library_logs()
@@ -117,8 +126,14 @@ def main(data: Path | None) -> None:
 
 
 @main.command()
-@click.option("--out", "out_dir", default="build", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the exports.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the exports.",
+)
 def build(out_dir: Path) -> None:
     """Compile the curated data and write Turtle, N-Triples and JSON-LD."""
     for path in api.build(out_dir):
@@ -128,16 +143,20 @@ def build(out_dir: Path) -> None:
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True)
-@click.option("--engine", type=click.Choice(VALIDATION_ENGINES), default=VALIDATION_ENGINES[0],
-              show_default=True,
-              help="oxigraph: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference.")
+@click.option(
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+)
+@click.option(
+    "--engine",
+    type=click.Choice(VALIDATION_ENGINES),
+    default=VALIDATION_ENGINES[0],
+    show_default=True,
+    help="oxigraph: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference.",
+)
 def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine: str) -> None:
     """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
     paths = list(files) + list(graphs)
-    report = (api.validate_files(paths, engine) if paths
-              else api.validate(api.load_graph(), engine))
+    report = api.validate_files(paths, engine) if paths else api.validate(api.load_graph(), engine)
     if not paths:  # the curated data: its mapping sets too, against the shipped releases
         # (a release package that is not installed is a warning here; `mappings check` and
         # CI, which installs both, treat it as an error)
@@ -152,8 +171,9 @@ def mappings() -> None:
 
 
 @mappings.command("check")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+)
 def mappings_check(fmt: str) -> None:
     """Check the mapping sets against the shipped HPO and MeSH releases and the entities."""
     report = api.check_mappings()
@@ -168,10 +188,15 @@ def mappings_closure() -> None:
 
 
 @mappings.command("suggest")
-@click.option("--vocabulary", type=click.Choice(VOCABULARIES), default=VOCABULARIES[0],
-              show_default=True)
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the candidates here (SSSOM TSV) instead of standard output.")
+@click.option(
+    "--vocabulary", type=click.Choice(VOCABULARIES), default=VOCABULARIES[0], show_default=True
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the candidates here (SSSOM TSV) instead of standard output.",
+)
 def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
     """Propose candidates by lexical match (never added to data/mappings by themselves);
     their precision and recall against the curated set go to standard error."""
@@ -179,7 +204,6 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
     if out_file is None:
         click.echo(text, nl=False)
     else:
-
         atomic_write_text(out_file, text)
         click.echo(f"wrote {out_file}", err=True)
     if figures:
@@ -190,57 +214,117 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
 @click.argument("name", required=False)
 @click.option("--sparql", help="SPARQL text to run instead of a named query or file.")
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default=QUERY_FORMATS[0], show_default=True)
-@click.option("--bind", "bindings", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query variable, e.g. --bind effect=ent:back-pain (repeatable).")
-@click.option("--engine", type=click.Choice(QUERY_ENGINES),
-              help=f"SPARQL engine: the Oxigraph embedded store, or rdflib (default: "
-                   f"{QUERY_ENGINES[0]}).")
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the Oxigraph store on disk in this folder and reuse it while the "
-                   "data is unchanged.")
-@click.option("--endpoint", metavar="URL",
-              help="Run the query on this SPARQL endpoint instead, e.g. "
-                   "http://localhost:7878/query (see iusgraph publish).")
-@click.option("--default-graph", "default_graph", metavar="IRI",
-              help="With --endpoint: the graph to query, e.g. the one publish --graph wrote.")
+@click.option(
+    "--format", "fmt", type=click.Choice(QUERY_FORMATS), default=QUERY_FORMATS[0], show_default=True
+)
+@click.option(
+    "--bind",
+    "bindings",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query variable, e.g. --bind effect=ent:back-pain (repeatable).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(QUERY_ENGINES),
+    help=f"SPARQL engine: the Oxigraph embedded store, or rdflib (default: {QUERY_ENGINES[0]}).",
+)
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the Oxigraph store on disk in this folder and reuse it while the data is unchanged.",
+)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run the query on this SPARQL endpoint instead, e.g. "
+    "http://localhost:7878/query (see iusgraph publish).",
+)
+@click.option(
+    "--default-graph",
+    "default_graph",
+    metavar="IRI",
+    help="With --endpoint: the graph to query, e.g. the one publish --graph wrote.",
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the competency queries.")
-@click.option("--with", "with_graphs", multiple=True, type=click.Choice(EXTRA_GRAPHS),
-              help="Include a shipped extra graph: hpo, the is_a closure of the mapped HPO "
-                   "terms (labels, rdfs:subClassOf), to group by an HPO ancestor.")
-def query(name: str | None, sparql: str | None, graphs: tuple[Path, ...], fmt: str,
-          bindings: tuple[str, ...], engine: str | None, store: Path | None,
-          endpoint: str | None, default_graph: str | None, list_queries: bool,
-          with_graphs: tuple[str, ...]) -> None:
+@click.option(
+    "--with",
+    "with_graphs",
+    multiple=True,
+    type=click.Choice(EXTRA_GRAPHS),
+    help="Include a shipped extra graph: hpo, the is_a closure of the mapped HPO "
+    "terms (labels, rdfs:subClassOf), to group by an HPO ancestor.",
+)
+def query(
+    name: str | None,
+    sparql: str | None,
+    graphs: tuple[Path, ...],
+    fmt: str,
+    bindings: tuple[str, ...],
+    engine: str | None,
+    store: Path | None,
+    endpoint: str | None,
+    default_graph: str | None,
+    list_queries: bool,
+    with_graphs: tuple[str, ...],
+) -> None:
     """Run a competency query by NAME, a FILE.rq, or --sparql TEXT."""
     if list_queries:
         for query_name, named in api.competency_queries().items():
             click.echo(f"{query_name:<24} {named.question}")
         return
-    text = api.query(name, sparql=sparql, fmt=fmt, bindings=list(bindings), engine=engine,
-                     store=store, files=list(graphs), endpoint=endpoint,
-                     default_graph=default_graph, with_graphs=list(with_graphs))
+    text = api.query(
+        name,
+        sparql=sparql,
+        fmt=fmt,
+        bindings=list(bindings),
+        engine=engine,
+        store=store,
+        files=list(graphs),
+        endpoint=endpoint,
+        default_graph=default_graph,
+        with_graphs=list(with_graphs),
+    )
     click.echo(text, nl=False)
 
 
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--endpoint", required=True, metavar="URL",
-              help="SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store "
-                   "(Oxigraph) or http://localhost:8890/sparql-graph-crud (Virtuoso).")
-@click.option("--graph", "graph_iri", metavar="IRI",
-              help="The named graph to replace (default: the server's default graph).")
-@click.option("--chunk-size", "chunk_size", type=click.IntRange(min=1),
-              default=CHUNK_TRIPLES, show_default=True, help="Triples per request.")
-def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None,
-            chunk_size: int) -> None:
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:7878/store "
+    "(Oxigraph) or http://localhost:8890/sparql-graph-crud (Virtuoso).",
+)
+@click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="The named graph to replace (default: the server's default graph).",
+)
+@click.option(
+    "--chunk-size",
+    "chunk_size",
+    type=click.IntRange(min=1),
+    default=CHUNK_TRIPLES,
+    show_default=True,
+    help="Triples per request.",
+)
+def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None, chunk_size: int) -> None:
     """Replace a graph on a SPARQL server with the compiled graph (or the RDF in FILES)."""
     # One N-Triples file is streamed as it is; anything else is parsed first.
-    source = files[0] if len(files) == 1 and files[0].suffix.lower() == ".nt" \
+    source = (
+        files[0]
+        if len(files) == 1 and files[0].suffix.lower() == ".nt"
         else api.load_graph(list(files))
+    )
     result = api.publish(source, endpoint, graph_iri=graph_iri, chunk_triples=chunk_size)
-    click.echo(f"published {result.triples} triples to {result.target} at {endpoint} "
-               f"in {result.chunks} chunk(s)")
+    click.echo(
+        f"published {result.triples} triples to {result.target} at {endpoint} "
+        f"in {result.chunks} chunk(s)"
+    )
 
 
 class ByteSize(click.ParamType):
@@ -249,8 +333,7 @@ class ByteSize(click.ParamType):
     name = "size"
     SCALES: ClassVar[dict[str, int]] = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> int:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int):
             return value
         text = str(value).strip().upper().removesuffix("B").removesuffix("I")
@@ -272,48 +355,105 @@ class ByteSize(click.ParamType):
 @main.command()
 @click.option("--host", default=DEFAULTS.host, show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULTS.port, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the Oxigraph store on disk in this folder and reuse it while the "
-                   "data is unchanged.")
+@click.option(
+    "--store",
+    "store",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the Oxigraph store on disk in this folder and reuse it while the data is unchanged.",
+)
 @GRAPH_OPTION
-@click.option("--timeout", default=DEFAULTS.timeout, show_default=True,
-              type=click.FloatRange(min=0, min_open=True),
-              help="Seconds a query may run before it is stopped (HTTP 503).")
-@click.option("--max-rows", "max_rows", default=DEFAULTS.max_rows, show_default=True,
-              type=click.IntRange(min=1),
-              help="Most solutions or triples an answer may hold (HTTP 413 past it).")
-@click.option("--max-bytes", "max_bytes", default=DEFAULTS.max_bytes,
-              show_default=ByteSize.text(DEFAULTS.max_bytes), type=ByteSize(),
-              help="Largest answer, e.g. 64M or 1G (HTTP 413 past it).")
-@click.option("--workers", default=DEFAULTS.workers, show_default=True, type=click.IntRange(min=1, max=64),
-              help="Query worker processes (slow queries may use all but one).")
-@click.option("--base-url", "base_url",
-              help="The server's public URL, named by the Service Description (default: "
-                   "http://HOST:PORT); set it behind a proxy.")
-@click.option("--header-timeout", "header_timeout", default=DEFAULTS.header_timeout,
-              show_default=True,
-              type=click.FloatRange(min=0, min_open=True),
-              help="Seconds a connection may take to send its request head; then it is "
-                   "closed.")
-@click.option("--max-connections", "max_connections", default=DEFAULTS.max_connections,
-              show_default=True,
-              type=click.IntRange(min=1),
-              help="Open connections; requests past it get HTTP 503.")
-def serve(host: str, port: int, store: Path | None, graphs: tuple[Path, ...], timeout: float,
-          max_rows: int, max_bytes: int, workers: int, base_url: str | None,
-          header_timeout: float, max_connections: int) -> None:
+@click.option(
+    "--timeout",
+    default=DEFAULTS.timeout,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a query may run before it is stopped (HTTP 503).",
+)
+@click.option(
+    "--max-rows",
+    "max_rows",
+    default=DEFAULTS.max_rows,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most solutions or triples an answer may hold (HTTP 413 past it).",
+)
+@click.option(
+    "--max-bytes",
+    "max_bytes",
+    default=DEFAULTS.max_bytes,
+    show_default=ByteSize.text(DEFAULTS.max_bytes),
+    type=ByteSize(),
+    help="Largest answer, e.g. 64M or 1G (HTTP 413 past it).",
+)
+@click.option(
+    "--workers",
+    default=DEFAULTS.workers,
+    show_default=True,
+    type=click.IntRange(min=1, max=64),
+    help="Query worker processes (slow queries may use all but one).",
+)
+@click.option(
+    "--base-url",
+    "base_url",
+    help="The server's public URL, named by the Service Description (default: "
+    "http://HOST:PORT); set it behind a proxy.",
+)
+@click.option(
+    "--header-timeout",
+    "header_timeout",
+    default=DEFAULTS.header_timeout,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds a connection may take to send its request head; then it is closed.",
+)
+@click.option(
+    "--max-connections",
+    "max_connections",
+    default=DEFAULTS.max_connections,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Open connections; requests past it get HTTP 503.",
+)
+def serve(
+    host: str,
+    port: int,
+    store: Path | None,
+    graphs: tuple[Path, ...],
+    timeout: float,
+    max_rows: int,
+    max_bytes: int,
+    workers: int,
+    base_url: str | None,
+    header_timeout: float,
+    max_connections: int,
+) -> None:
     """Serve the graph: a read-only SPARQL endpoint, linked-data pages and a query page."""
-    api.serve(host, port, files=list(graphs), store=store, timeout=timeout,
-              max_rows=max_rows, workers=workers, max_bytes=max_bytes, base_url=base_url,
-              header_timeout=header_timeout, max_connections=max_connections)
+    api.serve(
+        host,
+        port,
+        files=list(graphs),
+        store=store,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        max_bytes=max_bytes,
+        base_url=base_url,
+        header_timeout=header_timeout,
+        max_connections=max_connections,
+    )
 
 
 @main.command("verify-evidence")
-@click.option("--sources", required=True, type=click.Path(path_type=Path),
-              help="Folder holding the source documents.")
+@click.option(
+    "--sources",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder holding the source documents.",
+)
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+)
 def verify_evidence(sources: Path, graphs: tuple[Path, ...], fmt: str) -> None:
     """Check every evidence span and source hash against the documents."""
     report = api.verify_evidence(sources, api.load_graph(list(graphs)) if graphs else None)
@@ -323,8 +463,9 @@ def verify_evidence(sources: Path, graphs: tuple[Path, ...], fmt: str) -> None:
 
 @main.command()
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text", show_default=True
+)
 def stats(graphs: tuple[Path, ...], fmt: str) -> None:
     """Count entities and claims by class, by source and by predicate."""
     result = api.stats(api.load_graph(list(graphs)))
@@ -335,10 +476,17 @@ def stats(graphs: tuple[Path, ...], fmt: str) -> None:
 @click.argument("start")
 @click.argument("end")
 @GRAPH_OPTION
-@click.option("--max-paths", "max_paths", default=5, show_default=True,
-              type=click.IntRange(min=1), help="How many of the shortest paths to show.")
-@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--max-paths",
+    "max_paths",
+    default=5,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="How many of the shortest paths to show.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text", show_default=True
+)
 def explain(start: str, end: str, graphs: tuple[Path, ...], max_paths: int, fmt: str) -> None:
     """Shortest evidence-backed paths from START to END (ids, CURIEs, IRIs or labels)."""
     result = api.explain(api.load_graph(list(graphs)), start, end, max_paths)
@@ -347,10 +495,15 @@ def explain(start: str, end: str, graphs: tuple[Path, ...], max_paths: int, fmt:
 
 @main.command()
 @GRAPH_OPTION
-@click.option("--predicate", default="ius:hasSideEffect", show_default=True,
-              help="Compare the sources' objects of this claim property (a CURIE).")
-@click.option("--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--predicate",
+    default="ius:hasSideEffect",
+    show_default=True,
+    help="Compare the sources' objects of this claim property (a CURIE).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(ANSWER_FORMATS), default="text", show_default=True
+)
 def agreement(graphs: tuple[Path, ...], predicate: str, fmt: str) -> None:
     """Which sources assert each effect, and the sources' Jaccard overlap matrix."""
     click.echo(api.agreement(api.load_graph(list(graphs)), predicate).render(fmt), nl=False)
@@ -358,8 +511,9 @@ def agreement(graphs: tuple[Path, ...], predicate: str, fmt: str) -> None:
 
 @main.command("graph-qc")
 @GRAPH_OPTION
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text", show_default=True
+)
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only violations.")
 def graph_qc(graphs: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """Structural QC of the graph view: unreached entities, disconnected components,
@@ -370,10 +524,21 @@ def graph_qc(graphs: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
 
 @main.command()
-@click.option("--format", "formats", multiple=True, type=click.Choice(list(EXPORTERS)),
-              help=f"Export format (repeatable; default: {', '.join(APPS)}).")
-@click.option("--out", "out_dir", default="build", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the files.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(EXPORTERS)),
+    help=f"Export format (repeatable; default: {', '.join(APPS)}).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the files.",
+)
 @GRAPH_OPTION
 def export(formats: tuple[str, ...], out_dir: Path, graphs: tuple[Path, ...]) -> None:
     """Write the graph for apps: GraphML, node-link JSON, KGX TSV, compacted JSON-LD."""
@@ -383,29 +548,55 @@ def export(formats: tuple[str, ...], out_dir: Path, graphs: tuple[Path, ...]) ->
 
 
 @main.command()
-@click.option("--out", "out_dir", default="build", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Folder for the pictures.")
-@click.option("--focus", metavar="ENTITY",
-              help="Draw this entity's neighbourhood instead (id, CURIE, IRI or label).")
-@click.option("--depth", default=1, show_default=True, type=click.IntRange(min=1),
-              help="With --focus: how many hops around the entity.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(PICTURES),
-              help=f"Picture formats (repeatable; default: {' and '.join(PICTURES)}).")
+@click.option(
+    "--out",
+    "out_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the pictures.",
+)
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    help="Draw this entity's neighbourhood instead (id, CURIE, IRI or label).",
+)
+@click.option(
+    "--depth",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="With --focus: how many hops around the entity.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(PICTURES),
+    help=f"Picture formats (repeatable; default: {' and '.join(PICTURES)}).",
+)
 @GRAPH_OPTION
-def draw(out_dir: Path, focus: str | None, depth: int, formats: tuple[str, ...],
-         graphs: tuple[Path, ...]) -> None:
+def draw(
+    out_dir: Path, focus: str | None, depth: int, formats: tuple[str, ...], graphs: tuple[Path, ...]
+) -> None:
     """Pictures with Graphviz: device, hormone, mechanisms, effects and cautions."""
     if focus is None and depth != 1:
         raise IusgraphError("--depth is the neighbourhood around --focus ENTITY: give both")
-    for path in api.draw(api.load_graph(list(graphs)), out_dir, focus=focus, depth=depth,
-                         formats=formats or PICTURES):
+    for path in api.draw(
+        api.load_graph(list(graphs)), out_dir, focus=focus, depth=depth, formats=formats or PICTURES
+    ):
         click.echo(f"wrote {path}")
 
 
 @main.command()
 @click.option("--drugs", required=True, type=click.IntRange(min=1), help="How many drugs.")
-@click.option("--faults", default=0, show_default=True, type=click.IntRange(min=0),
-              help="How many known violations to inject (listed in faults.json).")
+@click.option(
+    "--faults",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many known violations to inject (listed in faults.json).",
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 def synth(drugs: int, faults: int, seed: int, out_dir: Path) -> None:
@@ -415,8 +606,12 @@ def synth(drugs: int, faults: int, seed: int, out_dir: Path) -> None:
 
 
 @main.command()
-@click.option("--sources", required=True, type=click.Path(path_type=Path),
-              help="Folder holding the source documents.")
+@click.option(
+    "--sources",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder holding the source documents.",
+)
 @click.argument("tables", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def anchor(sources: Path, tables: tuple[Path, ...]) -> None:
     """Fill empty start/end offsets of claim tables from their quotes (for curators)."""
@@ -427,10 +622,18 @@ def anchor(sources: Path, tables: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.option("--sources", required=True, type=click.Path(path_type=Path),
-              help="Folder holding the source documents.")
-@click.option("--drop-stale", "drop_stale", is_flag=True,
-              help="Clear the reason of a unit that a claim now cites.")
+@click.option(
+    "--sources",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Folder holding the source documents.",
+)
+@click.option(
+    "--drop-stale",
+    "drop_stale",
+    is_flag=True,
+    help="Clear the reason of a unit that a claim now cites.",
+)
 def ledger(sources: Path, drop_stale: bool) -> None:
     """Write or refresh the coverage ledger (data/ledger/<source>.tsv) from the documents,
     keeping curated kinds, levels, reasons and notes (for curators)."""
@@ -442,6 +645,8 @@ def ledger(sources: Path, drop_stale: bool) -> None:
             click.echo(f"warning: {note}: {verb}", err=True)
         for where in refresh.unaccounted:
             click.echo(f"unaccounted: {where}: give it a reason or cite it", err=True)
-        click.echo(f"wrote {refresh.path}: {refresh.units} units, {refresh.new} new, "
-                   f"{len(refresh.unaccounted)} unaccounted, {len(refresh.stale)} stale "
-                   f"reason(s)")
+        click.echo(
+            f"wrote {refresh.path}: {refresh.units} units, {refresh.new} new, "
+            f"{len(refresh.unaccounted)} unaccounted, {len(refresh.stale)} stale "
+            f"reason(s)"
+        )

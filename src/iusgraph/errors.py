@@ -23,8 +23,14 @@ class IusgraphError(Exception):
 class InputError(IusgraphError):
     """Bad input data: a file that does not parse, an unknown id, a bad offset."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 column: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.path = path
         self.line = line
         self.column = column

@@ -48,26 +48,59 @@ class Exporter:
         """The rendering function, imported now."""
         module, _, function = self.render.partition(":")
         found: Callable[..., str | tuple[str, ...]] = getattr(
-            importlib.import_module(module), function)
+            importlib.import_module(module), function
+        )
         return found
 
 
 #: Every export format, in the order files are written and listed.
-EXPORTERS: dict[str, Exporter] = {exporter.name: exporter for exporter in (
-    Exporter("turtle", ("iusgraph.ttl",), "graph", "iusgraph.graph.serialize:to_turtle",
-             "Turtle, the project prefixes bound"),
-    Exporter("ntriples", ("iusgraph.nt",), "graph", "iusgraph.graph.serialize:to_ntriples",
-             "N-Triples, lines sorted"),
-    Exporter("graphml", ("iusgraph.graphml",), "network",
-             "iusgraph.network.interchange:to_graphml", "GraphML of the network view"),
-    Exporter("node-link", ("iusgraph.node-link.json",), "network",
-             "iusgraph.network.interchange:to_node_link", "node-link JSON of the network view"),
-    Exporter("kgx", ("iusgraph_nodes.tsv", "iusgraph_edges.tsv"), "network",
-             "iusgraph.network.interchange:to_kgx", "KGX TSV (Biolink) of the network view"),
-    Exporter("jsonld", ("iusgraph.jsonld", "context.jsonld"), "graph",
-             "iusgraph.graph.serialize:jsonld_files",
-             "JSON-LD compacted with the project context (inline, and beside it)"),
-)}
+EXPORTERS: dict[str, Exporter] = {
+    exporter.name: exporter
+    for exporter in (
+        Exporter(
+            "turtle",
+            ("iusgraph.ttl",),
+            "graph",
+            "iusgraph.graph.serialize:to_turtle",
+            "Turtle, the project prefixes bound",
+        ),
+        Exporter(
+            "ntriples",
+            ("iusgraph.nt",),
+            "graph",
+            "iusgraph.graph.serialize:to_ntriples",
+            "N-Triples, lines sorted",
+        ),
+        Exporter(
+            "graphml",
+            ("iusgraph.graphml",),
+            "network",
+            "iusgraph.network.interchange:to_graphml",
+            "GraphML of the network view",
+        ),
+        Exporter(
+            "node-link",
+            ("iusgraph.node-link.json",),
+            "network",
+            "iusgraph.network.interchange:to_node_link",
+            "node-link JSON of the network view",
+        ),
+        Exporter(
+            "kgx",
+            ("iusgraph_nodes.tsv", "iusgraph_edges.tsv"),
+            "network",
+            "iusgraph.network.interchange:to_kgx",
+            "KGX TSV (Biolink) of the network view",
+        ),
+        Exporter(
+            "jsonld",
+            ("iusgraph.jsonld", "context.jsonld"),
+            "graph",
+            "iusgraph.graph.serialize:jsonld_files",
+            "JSON-LD compacted with the project context (inline, and beside it)",
+        ),
+    )
+}
 
 #: What ``iusgraph build`` writes: the RDF itself.
 BUILD: tuple[str, ...] = ("turtle", "ntriples", "jsonld")
@@ -82,8 +115,9 @@ def check_formats(names: Iterable[str]) -> list[str]:
     wanted = set(names)
     unknown = sorted(wanted - set(EXPORTERS))
     if unknown:
-        raise IusgraphError(f"unknown export format {', '.join(unknown)}; use "
-                            + ", ".join(EXPORTERS))
+        raise IusgraphError(
+            f"unknown export format {', '.join(unknown)}; use " + ", ".join(EXPORTERS)
+        )
     return [name for name in EXPORTERS if name in wanted]
 
 
@@ -103,6 +137,7 @@ def write(graph: Graph, names: Iterable[str], out_dir: Path) -> list[Path]:
     for exporter in chosen:
         texts = exporter.renderer()(net if exporter.source == "network" else graph)
         texts = (texts,) if isinstance(texts, str) else texts
-        items += [(Path(out_dir) / name, text)
-                  for name, text in zip(exporter.files, texts, strict=True)]
+        items += [
+            (Path(out_dir) / name, text) for name, text in zip(exporter.files, texts, strict=True)
+        ]
     return write_files(items)

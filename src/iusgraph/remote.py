@@ -39,10 +39,16 @@ N_TRIPLES = "application/n-triples"
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.5"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 #: Response media types we parse: SPARQL results, and RDF for CONSTRUCT and DESCRIBE.
-RESULT_FORMATS = {"application/sparql-results+json": "json",
-                  "application/sparql-results+xml": "xml"}
-GRAPH_FORMATS = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle",
-                 "application/rdf+xml": "xml"}
+RESULT_FORMATS = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+}
+GRAPH_FORMATS = {
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+}
 #: Errors rdflib's parsers raise on a malformed answer.
 PARSE_ERRORS = (ValueError, KeyError, TypeError, SyntaxError, ParserError, SAXException)
 
@@ -63,21 +69,27 @@ class PublishResult:
 
 # --- HTTP ---------------------------------------------------------------------------
 
+
 def _check_url(url: str) -> None:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise IusgraphError(f"endpoint {url!r} is not an http:// or https:// URL, "
-                            "e.g. http://localhost:7878/query")
+        raise IusgraphError(
+            f"endpoint {url!r} is not an http:// or https:// URL, e.g. http://localhost:7878/query"
+        )
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _check_iri(iri: str, what: str) -> None:
-    if (not _SCHEME.match(iri) or BAD_IRI_CHARACTER.search(iri)
-            or any(character.isspace() for character in iri)):
-        raise IusgraphError(f"{what} {iri!r} is not an absolute IRI, "
-                            "e.g. https://w3id.org/iusgraph/graph")
+    if (
+        not _SCHEME.match(iri)
+        or BAD_IRI_CHARACTER.search(iri)
+        or any(character.isspace() for character in iri)
+    ):
+        raise IusgraphError(
+            f"{what} {iri!r} is not an absolute IRI, e.g. https://w3id.org/iusgraph/graph"
+        )
 
 
 def _excerpt(body: bytes, content_type: str, lines: int = 6) -> str:
@@ -91,8 +103,9 @@ def _excerpt(body: bytes, content_type: str, lines: int = 6) -> str:
     return "\n  ".join(kept[:lines])
 
 
-def _request(method: str, url: str, body: bytes | None, headers: Mapping[str, str],
-             timeout: float) -> tuple[str, bytes]:
+def _request(
+    method: str, url: str, body: bytes | None, headers: Mapping[str, str], timeout: float
+) -> tuple[str, bytes]:
     """Send one request; return the response's media type and body, or raise IusgraphError."""
     request = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
     try:
@@ -104,23 +117,32 @@ def _request(method: str, url: str, body: bytes | None, headers: Mapping[str, st
             detail = _excerpt(exc.read(), content_type)
         except (OSError, http.client.HTTPException):
             detail = ""
-        raise IusgraphError(f"{method} {url}: the server answered HTTP {exc.code} {exc.reason}"
-                            + (f":\n  {detail}" if detail else "")) from None
+        raise IusgraphError(
+            f"{method} {url}: the server answered HTTP {exc.code} {exc.reason}"
+            + (f":\n  {detail}" if detail else "")
+        ) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             raise IusgraphError(f"no answer from {url} within {timeout:g} s") from None
         if isinstance(exc.reason, (BrokenPipeError, ConnectionResetError)):
-            raise IusgraphError(f"{method} {url}: the server closed the connection while the "
-                                f"request was sent ({exc.reason.strerror or exc.reason}); check "
-                                "the endpoint URL and that it accepts this request") from None
-        reason = exc.reason.strerror if isinstance(exc.reason, OSError) and \
-            exc.reason.strerror else exc.reason
+            raise IusgraphError(
+                f"{method} {url}: the server closed the connection while the "
+                f"request was sent ({exc.reason.strerror or exc.reason}); check "
+                "the endpoint URL and that it accepts this request"
+            ) from None
+        reason = (
+            exc.reason.strerror
+            if isinstance(exc.reason, OSError) and exc.reason.strerror
+            else exc.reason
+        )
         raise IusgraphError(f"cannot reach {url}: {reason}; is the server running?") from None
     except TimeoutError:  # raised while reading the response
         raise IusgraphError(f"no answer from {url} within {timeout:g} s") from None
     except (OSError, http.client.HTTPException) as exc:
-        raise IusgraphError(f"{method} {url}: the connection failed: {exc or type(exc).__name__}"
-                            "; is the server running?") from None
+        raise IusgraphError(
+            f"{method} {url}: the connection failed: {exc or type(exc).__name__}"
+            "; is the server running?"
+        ) from None
 
 
 def _graph_url(endpoint: str, graph_iri: str | None) -> str:
@@ -132,6 +154,7 @@ def _graph_url(endpoint: str, graph_iri: str | None) -> str:
 
 
 # --- publish ------------------------------------------------------------------------
+
 
 def _lines(ntriples: Iterable[str] | Path | str) -> Iterator[str]:
     """N-Triples statements one by one, from lines, one text, or a file read line by line."""
@@ -157,8 +180,9 @@ _TRIPLE = re.compile(r"(\S+)\s+<[^>]*>\s+(.)")
 
 def _has_blank_node(line: str) -> bool:
     match = _TRIPLE.match(line)
-    return bool(match) and (match.group(1).startswith("_:")
-                            or line[match.start(2):].startswith("_:"))
+    return bool(match) and (
+        match.group(1).startswith("_:") or line[match.start(2) :].startswith("_:")
+    )
 
 
 def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -180,9 +204,14 @@ def _chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:
         yield blank
 
 
-def publish(ntriples: Iterable[str] | Path | str, endpoint: str, graph_iri: str | None = None,
-            chunk_triples: int = CHUNK_TRIPLES, *,
-            timeout: float = REMOTE_TIMEOUT) -> PublishResult:
+def publish(
+    ntriples: Iterable[str] | Path | str,
+    endpoint: str,
+    graph_iri: str | None = None,
+    chunk_triples: int = CHUNK_TRIPLES,
+    *,
+    timeout: float = REMOTE_TIMEOUT,
+) -> PublishResult:
     """Replace a graph on a SPARQL 1.1 Graph Store endpoint with these N-Triples.
 
     :param ntriples: N-Triples lines (e.g. ``to_ntriples(graph).splitlines()``), one
@@ -242,16 +271,20 @@ def _parse_answer(kind: str, content_type: str, body: bytes, url: str) -> Result
     if kind in ("SelectQuery", "AskQuery"):
         result_format = RESULT_FORMATS.get(content_type)
         if result_format is None:
-            raise IusgraphError(f"{url} answered {content_type or 'without a media type'}, "
-                                f"not SPARQL results:\n  {_excerpt(body, content_type)}")
+            raise IusgraphError(
+                f"{url} answered {content_type or 'without a media type'}, "
+                f"not SPARQL results:\n  {_excerpt(body, content_type)}"
+            )
         try:
             return Result.parse(io.BytesIO(body), format=result_format)
         except PARSE_ERRORS as exc:
             raise IusgraphError(f"{url}: cannot read the SPARQL results: {exc}") from None
     graph_format = GRAPH_FORMATS.get(content_type)
     if graph_format is None:
-        raise IusgraphError(f"{url} answered {content_type or 'without a media type'}, "
-                            f"not RDF:\n  {_excerpt(body, content_type)}")
+        raise IusgraphError(
+            f"{url} answered {content_type or 'without a media type'}, "
+            f"not RDF:\n  {_excerpt(body, content_type)}"
+        )
     graph = Graph()
     try:
         graph.parse(data=body.decode("utf-8"), format=graph_format)
@@ -262,9 +295,15 @@ def _parse_answer(kind: str, content_type: str, body: bytes, url: str) -> Result
     return result
 
 
-def query_endpoint(endpoint: str, text: str, bindings: Mapping[str, Any] | None = None,
-                   default_graph: str | None = None, *, origin: str = "<query>",
-                   timeout: float = REMOTE_TIMEOUT) -> Result:
+def query_endpoint(
+    endpoint: str,
+    text: str,
+    bindings: Mapping[str, Any] | None = None,
+    default_graph: str | None = None,
+    *,
+    origin: str = "<query>",
+    timeout: float = REMOTE_TIMEOUT,
+) -> Result:
     """Run a query on a SPARQL 1.1 Protocol endpoint and return an rdflib Result.
 
     :param endpoint: e.g. ``http://localhost:7878/query`` (Oxigraph) or
@@ -292,6 +331,10 @@ def query_endpoint(endpoint: str, text: str, bindings: Mapping[str, Any] | None 
         form.append(("default-graph-uri", default_graph))
     accept = RESULTS_ACCEPT if kind in ("SelectQuery", "AskQuery") else GRAPH_ACCEPT
     content_type, body = _request(
-        "POST", endpoint, urllib.parse.urlencode(form).encode("ascii"),
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, timeout)
+        "POST",
+        endpoint,
+        urllib.parse.urlencode(form).encode("ascii"),
+        {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        timeout,
+    )
     return _parse(kind, content_type, body, endpoint)

@@ -33,8 +33,9 @@ def anchor_table(path: Path, text: str) -> tuple[int, list[str]]:
         if start < 0:
             raise row.error(f"quote not found in the source: {exact[:60]!r}; copy it verbatim")
         if text.find(exact, start + 1) >= 0:
-            warnings.append(f"{path}:{number}: quote occurs more than once; took the first, "
-                            f"at {start}")
+            warnings.append(
+                f"{path}:{number}: quote occurs more than once; took the first, at {start}"
+            )
         cells = [row.cells[c] for c in COLUMNS]
         cells[5], cells[6], cells[7] = str(start), str(start + len(exact)), escape(exact)
         lines[number - 1] = "\t".join(cells)
@@ -44,8 +45,9 @@ def anchor_table(path: Path, text: str) -> tuple[int, list[str]]:
     return filled, warnings
 
 
-def anchor_tables(folder: Path, sources: Path,
-                  tables: list[Path] | None = None) -> tuple[int, list[str]]:
+def anchor_tables(
+    folder: Path, sources: Path, tables: list[Path] | None = None
+) -> tuple[int, list[str]]:
     """Anchor ``tables`` (by default every claim table of the data ``folder``) against the
     documents in ``sources``; returns (rows filled, warnings)."""
     _, registry = load_registry(folder / "sources.ttl")

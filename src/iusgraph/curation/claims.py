@@ -63,27 +63,34 @@ class Claim:
 def _parse_offsets(row: Row) -> Evidence:
     exact = unescape(row.cells.get("exact", ""))
     if not exact:
-        raise row.error("empty 'exact' cell: quote the shortest span of the source "
-                        "that supports the claim")
+        raise row.error(
+            "empty 'exact' cell: quote the shortest span of the source that supports the claim"
+        )
     start_text, end_text = row.get("start"), row.get("end")
     if not start_text or not end_text:
-        raise row.error("missing start/end offsets: run 'iusgraph anchor --sources DIR' "
-                        "to fill them from the quote")
+        raise row.error(
+            "missing start/end offsets: run 'iusgraph anchor --sources DIR' "
+            "to fill them from the quote"
+        )
     try:
         start, end = int(start_text), int(end_text)
     except ValueError:
-        raise row.error(f"offsets must be whole numbers, found start={start_text!r} "
-                        f"end={end_text!r}") from None
+        raise row.error(
+            f"offsets must be whole numbers, found start={start_text!r} end={end_text!r}"
+        ) from None
     if start < 0 or end <= start:
         raise row.error(f"offsets must satisfy 0 <= start < end, found {start}..{end}")
     if end - start != len(exact):
-        raise row.error(f"span {start}..{end} is {end - start} characters but the quote has "
-                        f"{len(exact)}: re-run 'iusgraph anchor' after clearing start/end")
+        raise row.error(
+            f"span {start}..{end} is {end - start} characters but the quote has "
+            f"{len(exact)}: re-run 'iusgraph anchor' after clearing start/end"
+        )
     return Evidence(start, end, exact, f"{row.path}:{row.line}")
 
 
-def _parse_qualifiers(row: Row, vocab: Vocabulary, entities: dict[str, Entity],
-                      refs: list[str]) -> list[tuple[URIRef, object]]:
+def _parse_qualifiers(
+    row: Row, vocab: Vocabulary, entities: dict[str, Entity], refs: list[str]
+) -> list[tuple[URIRef, object]]:
     """The qualifiers of a claim row; claim references (``qualifies=``) go to ``refs``."""
     text = row.get("qualifiers")
     out: list[tuple[URIRef, object]] = []
@@ -103,24 +110,33 @@ def _parse_qualifiers(row: Row, vocab: Vocabulary, entities: dict[str, Entity],
         seen.add(key)
         qualifier = vocab.qualifiers.get(key)
         if qualifier is None:
-            raise row.error(f"unknown qualifier key {key!r}" + suggest(key, vocab.qualifiers)
-                            + "; see data/README.md for the keys")
+            raise row.error(
+                f"unknown qualifier key {key!r}"
+                + suggest(key, vocab.qualifiers)
+                + "; see data/README.md for the keys"
+            )
         for item in (v.strip() for v in value.split("|")):
             if qualifier.kind == IUS.ConceptValue:
                 if item not in qualifier.concepts:
-                    raise row.error(f"{key}={item!r} is not in the {key} scheme; use one of "
-                                    + ", ".join(sorted(qualifier.concepts)))
+                    raise row.error(
+                        f"{key}={item!r} is not in the {key} scheme; use one of "
+                        + ", ".join(sorted(qualifier.concepts))
+                    )
                 out.append((qualifier.prop, qualifier.concepts[item]))
             elif qualifier.kind == IUS.EntityValue:
                 if item not in entities:
-                    raise row.error(f"{key}={item!r} is not a known entity"
-                                    + suggest(item, entities)
-                                    + "; add it to data/entities/ or fix the id")
+                    raise row.error(
+                        f"{key}={item!r} is not a known entity"
+                        + suggest(item, entities)
+                        + "; add it to data/entities/ or fix the id"
+                    )
                 out.append((qualifier.prop, ENT[item]))
             elif qualifier.kind == IUS.DurationValue:
                 if not is_duration(item):
-                    raise row.error(f"{key}={item!r} is not an xsd:duration such as P3D, P3M, "
-                                    "P5Y or PT0S (weeks: write P7D)")
+                    raise row.error(
+                        f"{key}={item!r} is not an xsd:duration such as P3D, P3M, "
+                        "P5Y or PT0S (weeks: write P7D)"
+                    )
                 out.append((qualifier.prop, Literal(item, datatype=XSD.duration)))
             elif qualifier.kind == IUS.DecimalValue:
                 try:
@@ -134,16 +150,19 @@ def _parse_qualifiers(row: Row, vocab: Vocabulary, entities: dict[str, Entity],
             elif qualifier.kind == IUS.ClaimValue:
                 source, dot, ident = item.partition(".")
                 if not dot or not check_id(source) or not check_id(ident):
-                    raise row.error(f"{key}={item!r} is not a claim reference; write "
-                                    "<source>.<claim-id>, e.g. mirena-back-pain.se-back-pain")
+                    raise row.error(
+                        f"{key}={item!r} is not a claim reference; write "
+                        "<source>.<claim-id>, e.g. mirena-back-pain.se-back-pain"
+                    )
                 refs.append(item)
             else:  # pragma: no cover - the ontology declares every kind
                 raise row.error(f"qualifier {key!r} has no value kind in the ontology")
     return out
 
 
-def read_claims(path: Path, source: str, vocab: Vocabulary,
-                entities: dict[str, Entity]) -> list[Claim]:
+def read_claims(
+    path: Path, source: str, vocab: Vocabulary, entities: dict[str, Entity]
+) -> list[Claim]:
     """The claims of one source table, in file order."""
     claims: dict[str, Claim] = {}
     for row in read_table(path, COLUMNS):
@@ -151,64 +170,99 @@ def read_claims(path: Path, source: str, vocab: Vocabulary,
         if not check_id(ident):
             raise row.error(f"claim id {ident!r} must be lowercase words joined by '-'")
         evidence = _parse_offsets(row)
-        is_continuation = not (row.get("subject") or row.get("predicate")
-                               or row.get("object") or row.get("qualifiers"))
+        is_continuation = not (
+            row.get("subject") or row.get("predicate") or row.get("object") or row.get("qualifiers")
+        )
         if is_continuation:
             if ident not in claims:
-                raise row.error(f"evidence-only row for claim {ident!r} comes before the claim; "
-                                "put the claim row (with subject and predicate) first")
+                raise row.error(
+                    f"evidence-only row for claim {ident!r} comes before the claim; "
+                    "put the claim row (with subject and predicate) first"
+                )
             claims[ident].evidence.append(evidence)
             continue
         if ident in claims:
-            raise row.error(f"claim id {ident!r} already used at {claims[ident].where}; "
-                            "ids must be unique in a table (evidence-only rows leave "
-                            "subject, predicate, object and qualifiers empty)")
+            raise row.error(
+                f"claim id {ident!r} already used at {claims[ident].where}; "
+                "ids must be unique in a table (evidence-only rows leave "
+                "subject, predicate, object and qualifiers empty)"
+            )
         subject, pred_name, obj = row.get("subject"), row.get("predicate"), row.get("object")
         if subject not in entities:
-            raise row.error(f"unknown subject entity {subject!r}" + suggest(subject, entities)
-                            + "; add it to data/entities/ or fix the id")
+            raise row.error(
+                f"unknown subject entity {subject!r}"
+                + suggest(subject, entities)
+                + "; add it to data/entities/ or fix the id"
+            )
         predicate = vocab.claim_properties.get(pred_name)
         if predicate is None:
-            raise row.error(f"unknown predicate {pred_name!r}"
-                            + suggest(pred_name, vocab.claim_properties)
-                            + "; see the claim properties in data/README.md")
+            raise row.error(
+                f"unknown predicate {pred_name!r}"
+                + suggest(pred_name, vocab.claim_properties)
+                + "; see the claim properties in data/README.md"
+            )
         if predicate in vocab.quantity_properties:
             if obj:
-                raise row.error(f"{pred_name} is a quantity: leave 'object' empty and give "
-                                "value=, lower=, upper= or duration= qualifiers")
+                raise row.error(
+                    f"{pred_name} is a quantity: leave 'object' empty and give "
+                    "value=, lower=, upper= or duration= qualifiers"
+                )
         elif predicate in vocab.text_properties:
             obj = unescape(row.cells.get("object", "")).strip()
             if not obj:
-                raise row.error(f"{pred_name} takes the source's own words: write them in "
-                                "'object', as they stand in the evidence")
+                raise row.error(
+                    f"{pred_name} takes the source's own words: write them in "
+                    "'object', as they stand in the evidence"
+                )
         elif obj not in entities:
-            raise row.error(f"unknown object entity {obj!r}" + suggest(obj, entities)
-                            + "; add it to data/entities/ or fix the id")
+            raise row.error(
+                f"unknown object entity {obj!r}"
+                + suggest(obj, entities)
+                + "; add it to data/entities/ or fix the id"
+            )
         refs: list[str] = []
         qualifiers = _parse_qualifiers(row, vocab, entities, refs)
         is_status = predicate in vocab.evidence_status_properties
         if refs and not is_status:
-            raise row.error(f"qualifies= is for evidence-status claims (a caveat such as 'not "
-                            f"fully understood'), not for {pred_name}; give the caveat its own "
-                            "row with predicate " + " or ".join(
-                                sorted(local_name(p) for p in
-                                       vocab.evidence_status_properties)))
+            raise row.error(
+                f"qualifies= is for evidence-status claims (a caveat such as 'not "
+                f"fully understood'), not for {pred_name}; give the caveat its own "
+                "row with predicate "
+                + " or ".join(sorted(local_name(p) for p in vocab.evidence_status_properties))
+            )
         if is_status and IUS.evidenceStatus not in {p for p, _ in qualifiers}:
             raise row.error(f"{pred_name} needs status= (e.g. status=not-fully-understood)")
         if predicate in vocab.quantity_properties and not any(
-                p in (IUS.quantityValue, IUS.lowerBound, IUS.upperBound, IUS.durationValue)
-                for p, _ in qualifiers):
-            raise row.error(f"{pred_name} is a quantity: give value=, lower=, upper= or "
-                            "duration= in the qualifiers")
-        claims[ident] = Claim(source, ident, subject, predicate, obj, qualifiers,
-                              [evidence], f"{row.path}:{row.line}", refs)
+            p in (IUS.quantityValue, IUS.lowerBound, IUS.upperBound, IUS.durationValue)
+            for p, _ in qualifiers
+        ):
+            raise row.error(
+                f"{pred_name} is a quantity: give value=, lower=, upper= or "
+                "duration= in the qualifiers"
+            )
+        claims[ident] = Claim(
+            source,
+            ident,
+            subject,
+            predicate,
+            obj,
+            qualifiers,
+            [evidence],
+            f"{row.path}:{row.line}",
+            refs,
+        )
     for claim in claims.values():
         if claim.predicate in vocab.text_properties and not any(
-                claim.object in e.exact for e in claim.evidence):
+            claim.object in e.exact for e in claim.evidence
+        ):
             path, line = claim.where.rsplit(":", 1)
-            raise InputError(f"the value {claim.object!r} of claim {claim.id!r} is not in its "
-                             "evidence: a text value is the source's own words, verbatim "
-                             "in one of the claim's spans", path=path, line=int(line))
+            raise InputError(
+                f"the value {claim.object!r} of claim {claim.id!r} is not in its "
+                "evidence: a text value is the source's own words, verbatim "
+                "in one of the claim's spans",
+                path=path,
+                line=int(line),
+            )
     return list(claims.values())
 
 
@@ -219,20 +273,31 @@ def check_claim_refs(claims: list[Claim]) -> None:
         path, line = claim.where.rsplit(":", 1)
         for ref in claim.qualifies:
             if ref not in index:
-                raise InputError(f"qualifies={ref!r} names no claim" + suggest(ref, index)
-                                 + "; refer to claims as <source>.<id>", path=path,
-                                 line=int(line))
+                raise InputError(
+                    f"qualifies={ref!r} names no claim"
+                    + suggest(ref, index)
+                    + "; refer to claims as <source>.<id>",
+                    path=path,
+                    line=int(line),
+                )
             if index[ref].source != claim.source:
-                raise InputError(f"qualifies={ref!r} names a claim of another source; a "
-                                 "caveat qualifies what its own source says", path=path,
-                                 line=int(line))
+                raise InputError(
+                    f"qualifies={ref!r} names a claim of another source; a "
+                    "caveat qualifies what its own source says",
+                    path=path,
+                    line=int(line),
+                )
             if ref == f"{claim.source}.{claim.id}":
-                raise InputError(f"claim {claim.id!r} qualifies itself", path=path,
-                                 line=int(line))
+                raise InputError(f"claim {claim.id!r} qualifies itself", path=path, line=int(line))
 
 
-def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
-               entities: dict[str, Entity], default_product: URIRef) -> None:
+def add_claims(
+    graph: Graph,
+    claims: list[Claim],
+    vocab: Vocabulary,
+    entities: dict[str, Entity],
+    default_product: URIRef,
+) -> None:
     """Add claim nodes, their evidence and the direct triples they back."""
     normal = IUSV["rank-normal"]
     deprecated = IUSV["rank-deprecated"]
@@ -278,15 +343,21 @@ def add_claims(graph: Graph, claims: list[Claim], vocab: Vocabulary,
             graph.add((quote, RDF.type, OA.TextQuoteSelector))
             graph.add((quote, OA.exact, Literal(evidence.exact)))
             graph.add((position, RDF.type, OA.TextPositionSelector))
-            graph.add((position, OA.start,
-                       Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
+            graph.add(
+                (position, OA.start, Literal(evidence.start, datatype=XSD.nonNegativeInteger))
+            )
             graph.add((position, OA.end, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
         rank = next((v for p, v in claim.qualifiers if p == IUS.rank), normal)
-        if obj is not None and rank != deprecated and \
-                claim.predicate not in vocab.evidence_status_properties:
+        if (
+            obj is not None
+            and rank != deprecated
+            and claim.predicate not in vocab.evidence_status_properties
+        ):
             graph.add((subject, claim.predicate, obj))
-            if claim.predicate == IUS.hasSideEffect and (IUS.seriousness, serious) in \
-                    claim.qualifiers:
+            if (
+                claim.predicate == IUS.hasSideEffect
+                and (IUS.seriousness, serious) in claim.qualifiers
+            ):
                 graph.add((subject, IUS.hasSeriousSideEffect, obj))
 
 

@@ -47,8 +47,9 @@ class Curation:
     mappings: list[MappingSet] = field(default_factory=list)
 
 
-def claim_tables(folder: Path, sources: Mapping[str, Source],
-                 tables: list[Path] | None = None) -> list[tuple[Path, Source]]:
+def claim_tables(
+    folder: Path, sources: Mapping[str, Source], tables: list[Path] | None = None
+) -> list[tuple[Path, Source]]:
     """Each claim table (``tables``, or every ``folder/*.tsv``) with its source: a table is
     named after its source's local name. InputError for a table no source has."""
     tables = tables if tables is not None else sorted(folder.glob("*.tsv"))
@@ -58,9 +59,11 @@ def claim_tables(folder: Path, sources: Mapping[str, Source],
     for table in tables:
         source = sources.get(table.stem)
         if source is None:
-            raise InputError(f"no source {table.stem!r} in data/sources.ttl; a claim table is "
-                             "named after its source's local name ("
-                             + ", ".join(sorted(sources)) + ")", path=str(table))
+            raise InputError(
+                f"no source {table.stem!r} in data/sources.ttl; a claim table is "
+                "named after its source's local name (" + ", ".join(sorted(sources)) + ")",
+                path=str(table),
+            )
         out.append((table, source))
     return out
 
@@ -83,7 +86,9 @@ def read_curation(folder: Path | None = None) -> Curation:
                 raise InputError(
                     f"span {evidence.start}..{evidence.end} ends beyond the document, which "
                     f"has {length} characters ({sources[claim.source].file_name}); clear "
-                    "start/end and re-run 'iusgraph anchor'", path=evidence.where)
+                    "start/end and re-run 'iusgraph anchor'",
+                    path=evidence.where,
+                )
     ledger = read_ledgers(folder / "ledger", sources, vocab, claim_index(claims))
     mappings = read_mapping_sets(folder / "mappings")
     return Curation(entities, sources, claims, registry, ledger, mappings)

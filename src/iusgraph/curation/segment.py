@@ -62,7 +62,9 @@ _BULLET = re.compile(r"[*\-][ \t]+")
 _NUMBERED = re.compile(r"\d+\.[ \t]+")
 _BOLD_LEAD = re.compile(r"\*\*(.+?)\*\*")
 #: A sentence end: the punctuation and what closes it, then the white space before the next.
-_SENTENCE_END = re.compile(r"[.?!](?:\*\*|[\"'\u201d\u2019)\]])*(?=\s+[\"'\u201c\u2018(\[*]*[A-Z0-9])")
+_SENTENCE_END = re.compile(
+    r"[.?!](?:\*\*|[\"'\u201d\u2019)\]])*(?=\s+[\"'\u201c\u2018(\[*]*[A-Z0-9])"
+)
 _NOT_A_HEADING_END = ".,:;!"
 
 
@@ -90,7 +92,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             end -= 1
         if text.startswith("**", start) and end - start >= 2:
             start += 2
-        if end - start >= 2 and text[end - 2:end] == "**":
+        if end - start >= 2 and text[end - 2 : end] == "**":
             end -= 2
         if (start, end) == before:
             return start, end
@@ -136,8 +138,12 @@ def _line_units(text: str, start: int, end: int) -> Iterator[Unit]:
     pieces = _pieces(text, at, end)
     # A heading is a plain or numbered line whose pieces all end in "?" or in no punctuation
     # ("What is Mirena?", "What is the reason ...? What are the side effects ...?").
-    if pieces and not bold and marker != "bullet" and all(
-            text[b - 1] not in _NOT_A_HEADING_END for _, b in pieces):
+    if (
+        pieces
+        and not bold
+        and marker != "bullet"
+        and all(text[b - 1] not in _NOT_A_HEADING_END for _, b in pieces)
+    ):
         yield Unit(pieces[0][0], pieces[-1][1], "heading", 1)
         return
     kind = "list-item" if marker else "sentence"
@@ -191,7 +197,7 @@ def opening(text: str, limit: int = 60) -> str:
     """
     if len(text) <= limit:
         return text
-    cut = text[:limit + 1].rsplit(None, 1)[0] if " " in text[:limit + 1] else text[:limit]
+    cut = text[: limit + 1].rsplit(None, 1)[0] if " " in text[: limit + 1] else text[:limit]
     return cut.rstrip()[:limit]
 
 

@@ -58,8 +58,10 @@ def _header_problem(header: list[str], columns: list[str]) -> str:
     """What is wrong with a header row, naming what cannot be seen (a BOM, a space)."""
     expected = "header must be the tab-separated columns " + " ".join(columns)
     if header and header[0].startswith("\ufeff"):
-        return (expected + ", but the file starts with a byte-order mark (BOM, U+FEFF); "
-                "save it as UTF-8 without a BOM")
+        return (
+            expected + ", but the file starts with a byte-order mark (BOM, U+FEFF); "
+            "save it as UTF-8 without a BOM"
+        )
     spaced = [cell for cell in header if cell != cell.strip()]
     if spaced and [cell.strip() for cell in header] == columns:
         return expected + f", but {spaced[0]!r} has a space around it; remove the space"
@@ -89,9 +91,11 @@ def read_table(path: Path, columns: list[str]) -> list[Row]:
             raise InputError(
                 f"{len(cells)} tab-separated cells, expected at most {len(columns)}; "
                 "check for a stray tab (write a tab inside text as \\t)",
-                path=shown, line=number)
+                path=shown,
+                line=number,
+            )
         cells += [""] * (len(columns) - len(cells))
-        rows.append(Row(shown, number, dict(zip(columns, cells))))
+        rows.append(Row(shown, number, dict(zip(columns, cells, strict=False))))
     if header is None:
         raise InputError("empty table: expected a header row " + " ".join(columns), path=shown)
     return rows

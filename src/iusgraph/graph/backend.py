@@ -40,26 +40,34 @@ def parallel_safe(data: Data) -> bool:
 def select(target: Data, text: str) -> list[dict[str, Any]]:
     """SELECT rows as dicts of variable name to rdflib term, on either engine."""
     if isinstance(target, Graph):
-        return [{str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
-                for row in target.query(text, initNs=PREFIXES)]
+        return [
+            {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
+            for row in target.query(text, initNs=PREFIXES)
+        ]
     solutions = target.query(text, prefixes=PREFIXES)
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: to_rdflib(row[n]) for n in names if row[n] is not None}
-            for row in solutions]  # type: ignore[union-attr]
+    return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]  # type: ignore[union-attr]
 
 
-def bounded(items: Iterable[Any], max_rows: int | None, *, max_bytes: int | None = None,
-             terms: Callable[[Any], Iterable[Any]] | None = None) -> Iterator[Any]:
+def bounded(
+    items: Iterable[Any],
+    max_rows: int | None,
+    *,
+    max_bytes: int | None = None,
+    terms: Callable[[Any], Iterable[Any]] | None = None,
+) -> Iterator[Any]:
     """``items``, at most ``max_rows`` of them and ``max_bytes`` characters of the text of
     their ``terms(item)`` in all; TooManyRows as soon as one more would pass a limit, so
     nothing past it is read. The text of a term (its value, and its datatype or
     language) is a lower bound of what any serialization writes for it."""
+
     def size(term: Any) -> int:
         if term is None:
             return 0
         if isinstance(term, ox.Literal):
-            return len(term.value) + (len(term.language) if term.language
-                                      else len(term.datatype.value))
+            return len(term.value) + (
+                len(term.language) if term.language else len(term.datatype.value)
+            )
         return len(term.value)
 
     total = 0
@@ -69,27 +77,35 @@ def bounded(items: Iterable[Any], max_rows: int | None, *, max_bytes: int | None
         if max_bytes is not None and terms is not None:
             total += sum(size(term) for term in terms(item))
             if total > max_bytes:
-                raise TooManyRows(f"more than {max_bytes} bytes", unit="bytes",
-                                  limit=max_bytes)
+                raise TooManyRows(f"more than {max_bytes} bytes", unit="bytes", limit=max_bytes)
         yield item
 
 
-def oxigraph_graph(triples: Iterable[Any], max_rows: int | None = None, *,
-                   max_bytes: int | None = None) -> Graph:
+def oxigraph_graph(
+    triples: Iterable[Any], max_rows: int | None = None, *, max_bytes: int | None = None
+) -> Graph:
     """Oxigraph triples (a CONSTRUCT answer) as an rdflib graph; TooManyRows past
     ``max_rows`` triples or ``max_bytes`` of term text."""
     # Read (and count) first, convert after: an answer over a limit costs no conversion.
-    kept = list(bounded(triples, max_rows, max_bytes=max_bytes,
-                         terms=lambda t: (t.subject, t.predicate, t.object)))
+    kept = list(
+        bounded(
+            triples,
+            max_rows,
+            max_bytes=max_bytes,
+            terms=lambda t: (t.subject, t.predicate, t.object),
+        )
+    )
     graph = Graph()
     for triple in kept:
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                   to_rdflib(triple.object)))
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
     return graph
 
 
-def oxigraph_result(answer: Any, max_rows: int | None = None, *,
-                    max_bytes: int | None = None) -> Result:
+def oxigraph_result(
+    answer: Any, max_rows: int | None = None, *, max_bytes: int | None = None
+) -> Result:
     """An Oxigraph answer as an rdflib Result, read no further than ``max_rows``
     solutions or triples, or ``max_bytes`` of term text (TooManyRows past either), so
     one set of formatters serves all and memory stays bounded."""
@@ -102,11 +118,13 @@ def oxigraph_result(answer: Any, max_rows: int | None = None, *,
         result.graph = oxigraph_graph(answer, max_rows, max_bytes=max_bytes)
         return result
     names = [v.value for v in answer.variables]
-    kept = list(bounded(answer, max_rows, max_bytes=max_bytes,
-                         terms=lambda row: (row[n] for n in names)))
+    kept = list(
+        bounded(answer, max_rows, max_bytes=max_bytes, terms=lambda row: (row[n] for n in names))
+    )
     result = Result("SELECT")
     result.vars = [Variable(n) for n in names]
     result.bindings = [
         {Variable(n): to_rdflib(solution[n]) for n in names if solution[n] is not None}
-        for solution in kept]
+        for solution in kept
+    ]
     return result

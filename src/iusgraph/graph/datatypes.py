@@ -10,7 +10,8 @@ import re
 # xsd:duration without negative values and without the week designator that XSD does not allow.
 DURATION = re.compile(
     r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
-    r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+    r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
 
 
 def is_duration(text: str) -> bool:
@@ -32,5 +33,4 @@ def approximate_days(text: str) -> float | None:
     if not match:
         return None
     years, months, days, hours, minutes, seconds = (float(g or 0) for g in match.groups())
-    return (years * 365.25 + months * 30.4375 + days + hours / 24 + minutes / 1440
-            + seconds / 86400)
+    return years * 365.25 + months * 30.4375 + days + hours / 24 + minutes / 1440 + seconds / 86400

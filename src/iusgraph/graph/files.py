@@ -25,8 +25,9 @@ def read_utf8(path: Path, *, missing: str | None = None) -> str:
     except IsADirectoryError:
         raise InputError("is a folder, not a file", path=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8",
-                         path=str(path)) from None
+        raise InputError(
+            f"not UTF-8 ({exc.reason} at byte {exc.start}); save the file as UTF-8", path=str(path)
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
 
@@ -50,8 +51,10 @@ def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
             staged.append((_stage(path, data), path))
         for _, path in staged:  # what would stop a rename, before any rename
             if path.is_dir():
-                raise InputError("cannot write: Is a directory; move it away or choose "
-                                 "another --out", path=str(path))
+                raise InputError(
+                    "cannot write: Is a directory; move it away or choose another --out",
+                    path=str(path),
+                )
         for tmp, path in staged:
             _replace(tmp, path)
     finally:
@@ -61,8 +64,11 @@ def write_files(items: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
 
 
 def _write_error(path: Path, exc: OSError) -> InputError:
-    return InputError(f"cannot write: {exc.strerror or exc}; choose a folder you can write "
-                      "to (--out), with room on its disk", path=str(path))
+    return InputError(
+        f"cannot write: {exc.strerror or exc}; choose a folder you can write "
+        "to (--out), with room on its disk",
+        path=str(path),
+    )
 
 
 def _replace(tmp: Path, path: Path) -> None:
@@ -81,7 +87,7 @@ def _stale(parent: Path, prefix: str) -> Iterator[Path]:
     """Temporary files or folders ``<prefix><pid>.….tmp`` in ``parent`` whose run was
     killed (its pid is gone)."""
     for stale in parent.glob(prefix + "*.tmp"):
-        pid = stale.name[len(prefix):].split(".", 1)[0]
+        pid = stale.name[len(prefix) :].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             yield stale
 
@@ -107,8 +113,9 @@ def _stage(path: Path, data: str | bytes) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(path)
-        fd, name = tempfile.mkstemp(prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f"{_temp_prefix(path)}{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as exc:
         raise _write_error(path, exc) from None
     tmp = Path(name)
@@ -142,13 +149,16 @@ def replaced_folder(folder: Path, owned: set[str]) -> Iterator[Path]:
         if folder.is_dir():
             foreign = sorted(p.name for p in folder.iterdir() if p.name not in owned)
             if foreign:
-                raise InputError("holds files this command did not write ("
-                                 + ", ".join(foreign[:5]) + "); give an empty folder or one "
-                                 "it made before", path=str(folder))
+                raise InputError(
+                    "holds files this command did not write ("
+                    + ", ".join(foreign[:5])
+                    + "); give an empty folder or one "
+                    "it made before",
+                    path=str(folder),
+                )
         elif folder.exists():
             raise InputError("is a file, not a folder", path=str(folder))
-        stage = Path(tempfile.mkdtemp(prefix=f"{marker}{os.getpid()}.", suffix=".tmp",
-                                      dir=parent))
+        stage = Path(tempfile.mkdtemp(prefix=f"{marker}{os.getpid()}.", suffix=".tmp", dir=parent))
     except OSError as exc:
         raise _write_error(folder, exc) from None
     try:

@@ -42,10 +42,12 @@ class RdfSyntax:
 #: The RDF syntaxes, best first: the first served one is the default answer to ``*/*``.
 RDF_SYNTAXES: tuple[RdfSyntax, ...] = (
     RdfSyntax("turtle", "Turtle", "text/turtle", (".ttl",), "turtle", "TURTLE", served=True),
-    RdfSyntax("ntriples", "N-Triples", "application/n-triples", (".nt",), "nt", "N_TRIPLES",
-              served=True),
-    RdfSyntax("jsonld", "JSON-LD", "application/ld+json", (".jsonld",), "json-ld", "JSON_LD",
-              served=True),
+    RdfSyntax(
+        "ntriples", "N-Triples", "application/n-triples", (".nt",), "nt", "N_TRIPLES", served=True
+    ),
+    RdfSyntax(
+        "jsonld", "JSON-LD", "application/ld+json", (".jsonld",), "json-ld", "JSON_LD", served=True
+    ),
     RdfSyntax("n3", "N3", "text/n3", (".n3",), "n3", "N3"),
     RdfSyntax("rdfxml", "RDF/XML", "application/rdf+xml", (".rdf", ".owl"), "xml", "RDF_XML"),
     RdfSyntax("trig", "TriG", "application/trig", (), "trig", "TRIG"),
@@ -56,12 +58,15 @@ SERVED_SYNTAXES: tuple[RdfSyntax, ...] = tuple(s for s in RDF_SYNTAXES if s.serv
 
 #: The RDF files iusgraph reads, by suffix: one table for every command and engine.
 RDF_SUFFIXES: dict[str, RdfSyntax] = {
-    suffix: syntax for syntax in RDF_SYNTAXES for suffix in syntax.suffixes}
+    suffix: syntax for syntax in RDF_SYNTAXES for suffix in syntax.suffixes
+}
 
 #: CONSTRUCT and DESCRIBE answers (and linked-data descriptions) by media type, best
 #: first, as rdflib format names. text/plain is N-Triples, as SPARQL 1.1 allows.
 GRAPH_TYPES: dict[str, str] = {
-    **{s.media_type: s.rdflib for s in SERVED_SYNTAXES}, "text/plain": "nt"}
+    **{s.media_type: s.rdflib for s in SERVED_SYNTAXES},
+    "text/plain": "nt",
+}
 
 #: Every RDF media type: a POST of one is a graph store write, which the endpoint
 #: refuses (405); the remote client parses CONSTRUCT answers in any of them.
@@ -81,12 +86,15 @@ RESULT_TYPES: dict[str, str] = {
 BOOLEAN_TYPES: dict[str, str] = {k: v for k, v in RESULT_TYPES.items() if v in ("json", "xml")}
 #: The SPARQL results syntaxes rdflib parses (the remote client reads these).
 PARSED_RESULT_TYPES: dict[str, str] = {
-    "application/sparql-results+json": "json", "application/sparql-results+xml": "xml"}
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+}
 
 #: Short names for ``?format=`` on the linked-data pages.
 FORMAT_PARAMETER: dict[str, str] = {
     **{s.parameter: s.media_type for s in SERVED_SYNTAXES},
-    "html": "text/html"}
+    "html": "text/html",
+}
 
 #: How ``query`` writes an answer: a table for people, or a SPARQL 1.1 results format.
 QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml")

@@ -71,17 +71,21 @@ def _check_xml(path: Path, data: bytes) -> None:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"RDF/XML must be UTF-8: not UTF-8 at byte {exc.start}",
-                         path=str(path)) from None
+        raise InputError(
+            f"RDF/XML must be UTF-8: not UTF-8 at byte {exc.start}", path=str(path)
+        ) from None
     if b"\0" in data:
         raise InputError("RDF/XML must be UTF-8 without NUL characters", path=str(path))
     match = _XML_DECLARATION.search(data)
     if match:
         line = data.count(b"\n", 0, match.start()) + 1
-        raise InputError(f"<!{match.group(1).decode().upper()} declarations are refused: XML "
-                         "entities can expand without bound (a few hundred bytes can fill "
-                         "the memory); write the values out and remove the DOCTYPE",
-                         path=str(path), line=line)
+        raise InputError(
+            f"<!{match.group(1).decode().upper()} declarations are refused: XML "
+            "entities can expand without bound (a few hundred bytes can fill "
+            "the memory); write the values out and remove the DOCTYPE",
+            path=str(path),
+            line=line,
+        )
 
 
 def _depth_exceeded(value: object, limit: int) -> bool:
@@ -114,9 +118,11 @@ def _remote_contexts(value: object) -> list[str]:
 
 
 def _refused_context(path: Path, iri: str) -> NetworkRefused:
-    return NetworkRefused(f"{path}: refused remote JSON-LD context {iri!r}: iusgraph never "
-                          "fetches contexts; inline the context (the build writes one, "
-                          "context.jsonld)")
+    return NetworkRefused(
+        f"{path}: refused remote JSON-LD context {iri!r}: iusgraph never "
+        "fetches contexts; inline the context (the build writes one, "
+        "context.jsonld)"
+    )
 
 
 def _check_json(path: Path, data: bytes) -> None:
@@ -125,14 +131,17 @@ def _check_json(path: Path, data: bytes) -> None:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 at byte {exc.start}", path=str(path)) from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"JSON syntax error: {exc.msg}", path=str(path), line=exc.lineno,
-                         column=exc.colno) from None
+        raise InputError(
+            f"JSON syntax error: {exc.msg}", path=str(path), line=exc.lineno, column=exc.colno
+        ) from None
     except RecursionError:
-        raise InputError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten it",
-                         path=str(path)) from None
+        raise InputError(
+            f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten it", path=str(path)
+        ) from None
     if _depth_exceeded(document, MAX_JSON_DEPTH):
-        raise InputError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten it",
-                         path=str(path))
+        raise InputError(
+            f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten it", path=str(path)
+        )
     remote = _remote_contexts(document)
     if remote:
         raise _refused_context(path, remote[0])
@@ -163,10 +172,13 @@ def parse_error(path: Path, exc: BaseException) -> IusgraphError:
     """An Oxigraph parse failure as one message with FILE:LINE:COL and what to do."""
     if isinstance(exc, MemoryError):
         if "buffer maximal size" not in str(exc):
-            return InputError("ran out of memory while parsing; give a smaller file",
-                              path=str(path))
-        return InputError("a literal or IRI is longer than 16 MiB, the parser's limit; "
-                          "split it or leave it out", path=str(path))
+            return InputError(
+                "ran out of memory while parsing; give a smaller file", path=str(path)
+            )
+        return InputError(
+            "a literal or IRI is longer than 16 MiB, the parser's limit; split it or leave it out",
+            path=str(path),
+        )
     if isinstance(exc, SyntaxError):
         message = str(exc.msg if exc.msg else exc)
         if "LoadDocumentCallback" in message:
@@ -174,18 +186,28 @@ def parse_error(path: Path, exc: BaseException) -> IusgraphError:
         why = re.sub(r"^Parser error (?:at|between) line [^:]*: ", "", message)
         why = re.sub(r" \(line \d+\)$", "", why)
         why = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", why)
-        return InputError(f"syntax error: {why}; fix the file and run again", path=str(path),
-                          line=exc.lineno, column=exc.offset)
+        return InputError(
+            f"syntax error: {why}; fix the file and run again",
+            path=str(path),
+            line=exc.lineno,
+            column=exc.offset,
+        )
     if isinstance(exc, OSError):
         return InputError(f"cannot read: {exc.strerror or exc}", path=str(path))
     return InputError(f"cannot parse: {exc}", path=str(path))
 
 
 def _no_triples(path: Path) -> InputError:
-    hint = ("; JSON-LD drops a node whose @id is not a valid IRI (a space, a brace), so "
-            "check the @id values" if file_type(path) == ox.RdfFormat.JSON_LD else "")
-    return InputError(f"holds no triples (an empty or truncated file?){hint}; give a file "
-                      "with data", path=str(path))
+    hint = (
+        "; JSON-LD drops a node whose @id is not a valid IRI (a space, a brace), so "
+        "check the @id values"
+        if file_type(path) == ox.RdfFormat.JSON_LD
+        else ""
+    )
+    return InputError(
+        f"holds no triples (an empty or truncated file?){hint}; give a file with data",
+        path=str(path),
+    )
 
 
 def _parser(path: Path, fmt: ox.RdfFormat, data: bytes | None) -> Iterator[ox.Quad]:
@@ -227,8 +249,9 @@ def load_file(graph: Graph, path: Path) -> None:
     """Add the triples of one RDF file to an rdflib graph."""
     batch: list[tuple[object, object, object, Graph]] = []
     for quad in parse_quads(path):
-        batch.append((to_rdflib(quad.subject), to_rdflib(quad.predicate),
-                      to_rdflib(quad.object), graph))
+        batch.append(
+            (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph)
+        )
         if len(batch) >= _BATCH:
             graph.addN(batch)  # type: ignore[arg-type]
             batch.clear()

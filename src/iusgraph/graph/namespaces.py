@@ -61,7 +61,7 @@ def local_name(iri: object) -> str:
     >>> local_name(IUS.hasSideEffect)
     'hasSideEffect'
     """
-    return str(iri)[len(str(IUS)):]
+    return str(iri)[len(str(IUS)) :]
 
 
 def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
@@ -102,8 +102,6 @@ def expand(curie: str) -> URIRef:
     return URIRef(PREFIXES[prefix] + local) if prefix in PREFIXES else URIRef(curie)
 
 
-
-
 def shorten(term: Any) -> str:
     """A CURIE for IRIs under the project prefixes, ``<iri>`` otherwise, text for literals."""
     if term is None:
@@ -111,7 +109,7 @@ def shorten(term: Any) -> str:
     if isinstance(term, URIRef):
         for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if str(term).startswith(iri):
-                return f"{prefix}:{str(term)[len(iri):]}"
+                return f"{prefix}:{str(term)[len(iri) :]}"
         return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"

@@ -47,8 +47,11 @@ def _is_checkout(folder: Path) -> bool:
         text = (folder / "pyproject.toml").read_text(encoding="utf-8")
     except OSError:
         return False
-    return bool(_NAME.search(text)) and (folder / "data" / "sources.ttl").is_file() \
+    return (
+        bool(_NAME.search(text))
+        and (folder / "data" / "sources.ttl").is_file()
         and (folder / "ontology").is_dir()
+    )
 
 
 def checkout_root(start: Path | None = None) -> Path | None:
@@ -75,8 +78,9 @@ def resource_root() -> Path:
         source = SOURCE_ROOT
         if (source / "ontology").is_dir():
             return source
-        raise FileNotFoundError("iusgraph resources not found: reinstall the package "
-                                "(pip install .)")
+        raise FileNotFoundError(
+            "iusgraph resources not found: reinstall the package (pip install .)"
+        )
     return checkout_root() or bundled
 
 
@@ -91,8 +95,11 @@ def data_dir() -> Path:
         return resource_root() / "data"
     if not (chosen / "sources.ttl").is_file():
         origin = "--data" if _override else ENV_DATA
-        raise InputError(f"not a curated data folder (no sources.ttl); give {origin} the "
-                         "folder holding sources.ttl, entities/ and claims/", path=str(chosen))
+        raise InputError(
+            f"not a curated data folder (no sources.ttl); give {origin} the "
+            "folder holding sources.ttl, entities/ and claims/",
+            path=str(chosen),
+        )
     return chosen
 
 
@@ -123,9 +130,14 @@ def stale_install_note() -> str | None:
     bundled, root = _bundled(), resource_root()
     if bundled is None or root == bundled:
         return None
-    changed = [name for name in ("ontology", "data", "queries")
-               if (root / name).is_dir() and _digest(root / name) != _digest(bundled / name)]
+    changed = [
+        name
+        for name in ("ontology", "data", "queries")
+        if (root / name).is_dir() and _digest(root / name) != _digest(bundled / name)
+    ]
     if not changed:
         return None
-    return (f"note: using {', '.join(changed)} of the checkout at {root}, which differ from the "
-            "installed copy that iusgraph uses outside it; run 'bash setup.sh' to reinstall")
+    return (
+        f"note: using {', '.join(changed)} of the checkout at {root}, which differ from the "
+        "installed copy that iusgraph uses outside it; run 'bash setup.sh' to reinstall"
+    )

@@ -28,10 +28,11 @@ CONTEXT_FILE = "context.jsonld"
 #: The prefixes of the mapping targets and of SSSOM, so codes read HP:0000716, MESH:D016912.
 #: HP's IRI ends in '_', not a gen-delim, so JSON-LD 1.1 needs "@prefix": true to use it.
 MAPPING_PREFIXES: dict[str, object] = {
-                    "HP": {"@id": str(HP), "@prefix": True},
-                    "MESH": str(MESH),
-                    "semapv": str(SEMAPV),
-                    "sssom": str(SSSOM)}
+    "HP": {"@id": str(HP), "@prefix": True},
+    "MESH": str(MESH),
+    "semapv": str(SEMAPV),
+    "sssom": str(SSSOM),
+}
 
 
 #: Terms from other vocabularies that the graph uses, as plain keys. Values of
@@ -90,8 +91,9 @@ def jsonld_context() -> dict[str, object]:
     ``https://w3id.org/iusgraph/context.jsonld``.
     """
 
-    context: dict[str, object] = {prefix: iri for prefix, iri in sorted(PREFIXES.items())
-                                  if prefix not in ("sh", "shape")}
+    context: dict[str, object] = {
+        prefix: iri for prefix, iri in sorted(PREFIXES.items()) if prefix not in ("sh", "shape")
+    }
     context.update(MAPPING_PREFIXES)
     context.update({"@vocab": str(IUS), "id": "@id", "type": "@type"})
     ontology = ontology_graph()
@@ -99,8 +101,11 @@ def jsonld_context() -> dict[str, object]:
     terms: dict[str, dict[str, str]] = {}
     for prop in set(ontology.subjects(RDF.type, OWL.ObjectProperty)):
         if str(prop).startswith(str(IUS)):
-            terms[local_name(prop)] = {"@id": f"ius:{local_name(prop)}", "@type": "@id",
-                                   "@container": "@set"}
+            terms[local_name(prop)] = {
+                "@id": f"ius:{local_name(prop)}",
+                "@type": "@id",
+                "@container": "@set",
+            }
     for prop in set(ontology.subjects(RDF.type, OWL.DatatypeProperty)):
         if str(prop).startswith(str(IUS)) and len(datatypes.get(prop, ())) == 1:
             (datatype,) = datatypes[prop]
@@ -109,8 +114,10 @@ def jsonld_context() -> dict[str, object]:
             if datatype == RDF.langString:  # the shapes allow English only, as for labels
                 terms[local_name(prop)] = {"@id": f"ius:{local_name(prop)}", "@language": "en"}
                 continue
-            terms[local_name(prop)] = {"@id": f"ius:{local_name(prop)}",
-                                   "@type": f"xsd:{str(datatype)[len(str(XSD)):]}"}
+            terms[local_name(prop)] = {
+                "@id": f"ius:{local_name(prop)}",
+                "@type": f"xsd:{str(datatype)[len(str(XSD)) :]}",
+            }
     terms.update(_EXTERNAL_TERMS)
     context.update(sorted(terms.items()))
     return context
@@ -145,8 +152,11 @@ def with_project_prefixes(graph: Graph) -> Graph:
     (False, None)
     """
     manager = graph.namespace_manager
-    if all(manager.store.namespace(prefix) == URIRef(iri)
-           and manager.store.prefix(URIRef(iri)) == prefix for prefix, iri in PREFIXES.items()):
+    if all(
+        manager.store.namespace(prefix) == URIRef(iri)
+        and manager.store.prefix(URIRef(iri)) == prefix
+        for prefix, iri in PREFIXES.items()
+    ):
         return graph
     copy = Graph()
     bind_prefixes(copy)
@@ -195,7 +205,7 @@ def _hp_curies(value: object) -> object:
     if isinstance(value, list):
         return [_hp_curies(v) for v in value]
     if isinstance(value, str) and value.startswith(str(HP)):
-        return "HP:" + value[len(str(HP)):]
+        return "HP:" + value[len(str(HP)) :]
     return value
 
 
@@ -216,8 +226,9 @@ def to_jsonld(graph: Graph) -> str:
     data = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
     data.pop("@context", None)
     graph_nodes = data.get("@graph", [data] if data else [])
-    graph_nodes = sorted((_sorted_json(_hp_curies(n)) for n in graph_nodes),
-                         key=lambda n: str(n.get("id", "")))  # type: ignore[union-attr]
+    graph_nodes = sorted(
+        (_sorted_json(_hp_curies(n)) for n in graph_nodes), key=lambda n: str(n.get("id", ""))
+    )  # type: ignore[union-attr]
     out = {"@context": context, "@graph": graph_nodes}
     return json.dumps(out, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
@@ -226,9 +237,9 @@ __all__ = [
     "context_document",
     "jsonld_context",
     "jsonld_files",
+    "serialize",
     "to_jsonld",
     "to_ntriples",
-    "serialize",
     "to_turtle",
     "with_project_prefixes",
 ]

@@ -86,15 +86,15 @@ def graph_terms(graph: Graph) -> Iterator[tuple[str, str, str, str | None]]:
     """The same for an rdflib graph."""
     for s, p, o in graph:
         if isinstance(o, Literal):
-            datatype = str(o.datatype) if o.datatype else (
-                RDF_LANG_STRING if o.language else XSD_STRING)
+            datatype = (
+                str(o.datatype) if o.datatype else (RDF_LANG_STRING if o.language else XSD_STRING)
+            )
             yield str(s), str(p), str(o), datatype
         else:
             yield str(s), str(p), str(o), None
 
 
-def _store(store_dir: Path | None, fingerprint: str,
-           fill: Callable[[ox.Store], None]) -> ox.Store:
+def _store(store_dir: Path | None, fingerprint: str, fill: Callable[[ox.Store], None]) -> ox.Store:
     if store_dir is None:
         store = ox.Store()
         fill(store)
@@ -104,8 +104,10 @@ def _store(store_dir: Path | None, fingerprint: str,
         store_dir.mkdir(parents=True, exist_ok=True)
         store = ox.Store(str(store_dir))
     except OSError as exc:
-        raise IusgraphError(f"{store_dir}: cannot open the store: {exc}; pass an empty or "
-                            "iusgraph-made folder to --store") from None
+        raise IusgraphError(
+            f"{store_dir}: cannot open the store: {exc}; pass an empty or "
+            "iusgraph-made folder to --store"
+        ) from None
     if not marker.exists() or marker.read_text(encoding="utf-8").strip() != fingerprint:
         store.clear()
         fill(store)

@@ -103,12 +103,14 @@ def to_oxigraph_quads(graph: Graph) -> Iterator[ox.Quad]:
     seen: dict[Any, Any] = {}  # IRIs repeat (predicates, classes): convert each once
     for triple in graph:
         try:
-            subject, predicate, obj = (seen.get(term) or seen.setdefault(term, to_oxigraph(term))
-                                       for term in triple)
+            subject, predicate, obj = (
+                seen.get(term) or seen.setdefault(term, to_oxigraph(term)) for term in triple
+            )
         except ValueError as exc:
             bad = next(term for term in triple if not _valid(term))
-            raise InputError(f"the graph holds a term that is not valid RDF, {_show(bad)}: "
-                             f"{exc}; fix or drop it") from None
+            raise InputError(
+                f"the graph holds a term that is not valid RDF, {_show(bad)}: {exc}; fix or drop it"
+            ) from None
         yield ox.Quad(subject, predicate, obj)
 
 

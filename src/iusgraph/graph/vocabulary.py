@@ -25,8 +25,9 @@ class Qualifier:
 
     key: str
     prop: URIRef
-    kind: URIRef  # ius:ConceptValue, ius:EntityValue, ius:DurationValue, ius:DecimalValue,
-    #               ius:ClaimValue
+    #: One of ius:ConceptValue, ius:EntityValue, ius:DurationValue, ius:DecimalValue and
+    #: ius:ClaimValue.
+    kind: URIRef
     scheme: URIRef | None
     concepts: dict[str, URIRef]  # notation -> concept, for concept-valued keys
 
@@ -44,8 +45,10 @@ class Vocabulary:
 
     def scheme(self, scheme_id: str) -> dict[str, URIRef]:
         """The concepts of ``iusv:<scheme_id>`` by notation."""
-        return {str(self.graph.value(c, SKOS.notation)): c  # type: ignore[misc]
-                for c in self.graph.subjects(SKOS.inScheme, IUSV[scheme_id])}
+        return {
+            str(self.graph.value(c, SKOS.notation)): c  # type: ignore[misc]
+            for c in self.graph.subjects(SKOS.inScheme, IUSV[scheme_id])
+        }
 
     def label(self, node: URIRef) -> str:
         for pred in (SKOS.prefLabel, RDFS.label):
@@ -75,8 +78,13 @@ def shapes_graph() -> Graph:
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     graph = ontology_graph()
-    claim_classes = {IUS.ClaimProperty, IUS.NegativeProperty, IUS.QuantityProperty,
-                     IUS.TextProperty, IUS.EvidenceStatusProperty}
+    claim_classes = {
+        IUS.ClaimProperty,
+        IUS.NegativeProperty,
+        IUS.QuantityProperty,
+        IUS.TextProperty,
+        IUS.EvidenceStatusProperty,
+    }
     claim_properties: dict[str, URIRef] = {}
     for cls in claim_classes:
         for prop in graph.subjects(RDF.type, cls):
@@ -101,5 +109,6 @@ def load_vocabulary() -> Vocabulary:
         local_name(cls): cls  # type: ignore[misc]
         for cls in graph.subjects(RDFS.subClassOf, IUS.Entity)
     }
-    return Vocabulary(graph, claim_properties, negative, quantity, text, status, qualifiers,
-                      entity_classes)
+    return Vocabulary(
+        graph, claim_properties, negative, quantity, text, status, qualifiers, entity_classes
+    )

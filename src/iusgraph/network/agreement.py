@@ -47,31 +47,50 @@ class Agreement:
 
     def to_json(self) -> str:
         names = sorted(self.sources)
-        return json.dumps({
-            "predicate": self.predicate,
-            "sources": {s: {"label": self.sources[s], "items": len(self.by_source.get(s, ()))}
-                        for s in names},
-            "items": [{"id": item, "label": self.labels[item], "sources": found,
-                       "source_count": len(found)}
-                      for item, found in self._ordered_items()],
-            "jaccard": {a: {b: _rounded(self.jaccard(a, b)) for b in names} for a in names},
-            "overlap": {a: {b: list(self.overlap(a, b)) for b in names} for a in names},
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "predicate": self.predicate,
+                    "sources": {
+                        s: {"label": self.sources[s], "items": len(self.by_source.get(s, ()))}
+                        for s in names
+                    },
+                    "items": [
+                        {
+                            "id": item,
+                            "label": self.labels[item],
+                            "sources": found,
+                            "source_count": len(found),
+                        }
+                        for item, found in self._ordered_items()
+                    ],
+                    "jaccard": {a: {b: _rounded(self.jaccard(a, b)) for b in names} for a in names},
+                    "overlap": {a: {b: list(self.overlap(a, b)) for b in names} for a in names},
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def _ordered_items(self) -> list[tuple[str, list[str]]]:
         """Most-asserted first, then by label, so agreement and single-source items stand out."""
-        return sorted(self.by_item.items(),
-                      key=lambda kv: (-len(kv[1]), self.labels[kv[0]].lower(), kv[0]))
+        return sorted(
+            self.by_item.items(), key=lambda kv: (-len(kv[1]), self.labels[kv[0]].lower(), kv[0])
+        )
 
     def to_text(self) -> str:
         names = sorted(self.sources)
         short = {s: s.partition(":")[2] for s in names}
         width = max([len(self.labels[i]) for i in self.by_item] + [4])
-        heading = f"{len(self.by_item)} objects of {self.predicate} asserted by {len(names)} sources"
+        heading = (
+            f"{len(self.by_item)} objects of {self.predicate} asserted by {len(names)} sources"
+        )
         lines = [heading, "", f"{'item':<{width}}  n  sources"]
         for item, found in self._ordered_items():
-            lines.append(f"{self.labels[item]:<{width}}  {len(found)}  "
-                         + ", ".join(short[s] for s in found))
+            lines.append(
+                f"{self.labels[item]:<{width}}  {len(found)}  " + ", ".join(short[s] for s in found)
+            )
         lines += ["", "Jaccard overlap of the sources' sets (shared/union):"]
         col = max(len(v) for v in short.values())
         lines.append(" " * col + "".join(f"  {short[b]:>{col}}" for b in names))
@@ -103,8 +122,7 @@ def source_agreement(net: nx.MultiDiGraph, predicate: str = "ius:hasSideEffect")
     """
     used = sorted({key for _, _, key in net.edges(keys=True)})
     if predicate not in used:
-        raise IusgraphError(f"no edges with predicate {predicate!r}; use one of "
-                            + ", ".join(used))
+        raise IusgraphError(f"no edges with predicate {predicate!r}; use one of " + ", ".join(used))
     by_item: dict[str, set[str]] = {}
     by_source: dict[str, set[str]] = {s: set() for s in net.graph.get("sources", {})}
     for _, obj, key, data in net.edges(keys=True, data=True):
@@ -114,11 +132,14 @@ def source_agreement(net: nx.MultiDiGraph, predicate: str = "ius:hasSideEffect")
             by_item.setdefault(obj, set()).add(source)
             by_source.setdefault(source, set()).add(obj)
     labels = {item: str(net.nodes[item].get("label", item)) for item in by_item}
-    sources = {s: str(net.graph.get("sources", {}).get(s, {}).get("label", s))
-               for s in by_source}
-    return Agreement(predicate, sources, labels,
-                     {item: sorted(found) for item, found in sorted(by_item.items())},
-                     by_source)
+    sources = {s: str(net.graph.get("sources", {}).get(s, {}).get("label", s)) for s in by_source}
+    return Agreement(
+        predicate,
+        sources,
+        labels,
+        {item: sorted(found) for item, found in sorted(by_item.items())},
+        by_source,
+    )
 
 
 __all__ = ["Agreement", "source_agreement"]

@@ -56,8 +56,15 @@ CONTRAINDICATED = "ius:contraindicatedIn"
 CAUTION = "ius:requiresCautionWith"
 TYPE_OF = "ius:isTypeOf"
 DEVICE = "ius:Device"
-OVERVIEW_PREDICATES = (ACTIVE_INGREDIENT, MECHANISM, RESULTS_IN, SIDE_EFFECT, CONTRAINDICATED,
-                       CAUTION, TYPE_OF)
+OVERVIEW_PREDICATES = (
+    ACTIVE_INGREDIENT,
+    MECHANISM,
+    RESULTS_IN,
+    SIDE_EFFECT,
+    CONTRAINDICATED,
+    CAUTION,
+    TYPE_OF,
+)
 #: In the overview the clusters already say what these edges mean, so they carry no label.
 CLUSTER_PREDICATES = (SIDE_EFFECT, CONTRAINDICATED, CAUTION)
 
@@ -121,8 +128,9 @@ def _effect_facts(net: nx.MultiDiGraph) -> dict[str, _EffectFacts]:
     return dict(facts)
 
 
-def _role(net: nx.MultiDiGraph, node: str, facts: dict[str, _EffectFacts],
-          cautions: dict[str, set[str]]) -> str | None:
+def _role(
+    net: nx.MultiDiGraph, node: str, facts: dict[str, _EffectFacts], cautions: dict[str, set[str]]
+) -> str | None:
     """The styled role of ``node``, the same in every picture (None: style by class)."""
     if node in facts:
         return facts[node].role
@@ -131,8 +139,9 @@ def _role(net: nx.MultiDiGraph, node: str, facts: dict[str, _EffectFacts],
     if node in cautions[CAUTION]:
         return "precaution"
     category = net.nodes[node].get("category", "")
-    return {"ius:Device": "device", "ius:Mechanism": "mechanism",
-            "ius:Outcome": "outcome"}.get(category)
+    return {"ius:Device": "device", "ius:Mechanism": "mechanism", "ius:Outcome": "outcome"}.get(
+        category
+    )
 
 
 # --------------------------------------------------------------------------- text
@@ -193,8 +202,13 @@ def _conflict_label(net: nx.MultiDiGraph, conflict: str) -> str:
 # --------------------------------------------------------------------------- styling
 
 
-def _node_attrs(net: nx.MultiDiGraph, node: str, role: str | None,
-                facts: dict[str, _EffectFacts], focus: bool = False) -> dict[str, Any]:
+def _node_attrs(
+    net: nx.MultiDiGraph,
+    node: str,
+    role: str | None,
+    facts: dict[str, _EffectFacts],
+    focus: bool = False,
+) -> dict[str, Any]:
     data = net.nodes[node]
     label = str(data.get("label") or node)
     lines = [label]
@@ -221,8 +235,7 @@ def _node_attrs(net: nx.MultiDiGraph, node: str, role: str | None,
         "URL": _url(iri),
     }
     if focus:
-        attrs.update(penwidth="3", color=FOCUS_COLOUR, peripheries="2",
-                     fontname=f"{FONT} Bold")
+        attrs.update(penwidth="3", color=FOCUS_COLOUR, peripheries="2", fontname=f"{FONT} Bold")
     return attrs
 
 
@@ -231,8 +244,14 @@ def _penwidth(source_count: int) -> str:
     return f"{min(1.0 + 1.5 * max(source_count - 1, 0), 7.0):g}"
 
 
-def _edge_attrs(net: nx.MultiDiGraph, subject: str, obj: str, key: str, data: dict[str, Any],
-                show_predicate: bool) -> dict[str, Any]:
+def _edge_attrs(
+    net: nx.MultiDiGraph,
+    subject: str,
+    obj: str,
+    key: str,
+    data: dict[str, Any],
+    show_predicate: bool,
+) -> dict[str, Any]:
     sources = list(data.get("sources", []))
     conflicts = list(data.get("conflicts", []))
     negated = bool(data.get("negated"))
@@ -270,8 +289,16 @@ def _edge_attrs(net: nx.MultiDiGraph, subject: str, obj: str, key: str, data: di
 
 def _new_digraph(name: str, title: str) -> graphviz.Digraph:
     diagram = graphviz.Digraph(name=name, engine="dot")
-    diagram.attr(rankdir="LR", label=_lines(title), labelloc="t", fontname=FONT, fontsize="16",
-                 nodesep="0.12", ranksep="0.6", newrank="true")
+    diagram.attr(
+        rankdir="LR",
+        label=_lines(title),
+        labelloc="t",
+        fontname=FONT,
+        fontsize="16",
+        nodesep="0.12",
+        ranksep="0.6",
+        newrank="true",
+    )
     diagram.attr("node", fontname=FONT, fontsize="11", margin="0.12,0.04", height="0.3")
     diagram.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
     return diagram
@@ -281,15 +308,17 @@ def _new_digraph(name: str, title: str) -> graphviz.Digraph:
 EDGE_SAMPLES: dict[str, tuple[str, str, str]] = {
     "one": ("────▶", EDGE_COLOUR, "1 source"),
     "two": ("━━━━▶", EDGE_COLOUR, "2 or more sources: thicker"),
-    "conflict": ("╌╌╌╌▶", CONFLICT_COLOUR,
-                 f"{CONFLICT_MARK}: claims in a curated conflict"),
-    "negated": ("┈┈┈┈┤", NEGATED_COLOUR,
-                "negated statement (is not, does not)"),
+    "conflict": ("╌╌╌╌▶", CONFLICT_COLOUR, f"{CONFLICT_MARK}: claims in a curated conflict"),
+    "negated": ("┈┈┈┈┤", NEGATED_COLOUR, "negated statement (is not, does not)"),
 }
 
 
-def _legend(diagram: graphviz.Digraph, roles: Iterable[str], categories: Iterable[str],
-            edge_kinds: Iterable[str]) -> None:
+def _legend(
+    diagram: graphviz.Digraph,
+    roles: Iterable[str],
+    categories: Iterable[str],
+    edge_kinds: Iterable[str],
+) -> None:
     """A small key: what the fills, shapes and line styles mean (only those drawn).
 
     One HTML-like table node, so the key takes one compact box and leaves the
@@ -299,19 +328,25 @@ def _legend(diagram: graphviz.Digraph, roles: Iterable[str], categories: Iterabl
     for role in roles:
         fill, shape, text = ROLE_STYLES[role]
         sample = f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="#555555"> </TD>'
-        rows.append(sample + f'<TD ALIGN="LEFT">{html.escape(text)}'
-                    f'{" (octagon)" if shape == "octagon" else ""}</TD>')
+        rows.append(
+            sample + f'<TD ALIGN="LEFT">{html.escape(text)}'
+            f"{' (octagon)' if shape == 'octagon' else ''}</TD>"
+        )
     for category in categories:
         fill = CATEGORY_FILLS.get(category, DEFAULT_FILL)
         sample = f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="#555555"> </TD>'
         rows.append(sample + f'<TD ALIGN="LEFT">{html.escape(_category_name(category))}</TD>')
     for kind in edge_kinds:
         glyphs, colour, text = EDGE_SAMPLES[kind]
-        rows.append(f'<TD><FONT COLOR="{colour}">{glyphs}</FONT></TD>'
-                    f'<TD ALIGN="LEFT">{html.escape(text)}</TD>')
+        rows.append(
+            f'<TD><FONT COLOR="{colour}">{glyphs}</FONT></TD>'
+            f'<TD ALIGN="LEFT">{html.escape(text)}</TD>'
+        )
     body = "".join(f"<TR>{row}</TR>" for row in rows)
-    table = (f'<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="3" '
-             f'CELLPADDING="2"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{body}</TABLE>>')
+    table = (
+        f'<<TABLE BORDER="1" COLOR="#999999" CELLBORDER="0" CELLSPACING="3" '
+        f'CELLPADDING="2"><TR><TD COLSPAN="2"><B>Legend</B></TD></TR>{body}</TABLE>>'
+    )
     diagram.node("legend", label=table, shape="plain", id="legend", tooltip="legend")
 
 
@@ -356,14 +391,23 @@ def overview(net: nx.MultiDiGraph) -> graphviz.Digraph:
 
     # each entity is drawn once, in the first group that claims it
     groups: dict[str, str] = {}
-    for name, members in (("device", devices), ("hormone", hormones), ("mechanism", mechanisms),
-                          ("outcome", outcomes), ("effect", effects),
-                          ("contraindication", contra), ("precaution", caution)):
+    for name, members in (
+        ("device", devices),
+        ("hormone", hormones),
+        ("mechanism", mechanisms),
+        ("outcome", outcomes),
+        ("effect", effects),
+        ("contraindication", contra),
+        ("precaution", caution),
+    ):
         for node in members:
             groups.setdefault(node, name)
 
-    diagram = _new_digraph("iusgraph", "iusgraph: devices, hormones, mechanisms, outcomes, "
-                                       "side effects, contraindications and precautions")
+    diagram = _new_digraph(
+        "iusgraph",
+        "iusgraph: devices, hormones, mechanisms, outcomes, "
+        "side effects, contraindications and precautions",
+    )
     roles_used: set[str] = set()
 
     def add(target: graphviz.Digraph, node: str, fallback: str) -> None:
@@ -382,8 +426,9 @@ def overview(net: nx.MultiDiGraph) -> graphviz.Digraph:
     if action:
         with diagram.subgraph(name="cluster_mode_of_action") as cluster:
             title = "Active ingredients, mechanisms and their outcomes"
-            cluster.attr(label=title, tooltip=title, style="rounded", color="#888888",
-                         fontsize="12")
+            cluster.attr(
+                label=title, tooltip=title, style="rounded", color="#888888", fontsize="12"
+            )
             for node in action:
                 add(cluster, node, groups[node])
 
@@ -391,42 +436,66 @@ def overview(net: nx.MultiDiGraph) -> graphviz.Digraph:
     if effect_nodes:
         with diagram.subgraph(name="cluster_side_effects") as outer:
             title = "Side effects (second line: frequency as the sources state it)"
-            outer.attr(label=title, tooltip=title, style="rounded", color="#888888",
-                       fontsize="12")
-            for role, title in (("serious", "serious"), ("non-serious", "non-serious"),
-                                ("unstated", "seriousness not stated")):
+            outer.attr(label=title, tooltip=title, style="rounded", color="#888888", fontsize="12")
+            for role, title in (
+                ("serious", "serious"),
+                ("non-serious", "non-serious"),
+                ("unstated", "seriousness not stated"),
+            ):
                 members = [n for n in effect_nodes if facts[n].role == role]
                 if not members:
                     continue
                 with outer.subgraph(name=f"cluster_effects_{role.replace('-', '_')}") as inner:
-                    inner.attr(label=title, tooltip=f"side effects: {title}",
-                               style="rounded,filled", fillcolor="#fafafa",
-                               color=ROLE_STYLES[role][0], penwidth="2")
+                    inner.attr(
+                        label=title,
+                        tooltip=f"side effects: {title}",
+                        style="rounded,filled",
+                        fillcolor="#fafafa",
+                        color=ROLE_STYLES[role][0],
+                        penwidth="2",
+                    )
                     for node in members:
                         add(inner, node, role)
 
     caution_nodes = [n for n, g in groups.items() if g in ("contraindication", "precaution")]
     if caution_nodes:
         with diagram.subgraph(name="cluster_cautions") as outer:
-            outer.attr(label="Contraindications and precautions",
-                       tooltip="Contraindications and precautions", style="rounded",
-                       color="#888888", fontsize="12")
-            for group, title in (("contraindication", "contraindicated in (absolute)"),
-                                 ("precaution", "requires caution with (precaution)")):
+            outer.attr(
+                label="Contraindications and precautions",
+                tooltip="Contraindications and precautions",
+                style="rounded",
+                color="#888888",
+                fontsize="12",
+            )
+            for group, title in (
+                ("contraindication", "contraindicated in (absolute)"),
+                ("precaution", "requires caution with (precaution)"),
+            ):
                 members = sorted(n for n in caution_nodes if groups[n] == group)
                 if not members:
                     continue
                 with outer.subgraph(name=f"cluster_{group}s") as inner:
-                    inner.attr(label=title, tooltip=title, style="rounded,filled",
-                               fillcolor="#fafafa", color=ROLE_STYLES[group][0], penwidth="2")
+                    inner.attr(
+                        label=title,
+                        tooltip=title,
+                        style="rounded,filled",
+                        fillcolor="#fafafa",
+                        color=ROLE_STYLES[group][0],
+                        penwidth="2",
+                    )
                     for node in members:
                         add(inner, node, group)
 
     drawn = []
     for subject, obj, key, data in edges:
         if key in OVERVIEW_PREDICATES and subject in groups and obj in groups:
-            diagram.edge(_dot_id(subject), _dot_id(obj), **_edge_attrs(
-                net, subject, obj, key, data, show_predicate=key not in CLUSTER_PREDICATES))
+            diagram.edge(
+                _dot_id(subject),
+                _dot_id(obj),
+                **_edge_attrs(
+                    net, subject, obj, key, data, show_predicate=key not in CLUSTER_PREDICATES
+                ),
+            )
             drawn.append(data)
 
     order = [r for r in ROLE_STYLES if r in roles_used]
@@ -446,16 +515,19 @@ def neighbourhood(net: nx.MultiDiGraph, focus: str, depth: int = 1) -> graphviz.
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 0:
         raise IusgraphError(f"depth must be a whole number of hops, 0 or more (got {depth!r})")
     centre = resolve_node(net, focus)
-    members = nx.single_source_shortest_path_length(net.to_undirected(as_view=True), centre,
-                                                    cutoff=depth)
+    members = nx.single_source_shortest_path_length(
+        net.to_undirected(as_view=True), centre, cutoff=depth
+    )
     sub = net.subgraph(members)
     facts = _effect_facts(net)
     cautions = {p: objects_of(net, p) for p in (CONTRAINDICATED, CAUTION)}
     hormones = objects_of(net, ACTIVE_INGREDIENT)
     label = net.nodes[centre].get("label", centre)
     hops = "hop" if depth == 1 else "hops"
-    diagram = _new_digraph(f"focus-{centre.partition(':')[2] or centre}",
-                           f"{label} ({centre}): neighbourhood, {depth} {hops}")
+    diagram = _new_digraph(
+        f"focus-{centre.partition(':')[2] or centre}",
+        f"{label} ({centre}): neighbourhood, {depth} {hops}",
+    )
 
     roles_used: set[str] = set()
     categories_used: set[str] = set()
@@ -471,12 +543,19 @@ def neighbourhood(net: nx.MultiDiGraph, focus: str, depth: int = 1) -> graphviz.
 
     drawn = []
     for subject, obj, key, data in _sorted_edges(sub):
-        diagram.edge(_dot_id(subject), _dot_id(obj),
-                     **_edge_attrs(net, subject, obj, key, data, show_predicate=True))
+        diagram.edge(
+            _dot_id(subject),
+            _dot_id(obj),
+            **_edge_attrs(net, subject, obj, key, data, show_predicate=True),
+        )
         drawn.append(data)
 
-    _legend(diagram, [r for r in ROLE_STYLES if r in roles_used],
-            sorted(c for c in categories_used if c), _edge_kinds(drawn))
+    _legend(
+        diagram,
+        [r for r in ROLE_STYLES if r in roles_used],
+        sorted(c for c in categories_used if c),
+        _edge_kinds(drawn),
+    )
     return diagram
 
 
@@ -497,27 +576,42 @@ def render(diagram: graphviz.Digraph, out_base: Path, formats: Sequence[str]) ->
     formats = (formats,) if isinstance(formats, str) else tuple(formats)
     unknown = [f for f in formats if f not in graphviz.FORMATS]
     if unknown or not formats:
-        raise IusgraphError(f"unknown picture format(s) {', '.join(unknown) or '(none given)'}; "
-                            "use svg, png or another Graphviz output format")
+        raise IusgraphError(
+            f"unknown picture format(s) {', '.join(unknown) or '(none given)'}; "
+            "use svg, png or another Graphviz output format"
+        )
     images: list[tuple[Path, bytes]] = []
     for fmt in dict.fromkeys(formats):
         try:
             data = diagram.pipe(format=fmt, quiet=True)
         except graphviz.ExecutableNotFound as exc:
-            raise IusgraphError("Graphviz's 'dot' program was not found on PATH; install "
-                                "Graphviz (apt-get install graphviz; bash setup.sh does it) "
-                                f"to draw pictures ({exc})") from exc
+            raise IusgraphError(
+                "Graphviz's 'dot' program was not found on PATH; install "
+                "Graphviz (apt-get install graphviz; bash setup.sh does it) "
+                f"to draw pictures ({exc})"
+            ) from exc
         except graphviz.CalledProcessError as exc:
-            stderr = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) \
+            stderr = (
+                exc.stderr.decode("utf-8", "replace")
+                if isinstance(exc.stderr, bytes)
                 else str(exc.stderr or "")
-            raise IusgraphError(f"Graphviz's dot failed to draw {out_base.name}.{fmt} "
-                                f"(exit {exc.returncode}): {stderr.strip()}") from exc
+            )
+            raise IusgraphError(
+                f"Graphviz's dot failed to draw {out_base.name}.{fmt} "
+                f"(exit {exc.returncode}): {stderr.strip()}"
+            ) from exc
         images.append((out_base.with_name(f"{out_base.name}.{fmt}"), data))
     return write_files(images)  # type: ignore[arg-type]
 
 
-def draw(net: nx.MultiDiGraph, out_dir: Path, focus: str | None = None, depth: int = 1, *,
-         formats: Sequence[str]) -> list[Path]:
+def draw(
+    net: nx.MultiDiGraph,
+    out_dir: Path,
+    focus: str | None = None,
+    depth: int = 1,
+    *,
+    formats: Sequence[str],
+) -> list[Path]:
     """What ``iusgraph draw`` does: the overview as ``iusgraph.<fmt>`` or, with ``focus``,
     that entity's neighbourhood as ``focus-<local id>.<fmt>`` in ``out_dir``."""
     out_dir = Path(out_dir)

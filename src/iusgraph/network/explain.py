@@ -61,23 +61,40 @@ class Explanation:
     total: int  # shortest paths found, before --max-paths
 
     def to_json(self) -> str:
-        return json.dumps({
-            "from": self.start, "to": self.end, "directed": self.directed,
-            "hops": len(self.paths[0]) - 1 if self.paths else None,
-            "total_paths": self.total,
-            "paths": [[asdict(step) for step in path] for path in self.paths],
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "from": self.start,
+                    "to": self.end,
+                    "directed": self.directed,
+                    "hops": len(self.paths[0]) - 1 if self.paths else None,
+                    "total_paths": self.total,
+                    "paths": [[asdict(step) for step in path] for path in self.paths],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def to_text(self) -> str:
         start, end = self.labels[self.start], self.labels[self.end]
         if not self.paths:
-            return (f"no evidence-backed path between {start} ({self.start}) and {end} "
-                    f"({self.end}): no chain of claims connects them\n")
+            return (
+                f"no evidence-backed path between {start} ({self.start}) and {end} "
+                f"({self.end}): no chain of claims connects them\n"
+            )
         hops = len(self.paths[0]) - 1
-        how = "following the edges' direction" if self.directed else \
-            "no directed path, so some edges are walked backwards (marked <-)"
-        shown = f"{len(self.paths)} of {self.total}" if self.total > len(self.paths) \
+        how = (
+            "following the edges' direction"
+            if self.directed
+            else "no directed path, so some edges are walked backwards (marked <-)"
+        )
+        shown = (
+            f"{len(self.paths)} of {self.total}"
+            if self.total > len(self.paths)
             else str(self.total)
+        )
         lines = [f"{start} -> {end}: {shown} shortest path(s) of {hops} hop(s), {how}"]
         for number, path in enumerate(self.paths, 1):
             lines.append("")
@@ -91,8 +108,10 @@ class Explanation:
                     if edge.conflicts:
                         lines.append(f"{pad}     in conflict: {', '.join(edge.conflicts)}")
                     for span in edge.evidence:
-                        where = f"{span.get('source', '')} {span.get('start', '?')}-" \
-                                f"{span.get('end', '?')}"
+                        where = (
+                            f"{span.get('source', '')} {span.get('start', '?')}-"
+                            f"{span.get('end', '?')}"
+                        )
                         lines.append(f'{pad}     "{span.get("quote", "")}" ({where})')
         return "\n".join(lines) + "\n"
 
@@ -120,7 +139,7 @@ def explain(net: nx.MultiDiGraph, start: str, end: str, max_paths: int = 5) -> E
 
 def _steps(net: nx.MultiDiGraph, nodes: list[str], directed: bool) -> list[Step]:
     steps = []
-    for here, there in zip(nodes, nodes[1:] + [None]):
+    for here, there in zip(nodes, [*nodes[1:], None], strict=True):
         edges: list[Edge] = []
         if there is not None:
             edges = _edges(net, here, there, True)
@@ -133,9 +152,20 @@ def _steps(net: nx.MultiDiGraph, nodes: list[str], directed: bool) -> list[Step]
 def _edges(net: nx.MultiDiGraph, subject: str, obj: str, forward: bool) -> list[Edge]:
     if not net.has_edge(subject, obj):
         return []
-    return [Edge(subject, key, obj, data["label"], forward, data["negated"], data["sources"],
-                 data["conflicts"], data["evidence"])
-            for key, data in sorted(net[subject][obj].items())]
+    return [
+        Edge(
+            subject,
+            key,
+            obj,
+            data["label"],
+            forward,
+            data["negated"],
+            data["sources"],
+            data["conflicts"],
+            data["evidence"],
+        )
+        for key, data in sorted(net[subject][obj].items())
+    ]
 
 
 __all__ = ["Edge", "Explanation", "Step", "explain"]

@@ -61,15 +61,33 @@ AGENT_TYPE = "manual_agent"
 #: KGX's list delimiter, and GraphML's for the lists it cannot hold.
 DELIMITER = "|"
 
-NODE_COLUMNS = ("id", "category", "name", "provided_by", "synonym", "iri", "xref",
-                "equivalent_identifiers")
-EDGE_COLUMNS = ("id", "subject", "predicate", "object", "primary_knowledge_source",
-                "knowledge_level", "agent_type", "aggregator_knowledge_source", "negated",
-                "original_predicate", "supporting_text")
-
+NODE_COLUMNS = (
+    "id",
+    "category",
+    "name",
+    "provided_by",
+    "synonym",
+    "iri",
+    "xref",
+    "equivalent_identifiers",
+)
+EDGE_COLUMNS = (
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "primary_knowledge_source",
+    "knowledge_level",
+    "agent_type",
+    "aggregator_knowledge_source",
+    "negated",
+    "original_predicate",
+    "supporting_text",
+)
 
 
 # --------------------------------------------------------------------------- GraphML
+
 
 def _flat_value(value: Any) -> Any:
     """A GraphML scalar for ``value``, or None to omit it (an empty list, a None)."""
@@ -122,6 +140,7 @@ def to_graphml(net: nx.MultiDiGraph) -> str:
 
 # --------------------------------------------------------------------------- node-link
 
+
 def to_node_link(net: nx.MultiDiGraph) -> str:
     """Node-link JSON (edges under ``"edges"``) for D3 and web apps; lists stay lists.
 
@@ -132,6 +151,7 @@ def to_node_link(net: nx.MultiDiGraph) -> str:
 
 
 # --------------------------------------------------------------------------- KGX
+
 
 def _biolink_match(ontology: Graph, term: URIRef, parent: URIRef) -> str | None:
     """The Biolink CURIE ``term`` is aligned to, or else its nearest ius ancestor is.
@@ -149,12 +169,17 @@ def _biolink_match(ontology: Graph, term: URIRef, parent: URIRef) -> str | None:
     while level:
         for node in level:
             for match in (SKOS.exactMatch, SKOS.closeMatch):
-                found = sorted(str(t) for t in ontology.objects(node, match)
-                               if str(t).startswith(str(BIOLINK)))
+                found = sorted(
+                    str(t) for t in ontology.objects(node, match) if str(t).startswith(str(BIOLINK))
+                )
                 if found:
-                    return "biolink:" + found[0][len(str(BIOLINK)):]
-        parents = {p for node in level for p in ontology.objects(node, parent)
-                   if isinstance(p, URIRef) and str(p).startswith(str(IUS)) and p not in seen}
+                    return "biolink:" + found[0][len(str(BIOLINK)) :]
+        parents = {
+            p
+            for node in level
+            for p in ontology.objects(node, parent)
+            if isinstance(p, URIRef) and str(p).startswith(str(IUS)) and p not in seen
+        }
         seen |= parents
         level = sorted(parents)
     return None
@@ -212,11 +237,18 @@ def _tsv(columns: tuple[str, ...], rows: list[list[str]]) -> str:
 def _node_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
     rows = []
     for node, attrs in net.nodes(data=True):
-        rows.append([_cell(node), _multi(_categories(ontology, attrs)),
-                     _cell(str(attrs.get("label") or node)), INFORES,
-                     _multi(attrs.get("synonyms") or []), _cell(str(attrs.get("iri") or "")),
-                     _multi(attrs.get("xref") or []),
-                     _multi(attrs.get("equivalent_identifiers") or [])])
+        rows.append(
+            [
+                _cell(node),
+                _multi(_categories(ontology, attrs)),
+                _cell(str(attrs.get("label") or node)),
+                INFORES,
+                _multi(attrs.get("synonyms") or []),
+                _cell(str(attrs.get("iri") or "")),
+                _multi(attrs.get("xref") or []),
+                _multi(attrs.get("equivalent_identifiers") or []),
+            ]
+        )
     return rows
 
 
@@ -229,12 +261,26 @@ def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
             spans = [span for span in evidence if span.get("source") == source]
             claims = sorted({span["claim"] for span in spans if span.get("claim")})
             if not claims:
-                raise IusgraphError(f"edge {subject} {key} {obj}: no claim of {source} has "
-                                    "evidence from it; validate the graph (iusgraph validate)")
+                raise IusgraphError(
+                    f"edge {subject} {key} {obj}: no claim of {source} has "
+                    "evidence from it; validate the graph (iusgraph validate)"
+                )
             quotes = [span["quote"] for span in spans if span.get("quote")]
-            rows.append([_cell(claims[0]), _cell(subject), predicate, _cell(obj),
-                         _cell(source), KNOWLEDGE_LEVEL, AGENT_TYPE, INFORES,
-                         "true" if negated else "false", _cell(key), _multi(quotes)])
+            rows.append(
+                [
+                    _cell(claims[0]),
+                    _cell(subject),
+                    predicate,
+                    _cell(obj),
+                    _cell(source),
+                    KNOWLEDGE_LEVEL,
+                    AGENT_TYPE,
+                    INFORES,
+                    "true" if negated else "false",
+                    _cell(key),
+                    _multi(quotes),
+                ]
+            )
     return rows
 
 
@@ -247,8 +293,10 @@ def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str,
     """
     if ontology is None:
         ontology = ontology_graph()
-    return (_tsv(NODE_COLUMNS, _node_rows(net, ontology)),
-            _tsv(EDGE_COLUMNS, _edge_rows(net, ontology)))
+    return (
+        _tsv(NODE_COLUMNS, _node_rows(net, ontology)),
+        _tsv(EDGE_COLUMNS, _edge_rows(net, ontology)),
+    )
 
 
 __all__ = [

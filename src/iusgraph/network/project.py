@@ -89,9 +89,18 @@ def project(graph: Graph, vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
     for subject, obj, key, attrs in sorted(edges, key=lambda e: e[:3]):
         for end in (subject, obj):
             if end not in net:  # a triple whose end is not typed as an entity still shows
-                net.add_node(end, label=end, category="", classes=[], synonyms=[], broader=[],
-                             iri=str(expand(end)), claims=[], xref=[],
-                             equivalent_identifiers=[])
+                net.add_node(
+                    end,
+                    label=end,
+                    category="",
+                    classes=[],
+                    synonyms=[],
+                    broader=[],
+                    iri=str(expand(end)),
+                    claims=[],
+                    xref=[],
+                    equivalent_identifiers=[],
+                )
         net.add_edge(subject, obj, key=key, **attrs)
     return net
 
@@ -120,8 +129,12 @@ def _mentions(graph: Graph) -> list[tuple[str, str]]:
     out = []
     for claim in graph.subjects(RDF.type, IUS.Claim):
         for prop, value in graph.predicate_objects(claim):
-            if isinstance(value, URIRef) and prop not in (RDF.type, PROV.wasDerivedFrom,
-                                                          IUS.claimPredicate, IUS.hasEvidence):
+            if isinstance(value, URIRef) and prop not in (
+                RDF.type,
+                PROV.wasDerivedFrom,
+                IUS.claimPredicate,
+                IUS.hasEvidence,
+            ):
                 out.append((shorten(claim), shorten(value)))
     return out
 
@@ -131,8 +144,10 @@ def _sources(graph: Graph) -> dict[str, dict[str, str]]:
     for source in sorted(graph.subjects(RDF.type, IUS.SourceDocument)):
         label = graph.value(source, SKOS.prefLabel)
         reliability = graph.value(graph.value(source, IUS.reliability), SKOS.notation)
-        out[shorten(source)] = {"label": str(label or shorten(source)),
-                                "reliability": str(reliability or "")}
+        out[shorten(source)] = {
+            "label": str(label or shorten(source)),
+            "reliability": str(reliability or ""),
+        }
     return out
 
 
@@ -144,8 +159,11 @@ def _conflicts(graph: Graph) -> tuple[dict[str, dict[str, Any]], dict[URIRef, li
         claims = sorted(graph.objects(conflict, IUS.involvesClaim))
         kind = graph.value(graph.value(conflict, IUS.conflictKind), SKOS.notation)
         label = graph.value(conflict, RDFS.label) or graph.value(conflict, SKOS.prefLabel)
-        conflicts[key] = {"kind": str(kind or ""), "label": str(label or key),
-                          "claims": [shorten(c) for c in claims]}
+        conflicts[key] = {
+            "kind": str(kind or ""),
+            "label": str(label or key),
+            "claims": [shorten(c) for c in claims],
+        }
         for claim in claims:
             of_claim[claim].append(key)  # type: ignore[index]
     return conflicts, of_claim
@@ -154,17 +172,22 @@ def _conflicts(graph: Graph) -> tuple[dict[str, dict[str, Any]], dict[URIRef, li
 def qualifier_attributes(vocab: Vocabulary) -> dict[URIRef, str]:
     """The edge attribute of each qualifier property: its curation key (``frequency``,
     ``action``, ``confirmed_by``), except ``about`` (ius:productContext), named ``product``."""
-    return {q.prop: "product" if q.prop == IUS.productContext else q.key.replace("-", "_")
-            for q in sorted(vocab.qualifiers.values(), key=lambda q: q.prop)
-            if q.prop != IUS.rank}
+    return {
+        q.prop: "product" if q.prop == IUS.productContext else q.key.replace("-", "_")
+        for q in sorted(vocab.qualifiers.values(), key=lambda q: q.prop)
+        if q.prop != IUS.rank
+    }
 
 
 def entity_attributes(vocab: Vocabulary) -> set[str]:
     """The edge attributes whose values are entities a claim names (``example``, ``for``...);
     ``product`` aside, since every claim has one whether or not its source names it."""
     names = qualifier_attributes(vocab)
-    return {names[q.prop] for q in vocab.qualifiers.values()
-            if q.kind == IUS.EntityValue and q.prop != IUS.productContext}
+    return {
+        names[q.prop]
+        for q in vocab.qualifiers.values()
+        if q.kind == IUS.EntityValue and q.prop != IUS.productContext
+    }
 
 
 def objects_of(net: nx.MultiDiGraph, predicate: str) -> set[str]:
@@ -179,8 +202,11 @@ def _claims_by_triple(graph: Graph) -> dict[tuple[Any, Any, Any], list[URIRef]]:
     for claim in graph.subjects(RDF.type, IUS.Claim):
         if claim in deprecated:
             continue
-        triple = (graph.value(claim, IUS.claimSubject), graph.value(claim, IUS.claimPredicate),
-                  graph.value(claim, IUS.claimObject))
+        triple = (
+            graph.value(claim, IUS.claimSubject),
+            graph.value(claim, IUS.claimPredicate),
+            graph.value(claim, IUS.claimObject),
+        )
         index[triple].append(claim)  # type: ignore[arg-type]
     return index
 
@@ -193,8 +219,14 @@ def _value(graph: Graph, value: Any) -> str:
     return str(notation) if notation is not None else shorten(value)
 
 
-def _edge(graph: Graph, prop: URIRef, claims: list[URIRef], keys: dict[URIRef, str],
-          conflicts_of: dict[URIRef, list[str]], vocab: Vocabulary) -> dict[str, Any]:
+def _edge(
+    graph: Graph,
+    prop: URIRef,
+    claims: list[URIRef],
+    keys: dict[URIRef, str],
+    conflicts_of: dict[URIRef, list[str]],
+    vocab: Vocabulary,
+) -> dict[str, Any]:
     sources: set[str] = set()
     ranks: set[str] = set()
     qualifiers: dict[str, set[str]] = defaultdict(set)
@@ -226,8 +258,10 @@ def _edge(graph: Graph, prop: URIRef, claims: list[URIRef], keys: dict[URIRef, s
 def _evidence(graph: Graph, claim: URIRef) -> list[dict[str, Any]]:
     spans = []
     for annotation in sorted(graph.objects(claim, IUS.hasEvidence)):
-        span: dict[str, Any] = {"claim": shorten(claim),
-                                "source": shorten(graph.value(annotation, OA.hasSource))}
+        span: dict[str, Any] = {
+            "claim": shorten(claim),
+            "source": shorten(graph.value(annotation, OA.hasSource)),
+        }
         for selector in graph.objects(annotation, OA.hasSelector):
             exact = graph.value(selector, OA.exact)
             if exact is not None:
@@ -251,22 +285,34 @@ def resolve_node(net: nx.MultiDiGraph, name: str) -> str:
     if name in net:
         return name
     candidates = [shorten(URIRef(name))] if "://" in name else []
-    for candidate in candidates + [f"ent:{name}"]:
+    for candidate in [*candidates, f"ent:{name}"]:
         if candidate in net:
             return candidate
     wanted = name.strip().lower()
-    matches = sorted(n for n, data in net.nodes(data=True)
-                     if wanted == str(data.get("label", "")).lower()
-                     or wanted in (s.lower() for s in data.get("synonyms", [])))
+    matches = sorted(
+        n
+        for n, data in net.nodes(data=True)
+        if wanted == str(data.get("label", "")).lower()
+        or wanted in (s.lower() for s in data.get("synonyms", []))
+    )
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise IusgraphError(f"{name!r} names {len(matches)} entities ({', '.join(matches)}): "
-                            "give one of these ids")
+        raise IusgraphError(
+            f"{name!r} names {len(matches)} entities ({', '.join(matches)}): give one of these ids"
+        )
     ids = [n.partition(":")[2] for n in net]
-    raise IusgraphError(f"no entity {name!r} in the graph{suggest(name, ids)}; give an id "
-                        "(mirena), a CURIE (ent:mirena), an IRI or a label")
+    raise IusgraphError(
+        f"no entity {name!r} in the graph{suggest(name, ids)}; give an id "
+        "(mirena), a CURIE (ent:mirena), an IRI or a label"
+    )
 
 
-__all__ = ["RANKS", "entity_attributes", "objects_of", "project", "qualifier_attributes",
-           "resolve_node"]
+__all__ = [
+    "RANKS",
+    "entity_attributes",
+    "objects_of",
+    "project",
+    "qualifier_attributes",
+    "resolve_node",
+]

@@ -31,36 +31,62 @@ DISCONNECTED = "graph:disconnected-component"
 NO_ACTION = "graph:effect-without-action"
 RULES = (UNREACHED, DISCONNECTED, NO_ACTION)
 
+
 def structural_report(net: nx.MultiDiGraph) -> Report:
     """Findings for every rule in :data:`RULES` (an empty report means none fired)."""
     report = Report(checks=list(RULES))
     report.stats = {"entities": net.number_of_nodes(), "edges": net.number_of_edges()}
     unreached = sorted(n for n, data in net.nodes(data=True) if not data.get("claims"))
     for node in unreached:
-        report.add(_finding(net, "Warning", node, UNREACHED,
-                            "no claim names this entity (as subject, object or qualifier): "
-                            "use it in a claim or remove it from data/entities/"))
+        report.add(
+            _finding(
+                net,
+                "Warning",
+                node,
+                UNREACHED,
+                "no claim names this entity (as subject, object or qualifier): "
+                "use it in a claim or remove it from data/entities/",
+            )
+        )
     for members in _minor_components(net, set(unreached)):
         names = ", ".join(f"{net.nodes[m]['label']} ({m})" for m in members)
-        what = (f"{len(members)} entities connected to each other but not to the main graph"
-                if len(members) > 1 else "no non-deprecated claim links this entity to the "
-                                         "main graph")
-        report.add(_finding(net, "Warning", members[0], DISCONNECTED,
-                            f"{what}: {names}; link {'them' if len(members) > 1 else 'it'} "
-                            "with a claim if a source does"))
+        what = (
+            f"{len(members)} entities connected to each other but not to the main graph"
+            if len(members) > 1
+            else "no non-deprecated claim links this entity to the main graph"
+        )
+        report.add(
+            _finding(
+                net,
+                "Warning",
+                members[0],
+                DISCONNECTED,
+                f"{what}: {names}; link {'them' if len(members) > 1 else 'it'} "
+                "with a claim if a source does",
+            )
+        )
     for effect in _effects_without_action(net):
-        report.add(_finding(net, "Info", effect, NO_ACTION,
-                            "no claim about this effect gives a recommended action; add "
-                            "action= to a claim only where its source states one",
-                            path="ius:recommendedAction"))
+        report.add(
+            _finding(
+                net,
+                "Info",
+                effect,
+                NO_ACTION,
+                "no claim about this effect gives a recommended action; add "
+                "action= to a claim only where its source states one",
+                path="ius:recommendedAction",
+            )
+        )
     return report
 
 
-def _finding(net: nx.MultiDiGraph, severity: str, node: str, rule: str, message: str,
-             path: str = "") -> Finding:
+def _finding(
+    net: nx.MultiDiGraph, severity: str, node: str, rule: str, message: str, path: str = ""
+) -> Finding:
     data = net.nodes[node]
-    return Finding(severity, str(data.get("iri", node)), str(data.get("label", node)), rule,
-                   message, path=path)
+    return Finding(
+        severity, str(data.get("iri", node)), str(data.get("label", node)), rule, message, path=path
+    )
 
 
 def _connections(net: nx.MultiDiGraph) -> nx.Graph:
@@ -82,16 +108,20 @@ def _minor_components(net: nx.MultiDiGraph, skip: set[str]) -> list[list[str]]:
     """Every component but the largest, each as sorted members (unreached entities aside)."""
     links = _connections(net)
     links.remove_nodes_from(skip)
-    components = sorted((sorted(c) for c in nx.connected_components(links)),
-                        key=lambda c: (-len(c), c))
+    components = sorted(
+        (sorted(c) for c in nx.connected_components(links)), key=lambda c: (-len(c), c)
+    )
     return components[1:]
 
 
 def _effects_without_action(net: nx.MultiDiGraph) -> list[str]:
     effects = sorted(objects_of(net, "ius:hasSideEffect"))
-    return [effect for effect in effects
-            if not any(data.get("action") for *_, data in net.in_edges(effect, data=True))
-            and not any(data.get("action") for *_, data in net.out_edges(effect, data=True))]
+    return [
+        effect
+        for effect in effects
+        if not any(data.get("action") for *_, data in net.in_edges(effect, data=True))
+        and not any(data.get("action") for *_, data in net.out_edges(effect, data=True))
+    ]
 
 
 __all__ = ["RULES", "structural_report"]

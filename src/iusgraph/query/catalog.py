@@ -80,8 +80,10 @@ class NamedQuery:
 def named_queries(kind: str = "cq") -> dict[str, NamedQuery]:
     """The queries of ``queries/<kind>/`` by file stem."""
     folder = queries_dir() / kind
-    return {p.stem: NamedQuery(p.stem, p, comment_header(p.read_text(encoding="utf-8")).title)
-            for p in sorted(folder.glob("*.rq"))}
+    return {
+        p.stem: NamedQuery(p.stem, p, comment_header(p.read_text(encoding="utf-8")).title)
+        for p in sorted(folder.glob("*.rq"))
+    }
 
 
 def resolve_query(name_or_file: str) -> tuple[str, str]:
@@ -98,8 +100,10 @@ def resolve_query(name_or_file: str) -> tuple[str, str]:
         if stem in known and (kind == "cq" or name_or_file.startswith("qc/")):
             return stem, known[stem].text
     available = ", ".join(sorted(named_queries("cq")))
-    raise IusgraphError(f"unknown query {name_or_file!r}. Available competency queries: "
-                        f"{available} (QC checks as qc/<name>), or give a .rq file or --sparql")
+    raise IusgraphError(
+        f"unknown query {name_or_file!r}. Available competency queries: "
+        f"{available} (QC checks as qc/<name>), or give a .rq file or --sparql"
+    )
 
 
 #: A QC check's ``# severity:`` as a SHACL severity name (Violation when it has none).

@@ -47,7 +47,7 @@ def format_result(result: Result, fmt: str) -> str:
         return "\n".join(lines) + "\n"
     cells = [[shorten(t) for t in row] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip()
+    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"

@@ -30,10 +30,9 @@ def run(graph: Graph, text: str, origin: str = "<query>") -> Result:
     return graph.query(prepare(text, origin))
 
 
-
-
-def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None = None,
-                   origin: str = "<query>") -> Result:
+def query_oxigraph(
+    store: ox.Store, text: str, bindings: dict[str, Any] | None = None, origin: str = "<query>"
+) -> Result:
     """Run a checked query on Oxigraph and return it as an rdflib Result.
 
     Returning rdflib's Result lets one set of formatters serve both engines.
@@ -57,9 +56,15 @@ def query_oxigraph(store: ox.Store, text: str, bindings: dict[str, Any] | None =
     raise IusgraphError(problem)
 
 
-def run_query(data: Data, text: str, *, engine: str = "oxigraph",
-              bindings: dict[str, Any] | None = None, store_dir: Path | None = None,
-              origin: str = "<query>") -> Result:
+def run_query(
+    data: Data,
+    text: str,
+    *,
+    engine: str = "oxigraph",
+    bindings: dict[str, Any] | None = None,
+    store_dir: Path | None = None,
+    origin: str = "<query>",
+) -> Result:
     """Run ``text`` on the chosen engine; ``data`` is a graph, or an Oxigraph store."""
     check_engine(engine, QUERY_ENGINES)
     if isinstance(data, ox.Store):

@@ -34,22 +34,34 @@ class Stats:
         return self.to_json() if fmt == "json" else self.to_text()
 
     def to_text(self) -> str:
-        lines = [f"triples: {self.triples}", f"evidence spans: {self.evidence_spans}",
-                 f"conflicts: {self.conflicts}", "", "entities by class:"]
+        lines = [
+            f"triples: {self.triples}",
+            f"evidence spans: {self.evidence_spans}",
+            f"conflicts: {self.conflicts}",
+            "",
+            "entities by class:",
+        ]
         lines += [f"  {k:<24} {v:>5}" for k, v in self.entities_by_class.items()]
         lines += ["", "claims by source:"]
         lines += [f"  {k:<24} {v:>5}" for k, v in self.claims_by_source.items()]
-        lines += [f"  {'total':<24} {sum(self.claims_by_source.values()):>5}", "",
-                  "claims by predicate:"]
+        lines += [
+            f"  {'total':<24} {sum(self.claims_by_source.values()):>5}",
+            "",
+            "claims by predicate:",
+        ]
         width = max((len(k) for k in self.claims_by_predicate), default=0)
         lines += [f"  {k:<{width}} {v:>5}" for k, v in self.claims_by_predicate.items()]
-        lines += ["", ("coverage ledger (units of each source: cited, excluded, not modelled, "
-                       "unaccounted):")]
+        lines += [
+            "",
+            ("coverage ledger (units of each source: cited, excluded, not modelled, unaccounted):"),
+        ]
         if not self.ledger:
             lines.append("  no ledger in this graph (data/ledger/<source>.tsv)")
         for source, row in self.ledger.items():
-            lines.append(f"  {source}: {row['units']} units, {row['accounted_percent']}% "
-                         f"accounted, {row['sections']} sections")
+            lines.append(
+                f"  {source}: {row['units']} units, {row['accounted_percent']}% "
+                f"accounted, {row['sections']} sections"
+            )
             lines.append(f"    {'cited':<38} {row['cited']:>5}")
             lines.append(f"    {'excluded':<38} {row['excluded']:>5}")
             for reason, n in row["not_modelled"].items():  # type: ignore[attr-defined]
@@ -67,24 +79,42 @@ def _count(graph: Graph, query: str) -> dict[str, int]:
 def compute_stats(graph: Graph) -> Stats:
     stats = Stats(triples=len(graph))
     by_predicate: dict[str, int] = {}
-    stats.entities_by_class = _count(graph, """
+    stats.entities_by_class = _count(
+        graph,
+        """
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {
           ?e a ius:Entity , ?key . FILTER(?key != ius:Entity)
-        } GROUP BY ?key ORDER BY ?key""")
+        } GROUP BY ?key ORDER BY ?key""",
+    )
     # One grouping query; the per-source and per-predicate totals are its sums.
-    for row in select(graph, """
+    for row in select(
+        graph,
+        """
             SELECT ?s ?p (COUNT(?c) AS ?n) WHERE {
               ?c a ius:Claim ; prov:wasDerivedFrom ?s ; ius:claimPredicate ?p
-            } GROUP BY ?s ?p ORDER BY ?s ?p"""):
+            } GROUP BY ?s ?p ORDER BY ?s ?p""",
+    ):
         source, predicate, n = shorten(row["s"]), shorten(row["p"]), int(row["n"])
         stats.claims_by_source_and_predicate.setdefault(source, {})[predicate] = n
         stats.claims_by_source[source] = stats.claims_by_source.get(source, 0) + n
         by_predicate[predicate] = by_predicate.get(predicate, 0) + n
     stats.claims_by_predicate = dict(sorted(by_predicate.items(), key=lambda kv: (-kv[1], kv[0])))
-    stats.evidence_spans = int(select(graph, """
-        SELECT (COUNT(?e) AS ?n) WHERE { ?e a oa:SpecificResource }""")[0]["n"])
-    stats.conflicts = int(select(graph, """
-        SELECT (COUNT(?c) AS ?n) WHERE { ?c a ius:Conflict }""")[0]["n"])
-    stats.ledger = {source: {**asdict(counts), "accounted_percent": counts.accounted_percent}
-                    for source, counts in ledger_counts(graph).items()}
+    stats.evidence_spans = int(
+        select(
+            graph,
+            """
+        SELECT (COUNT(?e) AS ?n) WHERE { ?e a oa:SpecificResource }""",
+        )[0]["n"]
+    )
+    stats.conflicts = int(
+        select(
+            graph,
+            """
+        SELECT (COUNT(?c) AS ?n) WHERE { ?c a ius:Conflict }""",
+        )[0]["n"]
+    )
+    stats.ledger = {
+        source: {**asdict(counts), "accounted_percent": counts.accounted_percent}
+        for source, counts in ledger_counts(graph).items()
+    }
     return stats

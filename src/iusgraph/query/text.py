@@ -51,7 +51,8 @@ _GAP = r"(?:\s|#[^\n\r\x0b\x0c\x85\u2028\u2029]*)*"
 _REMOTE_CLAUSE = re.compile(
     r"(?<![\w?$:.\-])(SERVICE" + _GAP + r"(?:SILENT" + _GAP + r")?(?:<|[?$]|[^\W\d][\w.\-]*:|:)"
     r"|FROM" + _GAP + r"(?:NAMED" + _GAP + r")?(?:<|[^\W\d][\w.\-]*:|:))",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def canonical(text: str, origin: str = "<query>") -> str:
@@ -68,29 +69,43 @@ def canonical(text: str, origin: str = "<query>") -> str:
     >>> canonical(r'SELECT ("caf\\u00E9" AS ?x) {}')
     'SELECT ("café" AS ?x) {}'
     """
+
     def expand(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
             line, column = _position(text, match.start())
-            raise InputError(f"{match.group(0)} is not a Unicode character (a surrogate or past "
-                             "U+10FFFF); write the character itself, or \\U0001F600 for one "
-                             "beyond U+FFFF", path=origin, line=line, column=column)
+            raise InputError(
+                f"{match.group(0)} is not a Unicode character (a surrogate or past "
+                "U+10FFFF); write the character itself, or \\U0001F600 for one "
+                "beyond U+FFFF",
+                path=origin,
+                line=line,
+                column=column,
+            )
         return chr(code)
 
     expanded = _ESCAPE.sub(expand, text)
     leftover = _LEFTOVER_ESCAPE.search(expanded)
     if leftover:
         line, column = _position(expanded, leftover.start())
-        raise InputError("an escape sequence expands to another escape sequence "
-                         f"({leftover.group(0)}); write the character itself", path=origin,
-                         line=line, column=column)
+        raise InputError(
+            "an escape sequence expands to another escape sequence "
+            f"({leftover.group(0)}); write the character itself",
+            path=origin,
+            line=line,
+            column=column,
+        )
     try:
         expanded.encode("utf-8")
     except UnicodeEncodeError as exc:
         line, column = _position(expanded, exc.start)
-        raise InputError("the query holds a lone surrogate, which is not a character; "
-                         "write the character itself", path=origin, line=line,
-                         column=column) from None
+        raise InputError(
+            "the query holds a lone surrogate, which is not a character; "
+            "write the character itself",
+            path=origin,
+            line=line,
+            column=column,
+        ) from None
     return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -99,7 +114,8 @@ def _refuse_remote(text: str, origin: str, found: list[str]) -> None:
         raise NetworkRefused(
             f"{origin}: refused {', '.join(sorted(set(found)))}: iusgraph never sends "
             "queries or fetches graphs over the network; query the local graph, or load "
-            "other data with --graph FILE")
+            "other data with --graph FILE"
+        )
     match = _REMOTE_CLAUSE.search(text)
     if match:
         line, column = _position(text, match.start())
@@ -107,7 +123,8 @@ def _refuse_remote(text: str, origin: str, found: list[str]) -> None:
         raise NetworkRefused(
             f"{origin}:{line}:{column}: refused {keyword}: the text holds {keyword} followed by "
             "an IRI or a variable, even if a parser reads it as a comment or a string; "
-            "iusgraph never sends queries or fetches graphs over the network, so remove it")
+            "iusgraph never sends queries or fetches graphs over the network, so remove it"
+        )
 
 
 def prepare(text: str, origin: str = "<query>") -> Any:
@@ -130,13 +147,22 @@ def _prepare(text: str, origin: str) -> Any:
         query = prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
         line, column = _position(text, exc.loc)
-        raise InputError(f"SPARQL syntax error: {exc.msg}", path=origin, line=line,
-                         column=column) from None
+        raise InputError(
+            f"SPARQL syntax error: {exc.msg}", path=origin, line=line, column=column
+        ) from None
     except RecursionError:
-        raise InputError("the query is nested too deeply (or has too many patterns in one "
-                         "group) for the query checker; split it into smaller groups",
-                         path=origin) from None
-    except Exception as exc:  # rdflib raises bare Exceptions for unknown prefixes etc.
+        raise InputError(
+            "the query is nested too deeply (or has too many patterns in one "
+            "group) for the query checker; split it into smaller groups",
+            path=origin,
+        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RuntimeError) as exc:
+        raise InputError(f"SPARQL error: {exc}", path=origin) from None
+    except Exception as exc:
+        # rdflib raises a bare Exception for an unknown prefix and other query errors; any
+        # other kind of exception here is a bug, and is not hidden as an input error.
+        if type(exc) is not Exception:
+            raise
         raise InputError(f"SPARQL error: {exc}", path=origin) from None
     found: list[str] = []
 
@@ -152,8 +178,10 @@ def _prepare(text: str, origin: str) -> Any:
     try:
         traverse(query.algebra, visitPre=visit)
     except RecursionError:
-        raise InputError("the query is nested too deeply for the query checker; split it "
-                         "into smaller groups", path=origin) from None
+        raise InputError(
+            "the query is nested too deeply for the query checker; split it into smaller groups",
+            path=origin,
+        ) from None
     _refuse_remote(text, origin, found)
     return query
 
@@ -168,13 +196,18 @@ def with_prefixes(text: str) -> str:
     rdflib and Oxigraph do locally; a server only knows what the text declares.
     """
     declared = set(_DECLARED_PREFIX.findall(text))
-    return prologue((prefix, iri) for prefix, iri in sorted(PREFIXES.items())
-                    if prefix not in declared) + text
+    return (
+        prologue(
+            (prefix, iri) for prefix, iri in sorted(PREFIXES.items()) if prefix not in declared
+        )
+        + text
+    )
 
 
 # Tokens that may contain braces, keywords or '#' without being them: IRIs, strings,
 # comments, variables, prefixed names and language tags.
-_SKIP = re.compile(r"""
+_SKIP = re.compile(
+    r"""
     <[^<>"{}|^`\\\x00-\x20]*>
   | '''(?:[^'\\]|\\.|'(?!''))*'''
   | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
@@ -183,7 +216,9 @@ _SKIP = re.compile(r"""
   | \#[^\n]*
   | [?$]\w+
   | @[A-Za-z][A-Za-z0-9-]*
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 _WORD = re.compile(r"[^\s{}()\[\],;<>\"'#]+")
@@ -193,8 +228,6 @@ _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 
 _VARNAME = re.compile(r"^\w+$")
-
-
 
 
 def _where_brace(text: str) -> int:
@@ -239,8 +272,10 @@ def _where_brace(text: str) -> int:
         position += 1
     after_where = [offset for offset, after in groups if after]
     if form == "CONSTRUCT" and after_where and len(groups) == len(after_where):
-        raise IusgraphError("--bind needs a WHERE pattern: the CONSTRUCT WHERE short form "
-                            "has only a template; write CONSTRUCT { ... } WHERE { ... }")
+        raise IusgraphError(
+            "--bind needs a WHERE pattern: the CONSTRUCT WHERE short form "
+            "has only a template; write CONSTRUCT { ... } WHERE { ... }"
+        )
     if after_where:
         return after_where[0]
     index = 1 if form == "CONSTRUCT" else 0
@@ -277,10 +312,10 @@ def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
         if not _VARNAME.match(name):
             raise IusgraphError(f"--bind {name!r}: not a SPARQL variable name")
         names.append(name)
-    values = [_term(name, value) for name, value in zip(names, bindings.values())]
-    block = (f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(values)}) }}")
+    values = [_term(name, value) for name, value in zip(names, bindings.values(), strict=True)]
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(values)}) }}"
     brace = _where_brace(text)
-    return text[:brace + 1] + block + text[brace + 1:]
+    return text[: brace + 1] + block + text[brace + 1 :]
 
 
 def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
@@ -294,8 +329,11 @@ def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
     if not sep or not name or not value:
         raise IusgraphError(f"--bind {text!r}: write NAME=VALUE, e.g. effect=ent:back-pain")
     prefix, colon, _ = value.partition(":")
-    term = expand(value) if ((value.startswith("<") and value.endswith(">"))
-                             or (colon and prefix in PREFIXES)) else Literal(value)
+    term = (
+        expand(value)
+        if ((value.startswith("<") and value.endswith(">")) or (colon and prefix in PREFIXES))
+        else Literal(value)
+    )
     try:
         to_oxigraph(term)  # the check every engine needs: one rdflib would let through
     except ValueError as exc:

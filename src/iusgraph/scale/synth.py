@@ -29,8 +29,15 @@ from iusgraph.graph.vocabulary import load_vocabulary, ontology_graph
 
 CLAIMS_PER_SOURCE = 200
 EFFECT_POOL = 300
-FAULT_KINDS = ("missing-rank", "unbacked-triple", "serious-without-action", "bad-sha256",
-               "reversed-offsets", "missing-label", "orphan-entity")
+FAULT_KINDS = (
+    "missing-rank",
+    "unbacked-triple",
+    "serious-without-action",
+    "bad-sha256",
+    "reversed-offsets",
+    "missing-label",
+    "orphan-entity",
+)
 
 
 @dataclass(frozen=True)
@@ -80,37 +87,60 @@ def _claims(drugs: int, rng: random.Random) -> list[Claim]:
     for d in range(drugs):
         drug = f"synth-drug-{d}"
 
-        def claim(ident: str, subject: str, pred: str, obj: str,
-                  qualifiers: list[tuple[URIRef, object]]) -> None:
-            claims.append(Claim("", f"d{d}-{ident}", subject, p[pred], obj, qualifiers))
+        def claim(
+            ident: str, subject: str, pred: str, obj: str, qualifiers: list[tuple[URIRef, object]]
+        ) -> None:
+            # Called within this iteration only, so `d` is the drug being written.
+            claims.append(Claim("", f"d{d}-{ident}", subject, p[pred], obj, qualifiers))  # noqa: B023
 
         claim("ingredient", drug, "hasActiveIngredient", f"synth-ingredient-{d}", [])
         for m in range(2):
-            claim(f"mechanism-{m}", f"synth-ingredient-{d}", "hasMechanism",
-                  f"synth-mechanism-{d}-{m}", [])
-            claim(f"outcome-{m}", f"synth-mechanism-{d}-{m}", "resultsIn",
-                  f"synth-outcome-{d}-{m}", [])
+            claim(
+                f"mechanism-{m}",
+                f"synth-ingredient-{d}",
+                "hasMechanism",
+                f"synth-mechanism-{d}-{m}",
+                [],
+            )
+            claim(
+                f"outcome-{m}",
+                f"synth-mechanism-{d}-{m}",
+                "resultsIn",
+                f"synth-outcome-{d}-{m}",
+                [],
+            )
         for e in rng.sample(range(EFFECT_POOL), 12):
             quals: list[tuple[URIRef, object]] = [
-                (q["frequency"].prop, rng.choice(list(q["frequency"].concepts.values())))]
+                (q["frequency"].prop, rng.choice(list(q["frequency"].concepts.values())))
+            ]
             if rng.random() < 0.2:
-                quals += [(q["seriousness"].prop, IUSV["seriousness-serious"]),
-                          (q["action"].prop, IUSV["action-seek-immediate-care"])]
+                quals += [
+                    (q["seriousness"].prop, IUSV["seriousness-serious"]),
+                    (q["action"].prop, IUSV["action-seek-immediate-care"]),
+                ]
             claim(f"effect-{e}", drug, "hasSideEffect", f"synth-effect-{e}", quals)
         for e in rng.sample(range(EFFECT_POOL), 3):
             claim(f"contraindication-{e}", drug, "contraindicatedIn", f"synth-effect-{e}", [])
         low = rng.randint(1, 5)
-        claim("duration", drug, "useDuration", "", [
-            (q["lower"].prop, Literal(f"P{low}Y", datatype=XSD.duration)),
-            (q["upper"].prop, Literal(f"P{low + 2}Y", datatype=XSD.duration))])
+        claim(
+            "duration",
+            drug,
+            "useDuration",
+            "",
+            [
+                (q["lower"].prop, Literal(f"P{low}Y", datatype=XSD.duration)),
+                (q["upper"].prop, Literal(f"P{low + 2}Y", datatype=XSD.duration)),
+            ],
+        )
     return claims
 
 
 Edit = Callable[[Graph], None]
 
 
-def generate(drugs: int, faults: int = 0, seed: int = 0) -> tuple[Graph, dict[str, str],
-                                                                    list[Fault]]:
+def generate(
+    drugs: int, faults: int = 0, seed: int = 0
+) -> tuple[Graph, dict[str, str], list[Fault]]:
     """The synthetic graph, its source documents (file name to text) and the injected faults."""
     graph = Graph()
     bind_prefixes(graph)
@@ -122,18 +152,21 @@ def generate(drugs: int, faults: int = 0, seed: int = 0) -> tuple[Graph, dict[st
     return graph, documents, injected
 
 
-def _build(drugs: int, faults: int, seed: int,
-           sink: Callable[[Graph], None]) -> tuple[dict[str, str], list[Fault]]:
+def _build(
+    drugs: int, faults: int, seed: int, sink: Callable[[Graph], None]
+) -> tuple[dict[str, str], list[Fault]]:
     """Hand the corpus to ``sink`` a part at a time: the vocabulary and entities first, then
     one source document with its claims per part, so memory stays bounded at any size."""
     if drugs < 1:
         raise ValueError("drugs must be at least 1")
     rng = random.Random(seed)
     claims = _claims(drugs, rng)
-    effects = sorted({c.object for c in claims if c.object.startswith("synth-effect-")},
-                     key=lambda e: int(e.rsplit("-", 1)[1]))
+    effects = sorted(
+        {c.object for c in claims if c.object.startswith("synth-effect-")},
+        key=lambda e: int(e.rsplit("-", 1)[1]),
+    )
     entities = _entities(drugs, effects)
-    chunks = [claims[i:i + CLAIMS_PER_SOURCE] for i in range(0, len(claims), CLAIMS_PER_SOURCE)]
+    chunks = [claims[i : i + CLAIMS_PER_SOURCE] for i in range(0, len(claims), CLAIMS_PER_SOURCE)]
     for number, chunk in enumerate(chunks):
         for claim in chunk:
             claim.source = f"synth-source-{number}"
@@ -157,15 +190,16 @@ def _build(drugs: int, faults: int, seed: int,
         file_name = f"{key}.txt"
         documents[file_name] = text
         for pred, value in (
-                (RDF.type, IUS.SourceDocument),
-                (SKOS.prefLabel, Literal(f"synthetic leaflet {key}", lang="en")),
-                (IUS.fileName, Literal(file_name)),
-                (IUS.sha256, Literal(hashlib.sha256(text.encode("utf-8")).hexdigest())),
-                (IUS.characterCount, Literal(len(text), datatype=XSD.integer)),
-                (IUS.documentKind, IUSV["document-kind-drug-information-page"]),
-                (IUS.reliability, IUSV["reliability-moderate"]),
-                (IUS.reliabilityNote, Literal("Synthetic document for benchmarks.", lang="en")),
-                (IUS.defaultProduct, ENT[f"synth-drug-{_drug_of(chunk[0])}"])):
+            (RDF.type, IUS.SourceDocument),
+            (SKOS.prefLabel, Literal(f"synthetic leaflet {key}", lang="en")),
+            (IUS.fileName, Literal(file_name)),
+            (IUS.sha256, Literal(hashlib.sha256(text.encode("utf-8")).hexdigest())),
+            (IUS.characterCount, Literal(len(text), datatype=XSD.integer)),
+            (IUS.documentKind, IUSV["document-kind-drug-information-page"]),
+            (IUS.reliability, IUSV["reliability-moderate"]),
+            (IUS.reliabilityNote, Literal("Synthetic document for benchmarks.", lang="en")),
+            (IUS.defaultProduct, ENT[f"synth-drug-{_drug_of(chunk[0])}"]),
+        ):
             part.add((SRC[key], pred, value))
         for claim in chunk:  # each claim is about its own drug
             add_claims(part, [claim], vocab, entities, ENT[f"synth-drug-{_drug_of(claim)}"])
@@ -175,8 +209,9 @@ def _build(drugs: int, faults: int, seed: int,
     return documents, injected
 
 
-def _plan_faults(count: int, rng: random.Random, chunks: list[list[Claim]], drugs: int,
-                 effects: list[str]) -> tuple[list[Fault], dict[int | None, list[Edit]]]:
+def _plan_faults(
+    count: int, rng: random.Random, chunks: list[list[Claim]], drugs: int, effects: list[str]
+) -> tuple[list[Fault], dict[int | None, list[Edit]]]:
     """Choose ``count`` distinct nodes to break, cycling through the fault kinds.
 
     Returns the faults and, per part (None for the head), the edits that break them.
@@ -201,15 +236,21 @@ def _plan_faults(count: int, rng: random.Random, chunks: list[list[Claim]], drug
             out.append(Fault(kind, str(node), "shape:SourceShape/ius:sha256"))
         elif kind == "orphan-entity":
             node = ENT[f"synth-orphan-{n}"]
-            triples = [(node, RDF.type, IUS.Entity), (node, RDF.type, IUS.Factor),
-                       (node, SKOS.prefLabel, Literal(f"orphan {n}", lang="en"))]
+            triples = [
+                (node, RDF.type, IUS.Entity),
+                (node, RDF.type, IUS.Factor),
+                (node, SKOS.prefLabel, Literal(f"orphan {n}", lang="en")),
+            ]
             edit(None, lambda g, triples=triples: _add(g, triples))
             out.append(Fault(kind, str(node), "qc:orphan-entity-violation"))
         elif kind == "missing-label":
             # Used as a broader entity, so it is not an orphan; only its label is missing.
             node = ENT[f"synth-unlabelled-{n}"]
-            triples = [(node, RDF.type, IUS.Entity), (node, RDF.type, IUS.Factor),
-                       (ENT[rng.choice(effects)], SKOS.broader, node)]
+            triples = [
+                (node, RDF.type, IUS.Entity),
+                (node, RDF.type, IUS.Factor),
+                (ENT[rng.choice(effects)], SKOS.broader, node),
+            ]
             edit(None, lambda g, triples=triples: _add(g, triples))
             out.append(Fault(kind, str(node), "shape:EntityShape/skos:prefLabel"))
         elif kind == "unbacked-triple":
@@ -222,14 +263,19 @@ def _plan_faults(count: int, rng: random.Random, chunks: list[list[Claim]], drug
             edit(None, lambda g, triples=triples: _add(g, triples))
             out.append(Fault(kind, str(drug), "shape:DirectTripleBacked"))
         elif kind == "serious-without-action":
-            serious = [c for c in free_claims
-                       if (IUS.recommendedAction, IUSV["action-seek-immediate-care"]) in c.qualifiers]
+            serious = [
+                c
+                for c in free_claims
+                if (IUS.recommendedAction, IUSV["action-seek-immediate-care"]) in c.qualifiers
+            ]
             if not serious:
                 continue
             claim = serious[0]
             free_claims.remove(claim)
-            edit(chunk_of[claim.id],
-                 lambda g, iri=claim.iri: g.remove((iri, IUS.recommendedAction, None)))
+            edit(
+                chunk_of[claim.id],
+                lambda g, iri=claim.iri: g.remove((iri, IUS.recommendedAction, None)),
+            )
             out.append(Fault(kind, str(claim.iri), "shape:SeriousClaimHasAction"))
         elif kind == "missing-rank" and free_claims:
             claim = free_claims.pop()
@@ -238,8 +284,7 @@ def _plan_faults(count: int, rng: random.Random, chunks: list[list[Claim]], drug
             if claim.object:  # without a rank the claim no longer backs its direct triple
                 out.append(Fault(kind, str(ENT[claim.subject]), "shape:DirectTripleBacked"))
             if (IUS.seriousness, IUSV["seriousness-serious"]) in claim.qualifiers:
-                out.append(Fault(kind, str(ENT[claim.subject]),
-                                 "shape:DerivedSeriousTripleBacked"))
+                out.append(Fault(kind, str(ENT[claim.subject]), "shape:DerivedSeriousTripleBacked"))
         elif kind == "reversed-offsets" and free_claims:
             claim = free_claims.pop()
             edit(chunk_of[claim.id], lambda g, claim=claim: _reverse_offsets(g, claim))
@@ -274,6 +319,7 @@ def write_corpus(out_dir: Path, drugs: int, faults: int = 0, seed: int = 0) -> d
     lines = 0
     with replaced_folder(Path(out_dir), CORPUS_FILES) as stage:
         with (stage / "synth.nt").open("w", encoding="utf-8", newline="") as handle:
+
             def sink(chunk: Graph) -> None:
                 nonlocal lines
                 text = to_ntriples(chunk)
@@ -285,5 +331,6 @@ def write_corpus(out_dir: Path, drugs: int, faults: int = 0, seed: int = 0) -> d
         for name, text in sorted(documents.items()):
             (stage / "sources" / name).write_text(text, encoding="utf-8", newline="")
         (stage / "faults.json").write_text(
-            json.dumps([asdict(f) for f in injected], indent=2) + "\n", encoding="utf-8")
+            json.dumps([asdict(f) for f in injected], indent=2) + "\n", encoding="utf-8"
+        )
     return {"triples": lines, "sources": len(documents), "faults": len(injected)}

@@ -70,17 +70,19 @@ from iusgraph.serve.workers import prepare_source, probe
 
 STATIC = PACKAGE / "serve" / "static"
 #: Path segments of the linked-data IRIs under the project base.
-LINKED_DATA = ("entity", "claim", "evidence", "source", "conflict", "vocab", "ontology",
-               "shapes")
-READ_ONLY = ("iusgraph serve is read-only: {what} is refused. Change the data in the "
-             "curation tables and restart the server.")
+LINKED_DATA = ("entity", "claim", "evidence", "source", "conflict", "vocab", "ontology", "shapes")
+READ_ONLY = (
+    "iusgraph serve is read-only: {what} is refused. Change the data in the "
+    "curation tables and restart the server."
+)
 
 
 def _reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
     headers = dict(reply.headers)
     headers.update(extra or {})
-    return Response(reply.body, status_code=reply.status, media_type=reply.content_type,
-                    headers=headers)
+    return Response(
+        reply.body, status_code=reply.status, media_type=reply.content_type, headers=headers
+    )
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -129,8 +131,7 @@ def _check(text: str) -> tuple[bool, str]:
 
 
 def create_app(settings: Settings) -> Starlette:
-    pool = WorkerPool(settings.source, settings.workers, settings.timeout,
-                      queue=settings.queue)
+    pool = WorkerPool(settings.source, settings.workers, settings.timeout, queue=settings.queue)
     checker = Checker()
 
     @contextlib.asynccontextmanager
@@ -148,19 +149,23 @@ def create_app(settings: Settings) -> Starlette:
         try:
             return await pool.run(kind, *args, **options)
         except Unavailable as exc:
-            return Reply(503, TEXT, (exc.message + "\n").encode(),
-                         (("Retry-After", str(exc.retry_after)),))
+            return Reply(
+                503, TEXT, (exc.message + "\n").encode(), (("Retry-After", str(exc.retry_after)),)
+            )
 
     async def sparql(request: Request) -> Response:
         try:
             query = await _query_of(request)
         except Refusal as exc:
-            headers = ({"Allow": "GET, POST, OPTIONS"} if exc.status == 405 else None)
+            headers = {"Allow": "GET, POST, OPTIONS"} if exc.status == 405 else None
             return _text(exc.status, exc.message, headers)
         params = request.query_params
         if "default-graph-uri" in params or "named-graph-uri" in params:
-            return _text(400, "default-graph-uri and named-graph-uri are not supported: this "
-                         "endpoint serves one graph, its default graph")
+            return _text(
+                400,
+                "default-graph-uri and named-graph-uri are not supported: this "
+                "endpoint serves one graph, its default graph",
+            )
         if query is None or not query.strip():
             if request.method == "POST":
                 return _text(400, "no query: send query= or an application/sparql-query body")
@@ -172,9 +177,17 @@ def create_app(settings: Settings) -> Starlette:
         except IusgraphError as exc:
             return _text(400, str(exc))
         accept = request.headers.get("accept")
-        return _reply(await run("sparql", text, accept, settings.max_rows,
-                                max_bytes=settings.max_bytes, checked=True),
-                      {"Vary": "Accept"})
+        return _reply(
+            await run(
+                "sparql",
+                text,
+                accept,
+                settings.max_rows,
+                max_bytes=settings.max_bytes,
+                checked=True,
+            ),
+            {"Vary": "Accept"},
+        )
 
     def describe_service(request: Request) -> Response:
         offers = list(GRAPH_TYPES)
@@ -198,8 +211,7 @@ def create_app(settings: Settings) -> Starlette:
         if mime is None:
             return _text(406, "this resource comes as text/html, " + ", ".join(GRAPH_TYPES))
         if mime != "text/html":
-            return _reply(await run("describe", iri, mime, max_bytes=settings.max_bytes),
-                          headers)
+            return _reply(await run("describe", iri, mime, max_bytes=settings.max_bytes), headers)
         data = await run("page", iri)
         if isinstance(data, Reply):
             return _reply(data)
@@ -219,31 +231,37 @@ def create_app(settings: Settings) -> Starlette:
         return Response(json.dumps(example_queries(), indent=1), media_type="application/json")
 
     async def refuse_writes(request: Request) -> Response:
-        return _text(405, READ_ONLY.format(what="a graph store write"),
-                     {"Allow": "GET, HEAD"})
+        return _text(405, READ_ONLY.format(what="a graph store write"), {"Allow": "GET, HEAD"})
 
     write_methods = ["POST", "PUT", "DELETE", "PATCH"]
     routes = [
         Route("/", home),
         Route("/examples.json", examples),
         Route("/context.jsonld", context),
-        Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
-              name="sparql"),
+        Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], name="sparql"),
         Route("/store", refuse_writes, methods=["GET", *write_methods]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     if settings.yasgui_dir is not None:
-        routes.append(Mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir),
-                            name="yasgui"))
+        routes.append(
+            Mount("/static/yasgui", StaticFiles(directory=settings.yasgui_dir), name="yasgui")
+        )
         routes.insert(0, routes.pop())  # before /static
     for segment in LINKED_DATA:
         routes.append(Route(f"/{segment}", resource, methods=["GET", "HEAD"]))
         routes.append(Route(f"/{segment}/{{rest:path}}", resource, methods=["GET", "HEAD"]))
         routes.append(Route(f"/{segment}/{{rest:path}}", refuse_writes, methods=write_methods))
-    middleware = [Middleware(SecurityHeaders),
-                  Middleware(CORSMiddleware, allow_origins=["*"],
-                             allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
-                             expose_headers=["Content-Type"], max_age=3600)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["Content-Type"],
+            max_age=3600,
+        ),
+    ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.pool = pool
     app.state.settings = settings
@@ -281,8 +299,11 @@ async def _query_of(request: Request) -> str | None:
         return value if isinstance(value, str) else query
     if ctype in RDF_TYPES:
         raise Refusal(405, READ_ONLY.format(what="a graph store write"))
-    raise Refusal(415, "send the query as application/sparql-query or as the form field "
-                  "query= (application/x-www-form-urlencoded)")
+    raise Refusal(
+        415,
+        "send the query as application/sparql-query or as the form field "
+        "query= (application/x-www-form-urlencoded)",
+    )
 
 
 def example_queries() -> list[dict[str, str]]:
@@ -301,9 +322,17 @@ def query_page(yasgui: bool) -> str:
     items = "".join(
         f'<li><button type="button" class="example" data-name="{escape(q["name"])}" '
         f'title="{escape(q["question"])}">{escape(q["name"])}</button> '
-        f'<span>{escape(q["question"])}</span></li>' for q in example_queries())
-    head = ('<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
-            '<script src="/static/yasgui/yasgui.min.js"></script>') if yasgui else ""
+        f"<span>{escape(q['question'])}</span></li>"
+        for q in example_queries()
+    )
+    head = (
+        (
+            '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
+            '<script src="/static/yasgui/yasgui.min.js"></script>'
+        )
+        if yasgui
+        else ""
+    )
     body = f"""<h1>Query the levonorgestrel IUS knowledge graph</h1>
 <p>SPARQL endpoint: <code>/sparql</code> (read-only). The project prefixes (<code>ius:</code>,
 <code>ent:</code>, <code>claim:</code>…) are predeclared. Every IRI under
@@ -321,19 +350,32 @@ of the uterus</a>.</p>
     return page.replace("</head>", head + "\n</head>", 1)
 
 
-def build_settings(files: list[Path], store_dir: Path | None, options: Options = DEFAULTS, *,
-                   base_url: str | None = None, graph: Graph | None = None) -> Settings:
+def build_settings(
+    files: list[Path],
+    store_dir: Path | None,
+    options: Options = DEFAULTS,
+    *,
+    base_url: str | None = None,
+    graph: Graph | None = None,
+) -> Settings:
     """Check the options and make the data ready: ``files``, else ``graph`` (the compiled
     graph, given by the caller); IusgraphError (exit 2) when an option is bad."""
     options.check()
-    base = check_base_url(base_url) if base_url else default_base_url(options.host,
-                                                                      options.port)
+    base = check_base_url(base_url) if base_url else default_base_url(options.host, options.port)
     source, cleanup = prepare_source(files, store_dir, graph)
-    return Settings(source=source, timeout=options.timeout, max_rows=options.max_rows,
-                    workers=options.workers, yasgui_dir=find_yasgui(), cleanup=cleanup,
-                    max_bytes=options.max_bytes, base_url=base, queue=options.queue,
-                    header_timeout=options.header_timeout,
-                    max_connections=options.max_connections)
+    return Settings(
+        source=source,
+        timeout=options.timeout,
+        max_rows=options.max_rows,
+        workers=options.workers,
+        yasgui_dir=find_yasgui(),
+        cleanup=cleanup,
+        max_bytes=options.max_bytes,
+        base_url=base,
+        queue=options.queue,
+        header_timeout=options.header_timeout,
+        max_connections=options.max_connections,
+    )
 
 
 def _uvicorn_server(config: Any, pool: WorkerPool, grace: float) -> Any:
@@ -358,9 +400,15 @@ def serve(host: str, port: int, settings: Settings, log_level: str = "info") -> 
     probe(settings.source)
     app = create_app(settings)
     grace = min(STOP_GRACE, settings.timeout)
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False,
-                            server_header=False,
-                            http=head_timeout_protocol(settings.header_timeout),
-                            limit_concurrency=connection_limit(settings.max_connections),
-                            timeout_graceful_shutdown=int(grace) + 2)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        server_header=False,
+        http=head_timeout_protocol(settings.header_timeout),
+        limit_concurrency=connection_limit(settings.max_connections),
+        timeout_graceful_shutdown=int(grace) + 2,
+    )
     _uvicorn_server(config, app.state.pool, grace).run()

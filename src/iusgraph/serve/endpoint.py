@@ -40,8 +40,15 @@ def check(text: str) -> str:
     return checked(text, "query")
 
 
-def execute(store: ox.Store, text: str, accept: str | None, max_rows: int, *,
-            max_bytes: int | None = None, checked: bool = False) -> Reply:
+def execute(
+    store: ox.Store,
+    text: str,
+    accept: str | None,
+    max_rows: int,
+    *,
+    max_bytes: int | None = None,
+    checked: bool = False,
+) -> Reply:
     """Answer one query: a :class:`~iusgraph.serve.workers.Reply` with status, type and body.
 
     ``checked``: ``text`` is already what :func:`check` returned (the server checks in
@@ -80,8 +87,11 @@ def execute(store: ox.Store, text: str, accept: str | None, max_rows: int, *,
         if exc.unit == "bytes":
             return too_large(max_bytes or 0)
         noun = "triples" if offers is GRAPH_TYPES else "rows"
-        return error(413, f"query: the result has more than {max_rows} {noun} (the server's "
-                          "--max-rows); add a LIMIT or narrow the query")
+        return error(
+            413,
+            f"query: the result has more than {max_rows} {noun} (the server's "
+            "--max-rows); add a LIMIT or narrow the query",
+        )
     except (OSError, RuntimeError, ValueError) as exc:
         return error(400, f"query: evaluation failed: {exc}")
     if max_bytes is not None and len(body) > max_bytes:
@@ -107,15 +117,18 @@ def solutions_json(answer: Any, max_rows: int | None, max_bytes: int | None) -> 
     """SELECT solutions as SPARQL 1.1 JSON, straight from Oxigraph's terms (the same
     document rdflib writes, at a fraction of the cost); TooManyRows past a limit."""
     names = [v.value for v in answer.variables]
-    kept = list(bounded(answer, max_rows, max_bytes=max_bytes,
-                         terms=lambda row: (row[n] for n in names)))
+    kept = list(
+        bounded(answer, max_rows, max_bytes=max_bytes, terms=lambda row: (row[n] for n in names))
+    )
     bindings = [{n: _json_term(row[n]) for n in names if row[n] is not None} for row in kept]
-    body = json.dumps({"results": {"bindings": bindings}, "head": {"vars": names}},
-                      ensure_ascii=False, allow_nan=False).encode("utf-8")
+    body = json.dumps(
+        {"results": {"bindings": bindings}, "head": {"vars": names}},
+        ensure_ascii=False,
+        allow_nan=False,
+    ).encode("utf-8")
     if max_bytes is not None and len(body) > max_bytes:
         raise TooManyRows(f"more than {max_bytes} bytes", unit="bytes", limit=max_bytes)
     return body
-
 
 
 def service_description(endpoint_url: str, triples: int) -> Graph:
@@ -132,8 +145,15 @@ def service_description(endpoint_url: str, triples: int) -> Graph:
     graph.add((service, RDF.type, sd.Service))
     graph.add((service, sd.endpoint, service))
     graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
-    for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD"):
+    for fmt in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+    ):
         graph.add((service, sd.resultFormat, formats[fmt]))
     graph.add((service, sd.defaultDataset, dataset))
     graph.add((dataset, RDF.type, sd.Dataset))

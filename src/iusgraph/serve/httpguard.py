@@ -26,7 +26,8 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
-    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class Refusal(Exception):
@@ -104,6 +105,7 @@ def replay(body: bytes) -> Receive:
             return {"type": "http.disconnect"}
         done = True
         return {"type": "http.request", "body": body, "more_body": False}
+
     return receive
 
 

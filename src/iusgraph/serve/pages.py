@@ -26,7 +26,7 @@ BADGES = ("seriousness", "frequency", "action")
 
 def local_path(iri: str) -> str | None:
     """The server path of a project IRI, e.g. ``/entity/acne``."""
-    return "/" + iri[len(BASE):] if iri.startswith(BASE) else None
+    return "/" + iri[len(BASE) :] if iri.startswith(BASE) else None
 
 
 def iri_for(path: str) -> str:
@@ -58,19 +58,27 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
     if not is_ontology(iri) and not bool(store.query(f"ASK {{ <{iri}> ?p ?o }}")):
         return None
     subject = ONTOLOGY_IRI if is_ontology(iri) else iri
-    head = _rows(store, f"""
+    head = _rows(
+        store,
+        f"""
       SELECT ?label ?alt ?type ?typeLabel WHERE {{
         {{ <{subject}> skos:prefLabel|rdfs:label ?label }}
         UNION {{ <{subject}> skos:altLabel ?alt }}
         UNION {{ <{subject}> a ?type OPTIONAL {{ ?type rdfs:label|skos:prefLabel ?typeLabel }} }}
-      }}""")
-    properties = _rows(store, f"""
+      }}""",
+    )
+    properties = _rows(
+        store,
+        f"""
       SELECT ?p ?pLabel ?o ?oLabel WHERE {{
         <{subject}> ?p ?o .
         OPTIONAL {{ ?p rdfs:label ?pLabel }}
         OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?oLabel }}
-      }} ORDER BY ?p ?o""")
-    claims = _rows(store, f"""
+      }} ORDER BY ?p ?o""",
+    )
+    claims = _rows(
+        store,
+        f"""
       SELECT ?claim ?role ?claimLabel ?pred ?predLabel ?subject ?subjectLabel ?object ?objectLabel
              ?seriousness ?frequency ?action ?rank ?source ?sourceLabel ?reliability ?note
       WHERE {{
@@ -90,29 +98,46 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
                    OPTIONAL {{ ?source skos:prefLabel ?sourceLabel }}
                    OPTIONAL {{ ?source ius:reliability/skos:prefLabel ?reliability }}
                    OPTIONAL {{ ?source ius:reliabilityNote ?note }} }}
-      }} ORDER BY ?predLabel ?pred ?claim""")
-    evidence = _rows(store, f"""
+      }} ORDER BY ?predLabel ?pred ?claim""",
+    )
+    evidence = _rows(
+        store,
+        f"""
       SELECT ?claim ?ev ?exact ?start ?end WHERE {{
         {_claims_pattern(iri)}
         ?claim ius:hasEvidence ?ev . ?ev oa:hasSelector ?q . ?q oa:exact ?exact .
         OPTIONAL {{ ?ev oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end }}
-      }} ORDER BY ?claim ?ev""")
-    codes = _rows(store, f"""
+      }} ORDER BY ?claim ?ev""",
+    )
+    codes = _rows(
+        store,
+        f"""
       SELECT ?pred ?code ?codeLabel WHERE {{
         ?m owl:annotatedSource <{subject}> ; owl:annotatedProperty ?pred ;
            owl:annotatedTarget ?code .
         OPTIONAL {{ ?m <{SSSOM.object_label}> ?codeLabel }}
-      }} ORDER BY ?code ?pred""")
+      }} ORDER BY ?code ?pred""",
+    )
     terms: list[dict[str, Any]] = []
     if is_ontology(iri):
-        terms = _rows(store, f"""
+        terms = _rows(
+            store,
+            f"""
           SELECT ?term ?type ?label WHERE {{
             ?term a ?type . OPTIONAL {{ ?term rdfs:label ?label }}
             FILTER(STRSTARTS(STR(?term), "{IUS}") && ?type IN (owl:Class, owl:ObjectProperty,
                    owl:DatatypeProperty, owl:AnnotationProperty))
-          }} ORDER BY ?type ?term""")
-    return {"iri": iri, "head": head, "properties": properties, "claims": claims,
-            "evidence": evidence, "terms": terms, "codes": codes}
+          }} ORDER BY ?type ?term""",
+        )
+    return {
+        "iri": iri,
+        "head": head,
+        "properties": properties,
+        "claims": claims,
+        "evidence": evidence,
+        "terms": terms,
+        "codes": codes,
+    }
 
 
 def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = None) -> Reply:
@@ -130,8 +155,10 @@ def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = No
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence ?s . ?s ?p ?o }}
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence/oa:hasSelector ?s . ?s ?p ?o }}"""
     try:
-        graph = oxigraph_graph(store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}",
-                                           prefixes=PREFIXES), max_bytes=max_bytes)
+        graph = oxigraph_graph(
+            store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", prefixes=PREFIXES),
+            max_bytes=max_bytes,
+        )
     except TooManyRows:
         return too_large(max_bytes or 0)
     body = serialize(graph, GRAPH_TYPES[mime])
@@ -141,6 +168,7 @@ def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = No
 
 
 # --- HTML -----------------------------------------------------------------------------------
+
 
 def _text(value: dict[str, Any] | None) -> str:
     if not value:
@@ -195,29 +223,45 @@ def render(data: dict[str, Any]) -> str:
     path = local_path(iri) or ""
     parts = [f'<h1>{escape(title)}</h1><p class="iri"><code>{escape(iri)}</code></p>']
     if types:
-        parts.append('<p class="types">' + " ".join(
-            f'<span class="type">{link({"iri": t}, label)}</span>'
-            for t, label in sorted(types.items())) + "</p>")
+        parts.append(
+            '<p class="types">'
+            + " ".join(
+                f'<span class="type">{link({"iri": t}, label)}</span>'
+                for t, label in sorted(types.items())
+            )
+            + "</p>"
+        )
     if alts:
-        parts.append('<p class="synonyms"><strong>Synonyms:</strong> '
-                     + ", ".join(escape(a) for a in alts) + "</p>")
+        parts.append(
+            '<p class="synonyms"><strong>Synonyms:</strong> '
+            + ", ".join(escape(a) for a in alts)
+            + "</p>"
+        )
     parts.append(_codes_html(data.get("codes") or []))
     parts.append(_claims_html(data))
     if data["terms"]:
-        rows = "".join(f"<tr><td>{link(t['term'])}</td><td>{escape(curie(_text(t['type'])))}"
-                       f"</td><td>{escape(_text(t.get('label')))}</td></tr>"
-                       for t in data["terms"])
-        parts.append(f'<h2>Terms</h2><table class="terms"><thead><tr><th>term</th><th>kind</th>'
-                     f'<th>label</th></tr></thead><tbody>{rows}</tbody></table>')
-    rows = "".join(f"<tr><th>{link(p['p'], p.get('pLabel'))}</th>"
-                   f"<td>{link(p['o'], p.get('oLabel'))}</td></tr>" for p in data["properties"])
+        rows = "".join(
+            f"<tr><td>{link(t['term'])}</td><td>{escape(curie(_text(t['type'])))}"
+            f"</td><td>{escape(_text(t.get('label')))}</td></tr>"
+            for t in data["terms"]
+        )
+        parts.append(
+            f'<h2>Terms</h2><table class="terms"><thead><tr><th>term</th><th>kind</th>'
+            f"<th>label</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    rows = "".join(
+        f"<tr><th>{link(p['p'], p.get('pLabel'))}</th><td>{link(p['o'], p.get('oLabel'))}</td></tr>"
+        for p in data["properties"]
+    )
     parts.append(f'<h2>All statements</h2><table class="properties"><tbody>{rows}</tbody></table>')
-    formats = " · ".join(f'<a href="{escape(path)}?format={s.parameter}">{s.title}</a>'
-                         for s in SERVED_SYNTAXES)
+    formats = " · ".join(
+        f'<a href="{escape(path)}?format={s.parameter}">{s.title}</a>' for s in SERVED_SYNTAXES
+    )
     parts.append(f'<p class="formats">Also as {formats}.</p>')
     alternates = "".join(
         f'\n<link rel="alternate" type="{s.media_type}" href="{escape(path)}?format={s.parameter}">'
-        for s in SERVED_SYNTAXES)
+        for s in SERVED_SYNTAXES
+    )
     return layout(title, "\n".join(parts), alternates)
 
 
@@ -229,13 +273,17 @@ def _codes_html(codes: list[dict[str, Any]]) -> str:
         if code is None:
             continue
         kind = _text(row.get("pred")).rsplit("#", 1)[-1]
-        rows.append(f'<tr><td>{escape(kind)}</td><td><a class="code" rel="external noopener" '
-                    f'href="{escape(page_of(code))}">{escape(code)}</a></td>'
-                    f'<td>{escape(_text(row.get("codeLabel")))}</td></tr>')
+        rows.append(
+            f'<tr><td>{escape(kind)}</td><td><a class="code" rel="external noopener" '
+            f'href="{escape(page_of(code))}">{escape(code)}</a></td>'
+            f"<td>{escape(_text(row.get('codeLabel')))}</td></tr>"
+        )
     if not rows:
         return ""
-    return ('<h2>Codes</h2><table class="codes"><thead><tr><th>match</th><th>code</th>'
-            '<th>label</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+    return (
+        '<h2>Codes</h2><table class="codes"><thead><tr><th>match</th><th>code</th>'
+        "<th>label</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
 
 
 def _badge(kind: str, value: dict[str, Any] | None) -> str:
@@ -243,8 +291,10 @@ def _badge(kind: str, value: dict[str, Any] | None) -> str:
         return ""
     text = _text(value)
     css = "".join(c if c.isalnum() else "-" for c in text.lower())
-    return (f'<span class="badge badge-{kind} badge-{kind}-{escape(css)}" title="{kind}">'
-            f'{escape(kind)}: {escape(text)}</span>')
+    return (
+        f'<span class="badge badge-{kind} badge-{kind}-{escape(css)}" title="{kind}">'
+        f"{escape(kind)}: {escape(text)}</span>"
+    )
 
 
 def _claims_html(data: dict[str, Any]) -> str:
@@ -259,35 +309,49 @@ def _claims_html(data: dict[str, Any]) -> str:
         key = claim["pred"]["iri"]
         groups.setdefault(key, []).append(claim)
         labels[key] = _text(claim.get("predLabel")) or curie(key)
-    out = [f'<h2>Claims ({len(data["claims"])})</h2>']
+    out = [f"<h2>Claims ({len(data['claims'])})</h2>"]
     for key in sorted(groups, key=lambda k: labels[k]):
-        out.append(f'<section class="claim-group"><h3>{escape(labels[key])} '
-                   f'<small>{link({"iri": key})}</small></h3><ul class="claims">')
+        out.append(
+            f'<section class="claim-group"><h3>{escape(labels[key])} '
+            f'<small>{link({"iri": key})}</small></h3><ul class="claims">'
+        )
         for claim in groups[key]:
             badges = "".join(_badge(k, claim.get(k)) for k in BADGES)
             if claim.get("rank") and _text(claim["rank"]) != "normal":
                 badges += _badge("rank", claim["rank"])
             quotes = "".join(
                 f'<blockquote class="evidence" cite="{escape(local_path(e["ev"]["iri"]) or "")}">'
-                f'{escape(_text(e["exact"]))}'
-                + (f' <small>[{escape(_text(e["start"]))}–{escape(_text(e["end"]))}]</small>'
-                   if e.get("start") else "") + "</blockquote>"
-                for e in evidence.get(claim["claim"]["iri"], []))
+                f"{escape(_text(e['exact']))}"
+                + (
+                    f" <small>[{escape(_text(e['start']))}–{escape(_text(e['end']))}]</small>"
+                    if e.get("start")
+                    else ""
+                )
+                + "</blockquote>"
+                for e in evidence.get(claim["claim"]["iri"], [])
+            )
             source = ""
             if claim.get("source"):
-                source = (f'<div class="source">Source: {link(claim["source"], claim.get("sourceLabel"))}'
-                          f' {_badge("reliability", claim.get("reliability"))}'
-                          f'<p class="reliability-note">{escape(_text(claim.get("note")))}</p></div>')
-            statement = (f'{link(claim["subject"], claim.get("subjectLabel"))} '
-                         f'<em>{escape(labels[key])}</em> '
-                         f'{link(claim["object"], claim.get("objectLabel"))}')
-            out.append(f'<li class="claim"><p>{statement} '
-                       f'<small>({link(claim["claim"])})</small></p>'
-                       f'<p class="badges">{badges}</p>{quotes}{source}</li>')
+                source = (
+                    f'<div class="source">Source: {link(claim["source"], claim.get("sourceLabel"))}'
+                    f" {_badge('reliability', claim.get('reliability'))}"
+                    f'<p class="reliability-note">{escape(_text(claim.get("note")))}</p></div>'
+                )
+            statement = (
+                f"{link(claim['subject'], claim.get('subjectLabel'))} "
+                f"<em>{escape(labels[key])}</em> "
+                f"{link(claim['object'], claim.get('objectLabel'))}"
+            )
+            out.append(
+                f'<li class="claim"><p>{statement} '
+                f"<small>({link(claim['claim'])})</small></p>"
+                f'<p class="badges">{badges}</p>{quotes}{source}</li>'
+            )
         out.append("</ul></section>")
     return "\n".join(out)
 
 
 def not_found(iri: str) -> str:
-    return layout("Not found", f"<h1>Not found</h1><p><code>{escape(iri)}</code> is not in the "
-                  "graph.</p>")
+    return layout(
+        "Not found", f"<h1>Not found</h1><p><code>{escape(iri)}</code> is not in the graph.</p>"
+    )

@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 from collections import OrderedDict, deque
@@ -87,8 +88,15 @@ class _Waiter:
 class WorkerPool:
     """``size`` query workers and a spare, shared fairly between short and slow jobs."""
 
-    def __init__(self, source: StoreSource, size: int, timeout: float, *,
-                 queue: int = DEFAULTS.queue, slow_after: float = SLOW_AFTER) -> None:
+    def __init__(
+        self,
+        source: StoreSource,
+        size: int,
+        timeout: float,
+        *,
+        queue: int = DEFAULTS.queue,
+        slow_after: float = SLOW_AFTER,
+    ) -> None:
         self.source = source
         self.size = size
         self.timeout = timeout
@@ -156,15 +164,22 @@ class WorkerPool:
         self._wake = asyncio.Event()
         self._supervisor = asyncio.create_task(self._supervise())
         deadline = self._loop_time() + START_TIMEOUT
-        while (self.alive < self.size and self._failure is None
-               and self._loop_time() < deadline):
+        while self.alive < self.size and self._failure is None and self._loop_time() < deadline:
             await asyncio.sleep(0.02)
 
     async def _supervise(self) -> None:
         while not self._stopping:
             self._reap()
-            wanted = self.size + 1 - (self.alive + (self._spare is not None)
-                                      + (self._lent is not None) + self._starting)
+            wanted = (
+                self.size
+                + 1
+                - (
+                    self.alive
+                    + (self._spare is not None)
+                    + (self._lent is not None)
+                    + self._starting
+                )
+            )
             now = self._loop_time()
             if wanted > 0 and now >= self._retry_at:
                 for _ in range(1 if self._failure else wanted):
@@ -175,10 +190,8 @@ class WorkerPool:
             assert self._wake is not None
             self._wake.clear()
             pause = 1.0 if now >= self._retry_at else min(1.0, self._retry_at - now)
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(pause, 0.01))
-            except asyncio.TimeoutError:
-                pass
 
     async def _start_one(self) -> None:
         loop = asyncio.get_running_loop()
@@ -189,13 +202,13 @@ class WorkerPool:
             if self._stopping:
                 raise IusgraphError("the server is stopping")
             if not await _readable(worker, START_TIMEOUT):
-                raise IusgraphError(f"a query worker did not load the graph in "
-                                    f"{START_TIMEOUT:g} s")
+                raise IusgraphError(f"a query worker did not load the graph in {START_TIMEOUT:g} s")
             try:
                 worker.ready(worker.conn.recv())
             except (EOFError, OSError):
-                raise IusgraphError("a query worker stopped while loading the graph (out of "
-                                    "memory?)") from None
+                raise IusgraphError(
+                    "a query worker stopped while loading the graph (out of memory?)"
+                ) from None
         except (IusgraphError, OSError) as exc:
             if worker is not None:
                 self._launched.discard(worker)
@@ -240,8 +253,10 @@ class WorkerPool:
         self._dying = [w for w in self._dying if not w.reap()]
         for worker in [*self._idle, *([self._spare] if self._spare else [])]:
             if not worker.alive():
-                logger.warning("a query worker stopped (exit code %s); starting another",
-                               worker.process.exitcode)
+                logger.warning(
+                    "a query worker stopped (exit code %s); starting another",
+                    worker.process.exitcode,
+                )
                 self._retire(worker)
 
     async def close(self, grace: float) -> None:
@@ -252,8 +267,12 @@ class WorkerPool:
         deadline = self._loop_time() + grace
         while self._busy and self._loop_time() < deadline:
             await asyncio.sleep(0.05)
-        for worker in [*self._idle, *self._busy, *self._launched,
-                       *[w for w in (self._spare, self._lent) if w is not None]]:
+        for worker in [
+            *self._idle,
+            *self._busy,
+            *self._launched,
+            *[w for w in (self._spare, self._lent) if w is not None],
+        ]:
             worker.kill()
 
     async def stop(self) -> None:
@@ -264,8 +283,11 @@ class WorkerPool:
             await asyncio.gather(self._supervisor, return_exceptions=True)
         if self._starts:
             await asyncio.wait(set(self._starts), timeout=5)
-        for worker in [*self._idle, *self._busy,
-                       *[w for w in (self._spare, self._lent) if w is not None]]:
+        for worker in [
+            *self._idle,
+            *self._busy,
+            *[w for w in (self._spare, self._lent) if w is not None],
+        ]:
             self._retire(worker)
         for worker in self._dying:
             worker.reap(2)
@@ -357,8 +379,7 @@ class WorkerPool:
             for _ in range(3):
                 worker = await self._acquire(lane, key, deadline)
                 try:
-                    return await self._job(worker, (kind, args, options), lane == "slow",
-                                           key)
+                    return await self._job(worker, (kind, args, options), lane == "slow", key)
                 except _Requeue:
                     lane = "slow"
                 except _Lost:
@@ -397,8 +418,7 @@ class WorkerPool:
         the time limit for a slow slot (then 503)."""
         slow = lane == "slow"
         queue = self._lanes[lane]
-        if sum(not w.future.done() for w in queue) >= (self.slow_slots if slow
-                                                        else self.queue):
+        if sum(not w.future.done() for w in queue) >= (self.slow_slots if slow else self.queue):
             raise self._busy_error(slow)
         loop = asyncio.get_running_loop()
         waiter = _Waiter(loop.create_future(), loop.time(), key)
@@ -431,15 +451,28 @@ class WorkerPool:
             return Unavailable(
                 f"query: the server is busy with slow queries (over {self.slow_after:g} s; "
                 f"at most {self.slow_slots} at once); try again later, or narrow the query "
-                "or add a LIMIT", self.timeout)
+                "or add a LIMIT",
+                self.timeout,
+            )
         if waited:
-            return Unavailable(f"the server is busy: no query worker was free within "
-                               f"{self.timeout:g} s; try again shortly", 1)
-        return Unavailable(f"the server is busy: {self.queue} requests are waiting for a "
-                           "query worker; try again shortly", 1)
+            return Unavailable(
+                f"the server is busy: no query worker was free within "
+                f"{self.timeout:g} s; try again shortly",
+                1,
+            )
+        return Unavailable(
+            f"the server is busy: {self.queue} requests are waiting for a "
+            "query worker; try again shortly",
+            1,
+        )
 
-    async def _job(self, worker: Worker, job: tuple[str, tuple[Any, ...], dict[str, Any]],
-                   slow: bool, key: tuple[str, str]) -> Any:
+    async def _job(
+        self,
+        worker: Worker,
+        job: tuple[str, tuple[Any, ...], dict[str, Any]],
+        slow: bool,
+        key: tuple[str, str],
+    ) -> Any:
         """Send the job and wait for the answer; slow jobs hold a slow slot until done."""
         holds_slot = slow  # _dispatch took a slow slot for a slow waiter
         sent = self._loop_time()
@@ -459,12 +492,13 @@ class WorkerPool:
                 self._running_slow += 1
                 holds_slot = True
                 worker.lower_priority()
-            if not await _readable(worker, self.timeout - (self.slow_after if not slow
-                                                             else 0.0)):
+            if not await _readable(worker, self.timeout - (self.slow_after if not slow else 0.0)):
                 self._retire(worker)
-                raise Unavailable(f"query: stopped after the time limit of {self.timeout:g} s "
-                                  "(the server's --timeout); narrow the query or add a LIMIT",
-                                  1)
+                raise Unavailable(
+                    f"query: stopped after the time limit of {self.timeout:g} s "
+                    "(the server's --timeout); narrow the query or add a LIMIT",
+                    1,
+                )
             self._remember(key, self._loop_time() - sent)
             return await self._answer(worker)
         except (Unavailable, _Requeue, _Lost):
@@ -528,7 +562,7 @@ class WorkerPool:
         if seconds >= self.slow_after:
             self._history[key] = (seconds,)
         else:
-            self._history[key] = (*self._history.get(key, ())[-(RECENT - 1):], seconds)
+            self._history[key] = (*self._history.get(key, ())[-(RECENT - 1) :], seconds)
         self._history.move_to_end(key)
         while len(self._history) > HISTORY:
             self._history.popitem(last=False)
@@ -549,8 +583,6 @@ def _first_waiting(queue: deque[_Waiter]) -> _Waiter | None:
         if not waiter.future.done():
             return waiter
     return None
-
-
 
 
 async def _readable(worker: Worker, timeout: float) -> bool:

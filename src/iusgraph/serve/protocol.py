@@ -59,8 +59,9 @@ def negotiate(accept: str | None, offers: list[str]) -> str | None:
         kind = offer.split("/")[0]
         quality, specificity = None, -1
         for media, q in ranges:
-            level = (2 if media == offer else 1 if media == f"{kind}/*"
-                     else 0 if media == "*/*" else -1)
+            level = (
+                2 if media == offer else 1 if media == f"{kind}/*" else 0 if media == "*/*" else -1
+            )
             if level > specificity:
                 quality, specificity = q, level
         if quality is None or quality <= 0:
@@ -77,8 +78,11 @@ def error(status: int, message: str) -> Reply:
 
 def too_large(max_bytes: int) -> Reply:
     """413: the answer passed ``--max-bytes``."""
-    return error(413, f"query: the answer is larger than {byte_size(max_bytes)} (the "
-                      "server's --max-bytes); add a LIMIT, or select fewer or shorter values")
+    return error(
+        413,
+        f"query: the answer is larger than {byte_size(max_bytes)} (the "
+        "server's --max-bytes); add a LIMIT, or select fewer or shorter values",
+    )
 
 
 def byte_size(count: int) -> str:
@@ -94,5 +98,7 @@ def byte_size(count: int) -> str:
 
 
 def not_acceptable(offers: dict[str, str]) -> Reply:
-    return error(406, "none of the Accept header's types can carry this answer; use one of "
-                 + ", ".join(offers))
+    return error(
+        406,
+        "none of the Accept header's types can carry this answer; use one of " + ", ".join(offers),
+    )

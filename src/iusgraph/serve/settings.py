@@ -47,8 +47,7 @@ class Options:
         if self.timeout <= 0 or self.header_timeout <= 0:
             raise IusgraphError("--timeout and --header-timeout must be more than 0 seconds")
         if min(self.max_rows, self.workers, self.max_connections, self.queue) < 1:
-            raise IusgraphError("--max-rows, --workers and --max-connections must be at "
-                                "least 1")
+            raise IusgraphError("--max-rows, --workers and --max-connections must be at least 1")
         if self.max_bytes < 1024:
             raise IusgraphError("--max-bytes must be at least 1 KiB")
 
@@ -107,8 +106,9 @@ def check_port(host: str, port: int) -> None:
         try:
             probe.bind(address)
         except OSError as exc:
-            raise IusgraphError(f"cannot listen on {host}:{port}: {exc.strerror}; "
-                                "choose another --port") from None
+            raise IusgraphError(
+                f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port"
+            ) from None
 
 
 def default_base_url(host: str, port: int) -> str:
@@ -120,10 +120,11 @@ def default_base_url(host: str, port: int) -> str:
 def check_base_url(url: str) -> str:
     """``--base-url``: an http(s) URL with a host, without query or fragment."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
-            or parts.fragment:
-        raise IusgraphError(f"--base-url must be an http:// or https:// URL with a host, "
-                            f"such as https://example.org/ius/, not {url!r}")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise IusgraphError(
+            f"--base-url must be an http:// or https:// URL with a host, "
+            f"such as https://example.org/ius/, not {url!r}"
+        )
     return url.rstrip("/")
 
 

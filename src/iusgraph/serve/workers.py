@@ -43,8 +43,17 @@ PRELOAD = ["iusgraph.serve.workers", "iusgraph.serve.endpoint", "iusgraph.serve.
 #: What a worker may raise while loading the graph (reported as the reason it failed).
 LOAD_ERRORS = (IusgraphError, OSError, SyntaxError, ValueError, MemoryError, RecursionError)
 #: What a job may raise; answered 500 instead of killing the worker.
-JOB_ERRORS = (IusgraphError, OSError, SyntaxError, RuntimeError, ValueError, TypeError,
-              KeyError, MemoryError, RecursionError)
+JOB_ERRORS = (
+    IusgraphError,
+    OSError,
+    SyntaxError,
+    RuntimeError,
+    ValueError,
+    TypeError,
+    KeyError,
+    MemoryError,
+    RecursionError,
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +75,9 @@ class StoreSource:
         return store_from_files([Path(f) for f in self.files])
 
 
-def prepare_source(files: list[Path], store_dir: Path | None,
-                   graph: Graph | None = None) -> tuple[StoreSource, Callable[[], None]]:
+def prepare_source(
+    files: list[Path], store_dir: Path | None, graph: Graph | None = None
+) -> tuple[StoreSource, Callable[[], None]]:
     """Make the data ready for workers; returns the source and a clean-up function.
 
     With ``store_dir`` the on-disk store is built or reused (as ``iusgraph query --store``
@@ -123,7 +133,9 @@ def _worker_main(conn: Connection, source: StoreSource) -> None:  # pragma: no c
     endpoint.execute(store, "ASK {}", None, 1, checked=True)
     conn.send(("ready", len(store)))
     handlers: dict[str, Callable[..., Any]] = {
-        "sparql": endpoint.execute, "page": pages.collect, "describe": pages.describe,
+        "sparql": endpoint.execute,
+        "page": pages.collect,
+        "describe": pages.describe,
     }
     while True:
         try:

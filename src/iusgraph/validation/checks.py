@@ -34,9 +34,12 @@ def with_labels(target: Data, findings: Iterable[Finding]) -> list[Finding]:
     foci = sorted({f.focus for f in findings if f.focus.startswith(("http", "urn"))})
     labels: dict[str, str] = {}
     for start in range(0, len(foci), 500):
-        values = " ".join(f"<{f}>" for f in foci[start:start + 500])
-        for row in select(target, f"""SELECT ?n ?pref ?label WHERE {{ VALUES ?n {{ {values} }}
-                OPTIONAL {{ ?n skos:prefLabel ?pref }} OPTIONAL {{ ?n rdfs:label ?label }} }}"""):
+        values = " ".join(f"<{f}>" for f in foci[start : start + 500])
+        for row in select(
+            target,
+            f"""SELECT ?n ?pref ?label WHERE {{ VALUES ?n {{ {values} }}
+                OPTIONAL {{ ?n skos:prefLabel ?pref }} OPTIONAL {{ ?n rdfs:label ?label }} }}""",
+        ):
             text = row.get("pref") or row.get("label")
             if text is not None:
                 labels.setdefault(str(row["n"]), str(text))
@@ -55,10 +58,16 @@ def qc_findings(data: Data) -> Report:
         for row in rows:
             focus = row.get("focus") or next(iter(row.values()), "")
             focus = f"_:{focus}" if isinstance(focus, BNode) else focus
-            details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items())
-                                if k != "focus")
-            report.add(Finding(qc.severity, str(focus), "", f"qc:{qc.name}",
-                               qc.rule + (f" ({details})" if details else "")))
+            details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items()) if k != "focus")
+            report.add(
+                Finding(
+                    qc.severity,
+                    str(focus),
+                    "",
+                    f"qc:{qc.name}",
+                    qc.rule + (f" ({details})" if details else ""),
+                )
+            )
     report.findings = with_labels(data, report.findings)
     return report
 
@@ -72,12 +81,18 @@ def selector_findings(data: Data) -> Report:
         except ValueError:
             continue  # a non-integer offset is reported by the shapes
         if length != len(str(row["exact"])):
-            report.add(Finding(
-                "Violation", str(row["claim"]), str(row.get("label") or ""),
-                "iusgraph:SelectorLength",
-                f"evidence {shorten(row['ev'])}: oa:end - oa:start is {length} but oa:exact has "
-                f"{len(str(row['exact']))} characters; re-anchor the quote",
-                component="iusgraph:SelectorLength", path=shorten(OA.exact)))
+            report.add(
+                Finding(
+                    "Violation",
+                    str(row["claim"]),
+                    str(row.get("label") or ""),
+                    "iusgraph:SelectorLength",
+                    f"evidence {shorten(row['ev'])}: oa:end - oa:start is {length} but oa:exact has "
+                    f"{len(str(row['exact']))} characters; re-anchor the quote",
+                    component="iusgraph:SelectorLength",
+                    path=shorten(OA.exact),
+                )
+            )
     return report
 
 
@@ -86,17 +101,27 @@ def duration_findings(data: Data) -> Report:
     report = Report(checks=["durations"])
     pairs = ((IUS.onsetLowerBound, IUS.onsetUpperBound), (IUS.lowerBound, IUS.upperBound))
     for low_prop, high_prop in pairs:
-        rows = select(data, f"SELECT ?focus ?low ?high WHERE {{ ?focus <{low_prop}> ?low ; "
-                            f"<{high_prop}> ?high }}")
+        rows = select(
+            data,
+            f"SELECT ?focus ?low ?high WHERE {{ ?focus <{low_prop}> ?low ; <{high_prop}> ?high }}",
+        )
         for row in rows:
             focus, low, high = row["focus"], row["low"], row["high"]
             low_days, high_days = approximate_days(str(low)), approximate_days(str(high))
             if low_days is not None and high_days is not None and low_days > high_days:
-                report.add(Finding(
-                    "Violation", str(focus), "", "iusgraph:BoundsOrdered",
-                    f"{shorten(low_prop)} {low} is longer than {shorten(high_prop)} {high}; "
-                    "swap them", component="iusgraph:BoundsOrdered", path=shorten(low_prop),
-                    value=str(low)))
+                report.add(
+                    Finding(
+                        "Violation",
+                        str(focus),
+                        "",
+                        "iusgraph:BoundsOrdered",
+                        f"{shorten(low_prop)} {low} is longer than {shorten(high_prop)} {high}; "
+                        "swap them",
+                        component="iusgraph:BoundsOrdered",
+                        path=shorten(low_prop),
+                        value=str(low),
+                    )
+                )
     report.findings = with_labels(data, report.findings)
     return report
 
@@ -118,8 +143,9 @@ def mapping_part(store: ox.Store) -> Graph:
 
     graph = Graph()
     for triple in store.query(_MAPPING_PART):
-        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
-                   to_rdflib(triple.object)))
+        graph.add(
+            (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
+        )
     return graph
 
 

@@ -20,7 +20,9 @@ def evidence_selectors(graph: Data) -> list[dict[str, object]]:
     Selectors are matched by their properties, not their types: with the types,
     rdflib would join every quote selector with every position selector first.
     """
-    return select(graph, """
+    return select(
+        graph,
+        """
         SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {
           ?claim ius:hasEvidence ?ev .
           OPTIONAL { ?claim rdfs:label ?label }
@@ -28,19 +30,21 @@ def evidence_selectors(graph: Data) -> list[dict[str, object]]:
           ?q oa:exact ?exact .
           ?ev oa:hasSelector ?p .
           ?p oa:start ?start ; oa:end ?end .
-        } ORDER BY ?ev""")
+        } ORDER BY ?ev""",
+    )
 
 
-def verify_evidence(folder: Path, graph: Graph,
-                    rows: Mapping[str, str] | None = None) -> Report:
+def verify_evidence(folder: Path, graph: Graph, rows: Mapping[str, str] | None = None) -> Report:
     """Check hashes, lengths, excluded regions and every selector against the documents.
 
     :param rows: evidence IRI to the ``claims/<source>.tsv:LINE`` it was compiled from, so
         a finding names the row to fix (known when the graph is compiled from the tables)
     """
     if not folder.is_dir():
-        raise IusgraphError(f"{folder}: not a folder; pass the folder holding the source "
-                            "documents, e.g. --sources ../shared/sources")
+        raise IusgraphError(
+            f"{folder}: not a folder; pass the folder holding the source "
+            "documents, e.g. --sources ../shared/sources"
+        )
     report = Report(checks=["verify-evidence"])
     sources = read_registry(graph)
     texts: dict[URIRef, str] = {}
@@ -49,41 +53,70 @@ def verify_evidence(folder: Path, graph: Graph,
         texts[source.iri] = text
         actual = sha256_of(folder, source)
         if actual != source.sha256:
-            report.add(Finding(
-                "Violation", str(source.iri), source.file_name, "iusgraph:SourceHash",
-                f"SHA-256 of {source.file_name} is {actual}, the registry says {source.sha256}: "
-                "the document changed; re-check every span, then update data/sources.ttl"))
+            report.add(
+                Finding(
+                    "Violation",
+                    str(source.iri),
+                    source.file_name,
+                    "iusgraph:SourceHash",
+                    f"SHA-256 of {source.file_name} is {actual}, the registry says {source.sha256}: "
+                    "the document changed; re-check every span, then update data/sources.ttl",
+                )
+            )
         if len(text) != source.char_count:
-            report.add(Finding(
-                "Violation", str(source.iri), source.file_name, "iusgraph:SourceLength",
-                f"{source.file_name} has {len(text)} characters, the registry says "
-                f"{source.char_count}"))
+            report.add(
+                Finding(
+                    "Violation",
+                    str(source.iri),
+                    source.file_name,
+                    "iusgraph:SourceLength",
+                    f"{source.file_name} has {len(text)} characters, the registry says "
+                    f"{source.char_count}",
+                )
+            )
         for region in source.regions:
-            if not text[region.start:region.end].startswith(region.starts_with):
-                report.add(Finding(
-                    "Violation", str(region.iri), region.label, "iusgraph:ExcludedRegion",
-                    f"excluded region {region.start}..{region.end} of {source.file_name} does "
-                    f"not start with {region.starts_with!r}"))
+            if not text[region.start : region.end].startswith(region.starts_with):
+                report.add(
+                    Finding(
+                        "Violation",
+                        str(region.iri),
+                        region.label,
+                        "iusgraph:ExcludedRegion",
+                        f"excluded region {region.start}..{region.end} of {source.file_name} does "
+                        f"not start with {region.starts_with!r}",
+                    )
+                )
     checked = 0
     for row in evidence_selectors(graph):
         checked += 1
         text = texts.get(row["src"])  # type: ignore[arg-type]
         label = str(row.get("label") or row["claim"])
         if text is None:
-            report.add(Finding("Violation", str(row["claim"]), label, "iusgraph:EvidenceSource",
-                               f"evidence {row['ev']} cites {row['src']}, which is not in the "
-                               "source registry"))
+            report.add(
+                Finding(
+                    "Violation",
+                    str(row["claim"]),
+                    label,
+                    "iusgraph:EvidenceSource",
+                    f"evidence {row['ev']} cites {row['src']}, which is not in the source registry",
+                )
+            )
             continue
         start, end, exact = int(row["start"]), int(row["end"]), str(row["exact"])  # type: ignore[arg-type]
         found = text[start:end]
         if found != exact:
             where = (rows or {}).get(str(row["ev"]))
-            fix = (f"; fix {where} (clear start/end and re-run 'iusgraph anchor')" if where
-                   else "")
-            report.add(Finding(
-                "Violation", str(row["claim"]), label, "iusgraph:EvidenceSpan",
-                f"evidence {row['ev']}: characters {start}..{end} read {found!r}, "
-                f"the quote is {exact!r}{fix}"))
+            fix = f"; fix {where} (clear start/end and re-run 'iusgraph anchor')" if where else ""
+            report.add(
+                Finding(
+                    "Violation",
+                    str(row["claim"]),
+                    label,
+                    "iusgraph:EvidenceSpan",
+                    f"evidence {row['ev']}: characters {start}..{end} read {found!r}, "
+                    f"the quote is {exact!r}{fix}",
+                )
+            )
     report.stats["selectors checked"] = checked
     report.stats["sources checked"] = len(sources)
     return report

@@ -34,40 +34,99 @@ from iusgraph.graph.store import in_parallel
 from iusgraph.validation.report import Finding
 
 #: Datatypes the store keeps as written, and the SPARQL cast that checks their lexical form.
-CASTABLE = {XSD[name] for name in (
-    "decimal", "integer", "boolean", "double", "float", "dateTime", "date", "time",
-    "duration", "yearMonthDuration", "dayTimeDuration")}
+CASTABLE = {
+    XSD[name]
+    for name in (
+        "decimal",
+        "integer",
+        "boolean",
+        "double",
+        "float",
+        "dateTime",
+        "date",
+        "time",
+        "duration",
+        "yearMonthDuration",
+        "dayTimeDuration",
+    )
+}
 #: Datatypes Oxigraph rewrites to xsd:integer on load: checked on the parsed input.
-INTEGER_DERIVED = {XSD[name] for name in (
-    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long",
-    "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+INTEGER_DERIVED = {
+    XSD[name]
+    for name in (
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 NODE_KINDS = {
-    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.IRI: "isIRI({v})",
+    SH.BlankNode: "isBlank({v})",
+    SH.Literal: "isLiteral({v})",
     SH.BlankNodeOrIRI: "(isBlank({v}) || isIRI({v}))",
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
-    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))"}
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}
 #: Shape properties that are not constraints.
-NON_CONSTRAINTS = {RDF.type, SH.flags, SH.targetClass, SH.targetNode, SH.targetSubjectsOf,
-                   SH.targetObjectsOf, SH.message, SH.severity, SH.name, SH.description,
-                   SH.path, SH.order, SH.group, SH.property, SH.sparql, SH.deactivated,
-                   RDFS.label, RDFS.comment}
+NON_CONSTRAINTS = {
+    RDF.type,
+    SH.flags,
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.message,
+    SH.severity,
+    SH.name,
+    SH.description,
+    SH.path,
+    SH.order,
+    SH.group,
+    SH.property,
+    SH.sparql,
+    SH.deactivated,
+    RDFS.label,
+    RDFS.comment,
+}
 #: Value-node constraints compiled to one boolean SPARQL expression each.
-VALUE_COMPONENTS = {SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind",
-                    SH.pattern: "Pattern", SH["in"]: "In", SH.languageIn: "LanguageIn",
-                    SH.minLength: "MinLength", SH.maxLength: "MaxLength", SH["not"]: "Not"}
+VALUE_COMPONENTS = {
+    SH["class"]: "Class",
+    SH.datatype: "Datatype",
+    SH.nodeKind: "NodeKind",
+    SH.pattern: "Pattern",
+    SH["in"]: "In",
+    SH.languageIn: "LanguageIn",
+    SH.minLength: "MinLength",
+    SH.maxLength: "MaxLength",
+    SH["not"]: "Not",
+}
 DEFAULT_MESSAGES = {
     "Class": "value is not an instance of the required class",
     "Datatype": "value does not have the required datatype",
     "NodeKind": "value is not of the required node kind",
     "Pattern": "value does not match the pattern",
-    "In": "value is not in the allowed list", "LanguageIn": "value has a disallowed language",
-    "MinLength": "value is too short", "MaxLength": "value is too long",
+    "In": "value is not in the allowed list",
+    "LanguageIn": "value has a disallowed language",
+    "MinLength": "value is too short",
+    "MaxLength": "value is too long",
     "Not": "value conforms to a shape it must not conform to",
-    "HasValue": "the required value is missing", "MinCount": "too few values",
-    "MaxCount": "too many values", "LessThan": "value is not less than the compared value",
+    "HasValue": "the required value is missing",
+    "MinCount": "too few values",
+    "MaxCount": "too many values",
+    "LessThan": "value is not less than the compared value",
     "QualifiedMinCount": "too few values conform to the qualified shape",
     "QualifiedMaxCount": "too many values conform to the qualified shape",
-    "SPARQL": "the SPARQL constraint found a problem"}
+    "SPARQL": "the SPARQL constraint found a problem",
+}
 
 
 class Unsupported(Exception):
@@ -219,7 +278,8 @@ class _Compiler:
         if pred == SH.pattern:
             flags = self.shapes.value(owner, SH.flags) if owner is not None else None
             args = sparql_term(Literal(str(obj))) + (
-                f", {sparql_term(Literal(str(flags)))}" if flags else "")
+                f", {sparql_term(Literal(str(flags)))}" if flags else ""
+            )
             return f"(!isBlank({v}) && regex(str({v}), {args}))"
         if pred == SH["in"]:
             members = [self.constant(m) for m in Collection(self.shapes, obj)]  # type: ignore[arg-type]
@@ -237,13 +297,15 @@ class _Compiler:
 
     def datatype_expr(self, datatype: Node, v: str) -> str:
         if datatype == RDF.langString:
-            return f"(isLiteral({v}) && lang({v}) != \"\")"
+            return f'(isLiteral({v}) && lang({v}) != "")'
         if datatype == XSD.string:
             return f"(isLiteral({v}) && datatype({v}) = <{XSD.string}>)"
         if datatype in CASTABLE:
             # A cast of an ill-formed lexical form is an error, which COALESCE turns to false.
-            return (f"(isLiteral({v}) && datatype({v}) = <{datatype}> && "
-                    f"COALESCE(isLiteral(<{datatype}>(str({v}))), false))")
+            return (
+                f"(isLiteral({v}) && datatype({v}) = <{datatype}> && "
+                f"COALESCE(isLiteral(<{datatype}>(str({v}))), false))"
+            )
         raise Unsupported(f"sh:datatype {shorten(datatype)}")
 
     # -- whole shapes ------------------------------------------------------------------
@@ -256,9 +318,17 @@ class _Compiler:
             if pred in NON_CONSTRAINTS:
                 continue
             component = self.component_name(pred)
-            self.add(out, shape, None, component, None, obj,
-                     self.value_query(target, None, self.value_expr(pred, obj, "?value", shape))
-                     if pred in VALUE_COMPONENTS else self.node_query(target, pred, obj))
+            self.add(
+                out,
+                shape,
+                None,
+                component,
+                None,
+                obj,
+                self.value_query(target, None, self.value_expr(pred, obj, "?value", shape))
+                if pred in VALUE_COMPONENTS
+                else self.node_query(target, pred, obj),
+            )
         for sparql in self.shapes.objects(shape, SH.sparql):
             self.add(out, shape, sparql, "SPARQL", None, sparql, self.sparql_query(target, sparql))
         for prop in self.shapes.objects(shape, SH.property):
@@ -273,8 +343,10 @@ class _Compiler:
 
     def node_query(self, target: str, pred: Node, obj: Node) -> str:
         if pred == SH.hasValue:
-            return (f"SELECT ?this ?value WHERE {{ {target} BIND(?this AS ?value) "
-                    f"FILTER(!sameTerm(?this, {self.constant(obj)})) }}")
+            return (
+                f"SELECT ?this ?value WHERE {{ {target} BIND(?this AS ?value) "
+                f"FILTER(!sameTerm(?this, {self.constant(obj)})) }}"
+            )
         raise Unsupported(f"{shorten(pred)}")
 
     def value_query(self, target: str, path: str | None, expr: str) -> str:
@@ -296,40 +368,91 @@ class _Compiler:
             if pred == SH.datatype and obj in INTEGER_DERIVED:
                 if not isinstance(path_node, URIRef):
                     raise Unsupported(f"sh:datatype {shorten(obj)} on a complex path")
-                out.term_checks.append(TermCheck(
-                    rule_name(self.shapes, prop), self.severity(prop), shorten(path_node),
-                    self.message(prop, None, "Datatype"), path_node, obj,  # type: ignore[arg-type]
-                    f"SELECT DISTINCT ?this WHERE {{ {target} }}"))
+                out.term_checks.append(
+                    TermCheck(
+                        rule_name(self.shapes, prop),
+                        self.severity(prop),
+                        shorten(path_node),
+                        self.message(prop, None, "Datatype"),
+                        path_node,
+                        obj,  # type: ignore[arg-type]
+                        f"SELECT DISTINCT ?this WHERE {{ {target} }}",
+                    )
+                )
                 continue
             if pred in VALUE_COMPONENTS:
-                self.add(out, prop, None, VALUE_COMPONENTS[pred], path_node, obj,  # type: ignore[index]
-                         self.value_query(target, path, self.value_expr(pred, obj, "?value", prop)))
+                self.add(
+                    out,
+                    prop,
+                    None,
+                    VALUE_COMPONENTS[pred],
+                    path_node,
+                    obj,  # type: ignore[index]
+                    self.value_query(target, path, self.value_expr(pred, obj, "?value", prop)),
+                )
             elif pred == SH.minCount:
-                self.add(out, prop, None, "MinCount", path_node, obj, self.count_query(
-                    target, path, "", "<", int(obj)))  # type: ignore[arg-type]
+                self.add(
+                    out,
+                    prop,
+                    None,
+                    "MinCount",
+                    path_node,
+                    obj,
+                    self.count_query(target, path, "", "<", int(obj)),
+                )  # type: ignore[arg-type]
             elif pred == SH.maxCount:
-                self.add(out, prop, None, "MaxCount", path_node, obj, self.count_query(
-                    target, path, "", ">", int(obj)))  # type: ignore[arg-type]
+                self.add(
+                    out,
+                    prop,
+                    None,
+                    "MaxCount",
+                    path_node,
+                    obj,
+                    self.count_query(target, path, "", ">", int(obj)),
+                )  # type: ignore[arg-type]
             elif pred == SH.qualifiedValueShape:
                 if self.shapes.value(prop, SH.qualifiedValueShapesDisjoint) == Literal(True):
                     raise Unsupported("sh:qualifiedValueShapesDisjoint")
                 condition = f"FILTER{self.conforms(obj, '?value')}"
-                for param, component, op in ((SH.qualifiedMinCount, "QualifiedMinCount", "<"),
-                                             (SH.qualifiedMaxCount, "QualifiedMaxCount", ">")):
+                for param, component, op in (
+                    (SH.qualifiedMinCount, "QualifiedMinCount", "<"),
+                    (SH.qualifiedMaxCount, "QualifiedMaxCount", ">"),
+                ):
                     bound = self.shapes.value(prop, param)
                     if bound is not None:
-                        self.add(out, prop, None, component, path_node, obj, self.count_query(
-                            target, path, condition, op, int(bound)))  # type: ignore[arg-type]
+                        self.add(
+                            out,
+                            prop,
+                            None,
+                            component,
+                            path_node,
+                            obj,
+                            self.count_query(target, path, condition, op, int(bound)),
+                        )  # type: ignore[arg-type]
             elif pred == SH.hasValue:
-                self.add(out, prop, None, "HasValue", path_node, obj,
-                         f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS "
-                         f"{{ ?this {path} {self.constant(obj)} }} }}")
+                self.add(
+                    out,
+                    prop,
+                    None,
+                    "HasValue",
+                    path_node,
+                    obj,
+                    f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS "
+                    f"{{ ?this {path} {self.constant(obj)} }} }}",
+                )
             elif pred == SH.lessThan:
                 if not isinstance(obj, URIRef):
                     raise Unsupported("sh:lessThan with a complex path")
-                self.add(out, prop, None, "LessThan", path_node, obj,
-                         f"SELECT ?this ?value WHERE {{ {target} ?this {path} ?value . "
-                         f"?this <{obj}> ?_other . FILTER(!COALESCE(?value < ?_other, false)) }}")
+                self.add(
+                    out,
+                    prop,
+                    None,
+                    "LessThan",
+                    path_node,
+                    obj,
+                    f"SELECT ?this ?value WHERE {{ {target} ?this {path} ?value . "
+                    f"?this <{obj}> ?_other . FILTER(!COALESCE(?value < ?_other, false)) }}",
+                )
             else:
                 raise Unsupported(f"{shorten(pred)}")
 
@@ -338,8 +461,10 @@ class _Compiler:
             pattern = f"OPTIONAL {{ ?this {path} ?value . {condition} }}"
         else:
             pattern = f"?this {path} ?value . {condition}"
-        return (f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this "
-                f"HAVING (COUNT(DISTINCT ?value) {op} {bound})")
+        return (
+            f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this "
+            f"HAVING (COUNT(DISTINCT ?value) {op} {bound})"
+        )
 
     def sparql_query(self, target: str, constraint: Node) -> str:
         select = self.shapes.value(constraint, SH.select)
@@ -350,29 +475,46 @@ class _Compiler:
             raise Unsupported("a SPARQL constraint using $PATH, $shapesGraph or $currentShape")
         text = text.replace("$this", "?this")
         where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
-        projection = text[:where.start()] if where else ""
+        projection = text[: where.start()] if where else ""
         if where is None or not re.search(r"\?this\b|\*", projection):
             raise Unsupported("a SPARQL constraint whose SELECT does not return $this")
         prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint))
-        return f"{prefixes}{text[:where.end()]} {target} {text[where.end():]}"
+        return f"{prefixes}{text[: where.end()]} {target} {text[where.end() :]}"
 
     def prefixes(self, constraint: Node) -> Iterator[tuple[str, str]]:
         for source in self.shapes.objects(constraint, SH.prefixes):
             for decl in self.shapes.objects(source, SH.declare):
-                yield (str(self.shapes.value(decl, SH.prefix)),
-                       str(self.shapes.value(decl, SH.namespace)))
+                yield (
+                    str(self.shapes.value(decl, SH.prefix)),
+                    str(self.shapes.value(decl, SH.namespace)),
+                )
 
-    def add(self, out: Compiled, shape: Node, constraint: Node | None, component: str,
-            path: Node | None, param: Node, query: str) -> None:
-        parent = None if isinstance(shape, URIRef) or constraint is not None else \
-            self.shapes.value(predicate=SH.property, object=shape)
+    def add(
+        self,
+        out: Compiled,
+        shape: Node,
+        constraint: Node | None,
+        component: str,
+        path: Node | None,
+        param: Node,
+        query: str,
+    ) -> None:
+        parent = (
+            None
+            if isinstance(shape, URIRef) or constraint is not None
+            else self.shapes.value(predicate=SH.property, object=shape)
+        )
         node = constraint if constraint is not None else shape
-        out.checks.append(Check(
-            rule=rule_name(self.shapes, shape, constraint),
-            component=f"sh:{component}ConstraintComponent",
-            severity=self.severity(shape), path=shorten(path) if path is not None else "",
-            message=self.message(node, shape if constraint is not None else parent, component),
-            query=query))
+        out.checks.append(
+            Check(
+                rule=rule_name(self.shapes, shape, constraint),
+                component=f"sh:{component}ConstraintComponent",
+                severity=self.severity(shape),
+                path=shorten(path) if path is not None else "",
+                message=self.message(node, shape if constraint is not None else parent, component),
+                query=query,
+            )
+        )
 
 
 def targeted_shapes(shapes: Graph) -> list[Node]:
@@ -411,8 +553,9 @@ def subclass_map(store: ox.Store, classes: Iterable[URIRef]) -> dict[URIRef, lis
     out = {}
     for cls in sorted(classes):
         rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}")
-        out[cls] = sorted({URIRef(row["c"].value) for row in rows
-                           if isinstance(row["c"], ox.NamedNode)} | {cls})
+        out[cls] = sorted(
+            {URIRef(row["c"].value) for row in rows if isinstance(row["c"], ox.NamedNode)} | {cls}
+        )
     return out
 
 
@@ -430,12 +573,19 @@ def lexical_ok(lexical: str, datatype: str | None, required: URIRef) -> bool:
 
 
 INTEGER_RANGES = {
-    XSD.nonNegativeInteger: lambda n: n >= 0, XSD.positiveInteger: lambda n: n > 0,
-    XSD.nonPositiveInteger: lambda n: n <= 0, XSD.negativeInteger: lambda n: n < 0,
-    XSD.long: lambda n: -2**63 <= n < 2**63, XSD.int: lambda n: -2**31 <= n < 2**31,
-    XSD.short: lambda n: -2**15 <= n < 2**15, XSD.byte: lambda n: -2**7 <= n < 2**7,
-    XSD.unsignedLong: lambda n: 0 <= n < 2**64, XSD.unsignedInt: lambda n: 0 <= n < 2**32,
-    XSD.unsignedShort: lambda n: 0 <= n < 2**16, XSD.unsignedByte: lambda n: 0 <= n < 2**8}
+    XSD.nonNegativeInteger: lambda n: n >= 0,
+    XSD.positiveInteger: lambda n: n > 0,
+    XSD.nonPositiveInteger: lambda n: n <= 0,
+    XSD.negativeInteger: lambda n: n < 0,
+    XSD.long: lambda n: -(2**63) <= n < 2**63,
+    XSD.int: lambda n: -(2**31) <= n < 2**31,
+    XSD.short: lambda n: -(2**15) <= n < 2**15,
+    XSD.byte: lambda n: -(2**7) <= n < 2**7,
+    XSD.unsignedLong: lambda n: 0 <= n < 2**64,
+    XSD.unsignedInt: lambda n: 0 <= n < 2**32,
+    XSD.unsignedShort: lambda n: 0 <= n < 2**16,
+    XSD.unsignedByte: lambda n: 0 <= n < 2**8,
+}
 
 
 #: One literal of the input: subject IRI, predicate IRI, lexical form, datatype IRI (None
@@ -445,9 +595,11 @@ InputTerm = tuple[str, str, str, "str | None"]
 
 def _message(template: str, row: dict[str, Any]) -> str:
     """Fill ``{?var}`` and ``{$var}`` from a result row, as pySHACL does."""
+
     def fill(match: re.Match[str]) -> str:
         term = row.get(match.group(1))
         return term.value if term is not None else match.group(0)
+
     return re.sub(r"\{[?$](\w+)\}", fill, template)
 
 
@@ -455,12 +607,14 @@ def _term_text(term: Any) -> str:
     return "" if term is None else str(term.value)
 
 
-def run_checks(store: ox.Store, compiled: Compiled,
-               input_terms: Iterable[InputTerm] | None = None) -> list[Finding]:
+def run_checks(
+    store: ox.Store, compiled: Compiled, input_terms: Iterable[InputTerm] | None = None
+) -> list[Finding]:
     """Every compiled check on the store, and the term checks on ``input_terms``.
 
     Labels are left empty; the caller looks them up once for all findings.
     """
+
     def solve(check: Check) -> list[dict[str, Any]]:
         solutions = store.query(check.query)
         names = [v.value for v in solutions.variables]
@@ -472,19 +626,34 @@ def run_checks(store: ox.Store, compiled: Compiled,
             path = check.path
             if isinstance(values.get("path"), ox.NamedNode):
                 path = shorten(URIRef(values["path"].value))
-            findings.append(Finding(
-                severity=check.severity, focus=values["this"].value, label="", rule=check.rule,
-                message=_message(check.message, values), component=check.component,
-                path=path, value=_term_text(values.get("value"))))
+            findings.append(
+                Finding(
+                    severity=check.severity,
+                    focus=values["this"].value,
+                    label="",
+                    rule=check.rule,
+                    message=_message(check.message, values),
+                    component=check.component,
+                    path=path,
+                    value=_term_text(values.get("value")),
+                )
+            )
     if compiled.term_checks:
         findings += _term_findings(store, compiled.term_checks, input_terms or ())
     return findings
 
 
-def _term_findings(store: ox.Store, checks: list[TermCheck],
-                   input_terms: Iterable[InputTerm]) -> list[Finding]:
-    focus = {id(c): {row["this"].value for row in store.query(c.targets)
-                     if isinstance(row["this"], ox.NamedNode | ox.BlankNode)} for c in checks}
+def _term_findings(
+    store: ox.Store, checks: list[TermCheck], input_terms: Iterable[InputTerm]
+) -> list[Finding]:
+    focus = {
+        id(c): {
+            row["this"].value
+            for row in store.query(c.targets)
+            if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
+        }
+        for c in checks
+    }
     by_predicate: dict[str, list[TermCheck]] = {}
     for check in checks:
         by_predicate.setdefault(str(check.predicate), []).append(check)
@@ -492,8 +661,16 @@ def _term_findings(store: ox.Store, checks: list[TermCheck],
     for subject, predicate, lexical, datatype in input_terms:
         for check in by_predicate.get(predicate, ()):
             if subject in focus[id(check)] and not lexical_ok(lexical, datatype, check.datatype):
-                findings.add(Finding(
-                    severity=check.severity, focus=subject, label="", rule=check.rule,
-                    message=check.message, component="sh:DatatypeConstraintComponent",
-                    path=check.path, value=lexical))
+                findings.add(
+                    Finding(
+                        severity=check.severity,
+                        focus=subject,
+                        label="",
+                        rule=check.rule,
+                        message=check.message,
+                        component="sh:DatatypeConstraintComponent",
+                        path=check.path,
+                        value=lexical,
+                    )
+                )
     return sorted(findings)

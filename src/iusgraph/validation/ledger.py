@@ -22,8 +22,15 @@ def check_table(path: Path, source: Source, text: str, vocab: Vocabulary) -> Rep
     report = Report(checks=["ledger"])
     fix = "; run 'iusgraph ledger --sources DIR' to refresh the table"
     if not path.exists():
-        report.add(Finding("Violation", str(source.iri), source.file_name, "iusgraph:Ledger",
-                           f"{path}: no ledger table for {source.key}" + fix))
+        report.add(
+            Finding(
+                "Violation",
+                str(source.iri),
+                source.file_name,
+                "iusgraph:Ledger",
+                f"{path}: no ledger table for {source.key}" + fix,
+            )
+        )
         return report
     rows = read_ledger(path, source, vocab)
     regions = [(r.start, r.end) for r in source.regions]
@@ -31,29 +38,39 @@ def check_table(path: Path, source: Source, text: str, vocab: Vocabulary) -> Rep
     at = {(row.start, row.end): row for row in rows}
 
     def add(row_iri: URIRef, message: str) -> None:
-        report.add(Finding("Violation", str(row_iri), source.file_name, "iusgraph:Ledger",
-                           message))
+        report.add(Finding("Violation", str(row_iri), source.file_name, "iusgraph:Ledger", message))
 
     for row in rows:
-        found = text[row.start:row.end]
+        found = text[row.start : row.end]
         if (row.start, row.end) not in units:
             near = [u for u in units.values() if u.start < row.end and row.start < u.end]
             reads = ", ".join(f"{u.start}..{u.end}" for u in near) or "no unit"
-            add(row.iri, f"{row.where}: {row.start}..{row.end} ({found[:40]!r}) is not a unit of "
-                         f"{source.file_name}; the segmenter reads {reads} here" + fix)
+            add(
+                row.iri,
+                f"{row.where}: {row.start}..{row.end} ({found[:40]!r}) is not a unit of "
+                f"{source.file_name}; the segmenter reads {reads} here" + fix,
+            )
         elif row.kind == "heading" and row.text != found:
-            add(row.iri, f"{row.where}: a heading's text must be the whole heading, "
-                         f"{found!r}, found {row.text!r}" + fix)
+            add(
+                row.iri,
+                f"{row.where}: a heading's text must be the whole heading, "
+                f"{found!r}, found {row.text!r}" + fix,
+            )
         elif row.kind != "heading" and not found.startswith(row.text):
-            add(row.iri, f"{row.where}: the text {row.text!r} is not how the unit starts "
-                         f"({found[:len(row.text)]!r})" + fix)
+            add(
+                row.iri,
+                f"{row.where}: the text {row.text!r} is not how the unit starts "
+                f"({found[: len(row.text)]!r})" + fix,
+            )
         if row.kind == "heading" and "\n" in found:
             add(row.iri, f"{row.where}: a heading is one line")
     for key, unit in sorted(units.items()):
         if key not in at:
-            add(unit_iri(source.key, unit.start),
+            add(
+                unit_iri(source.key, unit.start),
                 f"{path}: the unit {unit.start}..{unit.end} "
-                f"({text[unit.start:unit.end][:40]!r}) has no row" + fix)
+                f"({text[unit.start : unit.end][:40]!r}) has no row" + fix,
+            )
     report.stats["ledger units checked"] = len(rows)  # per table: the caller sums them
     return report
 
@@ -70,32 +87,50 @@ def check_graph_units(graph: Graph, folder: Path) -> Report:
             continue  # the shapes report a unit without its source or offsets
         key = (int(start), int(end))  # type: ignore[arg-type]
         by_source.setdefault(source, {})[key] = (  # type: ignore[index]
-            node, str(graph.value(node, IUS.unitStartsWith) or ""))  # type: ignore[assignment]
+            node,
+            str(graph.value(node, IUS.unitStartsWith) or ""),
+        )  # type: ignore[assignment]
     checked = 0
     for source in read_registry(graph).values():
         units = by_source.get(source.iri)
         if not units:
             continue
         text = read_text(folder, source)
-        expected = {(u.start, u.end) for u in segment(text, [(r.start, r.end)
-                                                             for r in source.regions])}
+        expected = {
+            (u.start, u.end) for u in segment(text, [(r.start, r.end) for r in source.regions])
+        }
         for (start, end), (node, opening_words) in sorted(units.items()):
             checked += 1
             if (start, end) not in expected:
-                message = (f"{start}..{end} ({text[start:end][:40]!r}) is not a unit of "
-                           f"{source.file_name}")
+                message = (
+                    f"{start}..{end} ({text[start:end][:40]!r}) is not a unit of {source.file_name}"
+                )
             elif not text[start:end].startswith(opening_words):
-                message = (f"{start}..{end} of {source.file_name} does not start with "
-                           f"{opening_words!r}")
+                message = (
+                    f"{start}..{end} of {source.file_name} does not start with {opening_words!r}"
+                )
             else:
                 continue
-            report.add(Finding("Violation", str(node), source.file_name, "iusgraph:Ledger",
-                               message + "; rebuild the graph after 'iusgraph ledger'"))
+            report.add(
+                Finding(
+                    "Violation",
+                    str(node),
+                    source.file_name,
+                    "iusgraph:Ledger",
+                    message + "; rebuild the graph after 'iusgraph ledger'",
+                )
+            )
         for start, end in sorted(expected - units.keys()):
-            report.add(Finding("Violation", str(unit_iri(source.key, start)), source.file_name,
-                               "iusgraph:Ledger",
-                               f"the unit {start}..{end} ({text[start:end][:40]!r}) of "
-                               f"{source.file_name} is not in the graph; rebuild the graph "
-                               "after 'iusgraph ledger'"))
+            report.add(
+                Finding(
+                    "Violation",
+                    str(unit_iri(source.key, start)),
+                    source.file_name,
+                    "iusgraph:Ledger",
+                    f"the unit {start}..{end} ({text[start:end][:40]!r}) of "
+                    f"{source.file_name} is not in the graph; rebuild the graph "
+                    "after 'iusgraph ledger'",
+                )
+            )
     report.stats["ledger units checked"] = checked
     return report

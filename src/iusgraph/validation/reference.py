@@ -24,8 +24,13 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
     """Run the shapes with pySHACL and turn its results into findings."""
     shapes = shapes if shapes is not None else shapes_graph()
     _, results, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology_graph(), inference="none",
-        allow_warnings=True, allow_infos=True)
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology_graph(),
+        inference="none",
+        allow_warnings=True,
+        allow_infos=True,
+    )
     report = Report(checks=["shacl"])
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
@@ -36,11 +41,18 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
         path = results.value(result, SH.resultPath)
         value = results.value(result, SH.value)
         message = str(results.value(result, SH.resultMessage) or "")
-        report.add(Finding(
-            severity=severity, focus=str(focus), label="",
-            rule=rule_name(shapes, shape, constraint),  # type: ignore[arg-type]
-            message=message, component=shorten(component), path=shorten(path) if path else "",
-            value=str(value) if value is not None else ""))
+        report.add(
+            Finding(
+                severity=severity,
+                focus=str(focus),
+                label="",
+                rule=rule_name(shapes, shape, constraint),  # type: ignore[arg-type]
+                message=message,
+                component=shorten(component),
+                path=shorten(path) if path else "",
+                value=str(value) if value is not None else "",
+            )
+        )
     report.findings = with_labels(data, report.findings)
     return report
 

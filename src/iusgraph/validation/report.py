@@ -41,7 +41,7 @@ class Report:
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         self.findings.extend(other.findings)
         self.checks.extend(other.checks)
         self.stats.update(other.stats)
@@ -56,8 +56,10 @@ class Report:
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
 
     def sorted_findings(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: (SEVERITIES.index(f.severity), f.rule,
-                                                    f.focus, f.path, f.message))
+        return sorted(
+            self.findings,
+            key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.focus, f.path, f.message),
+        )
 
     def to_text(self) -> str:
         lines: list[str] = []
@@ -66,8 +68,9 @@ class Report:
             where = f"{f.label} {node}" if f.label and f.label != f.focus else node
             detail = f" [{f.component}]" if f.component else ""
             path = f" path {f.path}" if f.path else ""
-            lines.append(f"{f.severity.upper()}: {where}{path}\n  rule: {f.rule}{detail}\n"
-                         f"  {f.message}")
+            lines.append(
+                f"{f.severity.upper()}: {where}{path}\n  rule: {f.rule}{detail}\n  {f.message}"
+            )
         counts = self.counts()
         summary = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
         stats = "".join(f"; {v} {k}" for k, v in sorted(self.stats.items()))
@@ -77,14 +80,21 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
-        return json.dumps({
-            "conforms": self.conforms,
-            "counts": self.counts(),
-            "checks": self.checks,
-            "stats": dict(sorted(self.stats.items())),
-            "notes": self.notes,
-            "results": [asdict(f) for f in self.sorted_findings()],
-        }, indent=2, ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {
+                    "conforms": self.conforms,
+                    "counts": self.counts(),
+                    "checks": self.checks,
+                    "stats": dict(sorted(self.stats.items())),
+                    "notes": self.notes,
+                    "results": [asdict(f) for f in self.sorted_findings()],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
     def to_turtle(self) -> str:
         graph = Graph()
@@ -97,8 +107,13 @@ class Report:
             graph.add((report, SH.result, node))
             graph.add((node, RDF.type, SH.ValidationResult))
             graph.add((node, SH.resultSeverity, SH[f.severity]))
-            graph.add((node, SH.focusNode, BNode(f.focus[2:]) if f.focus.startswith("_:")
-                       else URIRef(f.focus)))
+            graph.add(
+                (
+                    node,
+                    SH.focusNode,
+                    BNode(f.focus[2:]) if f.focus.startswith("_:") else URIRef(f.focus),
+                )
+            )
             graph.add((node, SH.resultMessage, Literal(f.message)))
             graph.add((node, SH.sourceShape, _term(f.rule)))
             if f.component:

@@ -41,8 +41,12 @@ from iusgraph.validation.fastshacl import (
 from iusgraph.validation.report import Report
 
 
-def fast_shacl_findings(store: ox.Store, terms: Callable[[], Iterable[InputTerm]],
-                        as_graph: Callable[[], Graph], shapes: Graph | None = None) -> Report:
+def fast_shacl_findings(
+    store: ox.Store,
+    terms: Callable[[], Iterable[InputTerm]],
+    as_graph: Callable[[], Graph],
+    shapes: Graph | None = None,
+) -> Report:
     """The shapes as SPARQL on Oxigraph; shapes it cannot translate go to pySHACL."""
     shapes = shapes if shapes is not None else shapes_graph()
     compiled = compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))
@@ -53,8 +57,10 @@ def fast_shacl_findings(store: ox.Store, terms: Callable[[], Iterable[InputTerm]
 
         fallback = fallback_shapes(shapes, compiled.fallback)
         report.findings += shacl_findings(as_graph(), fallback).findings
-        report.notes += [f"{rule} is checked by pySHACL: the SPARQL compiler cannot "
-                         f"translate {why}" for rule, why in compiled.fallback_reasons.items()]
+        report.notes += [
+            f"{rule} is checked by pySHACL: the SPARQL compiler cannot translate {why}"
+            for rule, why in compiled.fallback_reasons.items()
+        ]
     report.findings = with_labels(store, report.findings)
     return report
 
@@ -84,8 +90,9 @@ def validate_graph(data: Graph, engine: str = "oxigraph") -> Report:
     return report
 
 
-def validate_store(store: ox.Store, terms: Callable[[], Iterable[InputTerm]],
-                   as_graph: Callable[[], Graph]) -> Report:
+def validate_store(
+    store: ox.Store, terms: Callable[[], Iterable[InputTerm]], as_graph: Callable[[], Graph]
+) -> Report:
     """All checks on an Oxigraph store that already holds the ontology.
 
     :param terms: the input's literals as written (the store rewrites some datatypes)
@@ -103,7 +110,6 @@ def validate_files(paths: list[Path], engine: str = "oxigraph") -> Report:
     """Validate RDF files; with Oxigraph they are parsed straight into the store."""
     check_engine(engine, VALIDATION_ENGINES, "validation engine")
     if engine == "pyshacl":
-
         graph = load_files(paths)
         report = validate_graph(graph, engine)
         report.extend(mapping_findings(graph))
@@ -125,8 +131,10 @@ def validate_loaded(store: ox.Store, paths: list[Path]) -> Report:
 
     def as_graph() -> Graph:
         graph = Graph()
-        graph.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES,
-                                    from_graph=ox.DefaultGraph()), format="nt")
+        graph.parse(
+            data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+            format="nt",
+        )
         return graph
 
     return validate_store(store, ontology_terms, as_graph)
