@@ -5,6 +5,13 @@ pySHACL stays the reference engine (``validate --engine pyshacl``).
 (focus node, path, constraint component, severity, rule) on every shape
 fixture, on the real graph and on synthetic graphs with injected faults.
 
+Each constraint parameter of a shape (``sh:minCount``, ``sh:class`` ...) is looked up
+in one of two tables: :data:`VALUE_COMPILERS` for constraints on one value node (usable
+in node shapes, property shapes and nested shapes) and :data:`PROPERTY_COMPILERS` for
+constraints of a property shape. An entry names its constraint component, gives its
+default message and builds its SPARQL; a parameter in neither table is refused in one
+place (:func:`_lookup`), which names it in the fallback note.
+
 Two things the store cannot answer are handled apart, never skipped:
 
 - a shape that uses a SHACL feature this compiler does not know is listed in
@@ -17,10 +24,10 @@ Two things the store cannot answer are handled apart, never skipped:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -29,7 +36,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from iusgraph.graph import terms
-from iusgraph.graph.namespaces import SH, shorten
+from iusgraph.graph.namespaces import SH, prologue, shorten
 from iusgraph.graph.store import in_parallel
 from iusgraph.validation.report import Finding
 
@@ -76,7 +83,7 @@ NODE_KINDS = {
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
-#: Shape properties that are not constraints.
+#: Shape properties that are not constraints: skipped when a shape's parameters are looked up.
 NON_CONSTRAINTS = {
     RDF.type,
     SH.flags,
@@ -97,36 +104,9 @@ NON_CONSTRAINTS = {
     RDFS.label,
     RDFS.comment,
 }
-#: Value-node constraints compiled to one boolean SPARQL expression each.
-VALUE_COMPONENTS = {
-    SH["class"]: "Class",
-    SH.datatype: "Datatype",
-    SH.nodeKind: "NodeKind",
-    SH.pattern: "Pattern",
-    SH["in"]: "In",
-    SH.languageIn: "LanguageIn",
-    SH.minLength: "MinLength",
-    SH.maxLength: "MaxLength",
-    SH["not"]: "Not",
-}
-DEFAULT_MESSAGES = {
-    "Class": "value is not an instance of the required class",
-    "Datatype": "value does not have the required datatype",
-    "NodeKind": "value is not of the required node kind",
-    "Pattern": "value does not match the pattern",
-    "In": "value is not in the allowed list",
-    "LanguageIn": "value has a disallowed language",
-    "MinLength": "value is too short",
-    "MaxLength": "value is too long",
-    "Not": "value conforms to a shape it must not conform to",
-    "HasValue": "the required value is missing",
-    "MinCount": "too few values",
-    "MaxCount": "too many values",
-    "LessThan": "value is not less than the compared value",
-    "QualifiedMinCount": "too few values conform to the qualified shape",
-    "QualifiedMaxCount": "too many values conform to the qualified shape",
-    "SPARQL": "the SPARQL constraint found a problem",
-}
+#: Skipped inside a nested shape (``sh:not``, ``sh:qualifiedValueShape``): there
+#: ``sh:path``, ``sh:property`` and ``sh:sparql`` are looked up, hence refused, as well.
+NESTED_NON_CONSTRAINTS = NON_CONSTRAINTS - {SH.property, SH.sparql, SH.path}
 
 
 class Unsupported(Exception):
@@ -188,6 +168,271 @@ def rule_name(shapes: Graph, shape: Node, constraint: Node | None = None) -> str
     return f"{name}/{shorten(path)}" if path is not None else name
 
 
+@dataclass(frozen=True)
+class Focus:
+    """Where a shape's checks apply: its focus nodes and, for a property shape, its path."""
+
+    shape: Node
+    target: str  # a sub-select binding ?this
+    out: Compiled
+    path_node: Node | None = None  # None for a node shape: the value node is the focus node
+    path: str | None = None  # path_node in SPARQL
+
+
+@dataclass(frozen=True)
+class Component:
+    """A SHACL constraint component as findings name it: ``sh:{name}ConstraintComponent``,
+    with the message used when the shape has no ``sh:message``."""
+
+    name: str
+    message: str
+
+
+#: (compiler, parameter value, value variable, shape holding the parameter) -> a SPARQL
+#: expression true when the value node conforms.
+ValueFn = Callable[["_Compiler", Node, str, "Node | None"], str]
+#: (compiler, focus, parameter value) -> the SELECT of a node shape's own check.
+NodeFn = Callable[["_Compiler", Focus, Node], str]
+#: (compiler, property shape, parameter value, its entry): adds the checks to ``focus.out``.
+PropertyFn = Callable[["_Compiler", Focus, Node, "PropertyCompiler"], None]
+
+
+@dataclass(frozen=True)
+class ValueCompiler(Component):
+    """A constraint on each value node alone, compiled to one boolean expression.
+
+    It applies to a node shape (value node = focus node), to a property shape (the values
+    of its path) and inside a nested shape. ``node`` replaces the generic node-shape query.
+    """
+
+    expr: ValueFn
+    node: NodeFn | None = None
+
+
+@dataclass(frozen=True)
+class PropertyCompiler(Component):
+    """A constraint of a property shape that needs the path (counts, comparisons), or that
+    compiles differently there than on a single value node."""
+
+    compile: PropertyFn
+
+
+def _class(c: _Compiler, cls: Node, v: str, owner: Node | None) -> str:
+    t = c.var()
+    return f"EXISTS {{ {v} a {t} . FILTER({t} IN ({', '.join(c.classes(cls))})) }}"
+
+
+def _datatype(c: _Compiler, datatype: Node, v: str, owner: Node | None) -> str:
+    if datatype == RDF.langString:
+        return f'(isLiteral({v}) && lang({v}) != "")'
+    if datatype == XSD.string:
+        return f"(isLiteral({v}) && datatype({v}) = <{XSD.string}>)"
+    if datatype in CASTABLE:
+        # A cast of an ill-formed lexical form is an error, which COALESCE turns to false.
+        return (
+            f"(isLiteral({v}) && datatype({v}) = <{datatype}> && "
+            f"COALESCE(isLiteral(<{datatype}>(str({v}))), false))"
+        )
+    raise Unsupported(f"sh:datatype {shorten(datatype)}")
+
+
+def _node_kind(c: _Compiler, kind: Node, v: str, owner: Node | None) -> str:
+    if kind not in NODE_KINDS:
+        raise Unsupported(f"sh:nodeKind {kind}")
+    return NODE_KINDS[kind].format(v=v)  # type: ignore[index]
+
+
+def _pattern(c: _Compiler, pattern: Node, v: str, owner: Node | None) -> str:
+    flags = c.shapes.value(owner, SH.flags) if owner is not None else None
+    args = sparql_term(Literal(str(pattern))) + (
+        f", {sparql_term(Literal(str(flags)))}" if flags else ""
+    )
+    return f"(!isBlank({v}) && regex(str({v}), {args}))"
+
+
+def _in(c: _Compiler, members: Node, v: str, owner: Node | None) -> str:
+    terms = [c.constant(m) for m in Collection(c.shapes, members)]  # type: ignore[arg-type]
+    return "(" + " || ".join([f"sameTerm({v}, {m})" for m in terms] or ["false"]) + ")"
+
+
+def _language_in(c: _Compiler, languages: Node, v: str, owner: Node | None) -> str:
+    tags = [sparql_term(Literal(str(t))) for t in Collection(c.shapes, languages)]  # type: ignore[arg-type]
+    matches = " || ".join(f"langMatches(lang({v}), {t})" for t in tags) or "false"
+    return f"(isLiteral({v}) && ({matches}))"
+
+
+def _min_length(c: _Compiler, bound: Node, v: str, owner: Node | None) -> str:
+    return f"(!isBlank({v}) && strlen(str({v})) >= {int(bound)})"  # type: ignore[arg-type]
+
+
+def _max_length(c: _Compiler, bound: Node, v: str, owner: Node | None) -> str:
+    return f"(!isBlank({v}) && strlen(str({v})) <= {int(bound)})"  # type: ignore[arg-type]
+
+
+def _not(c: _Compiler, shape: Node, v: str, owner: Node | None) -> str:
+    return f"!{c.conforms(shape, v)}"
+
+
+def _has_value(c: _Compiler, value: Node, v: str, owner: Node | None) -> str:
+    return f"sameTerm({v}, {c.constant(value)})"
+
+
+def _node_has_value(c: _Compiler, focus: Focus, value: Node) -> str:
+    return (
+        f"SELECT ?this ?value WHERE {{ {focus.target} BIND(?this AS ?value) "
+        f"FILTER(!sameTerm(?this, {c.constant(value)})) }}"
+    )
+
+
+VALUE_COMPILERS: dict[URIRef, ValueCompiler] = {
+    SH["class"]: ValueCompiler("Class", "value is not an instance of the required class", _class),
+    SH.datatype: ValueCompiler("Datatype", "value does not have the required datatype", _datatype),
+    SH.nodeKind: ValueCompiler("NodeKind", "value is not of the required node kind", _node_kind),
+    SH.pattern: ValueCompiler("Pattern", "value does not match the pattern", _pattern),
+    SH["in"]: ValueCompiler("In", "value is not in the allowed list", _in),
+    SH.languageIn: ValueCompiler("LanguageIn", "value has a disallowed language", _language_in),
+    SH.minLength: ValueCompiler("MinLength", "value is too short", _min_length),
+    SH.maxLength: ValueCompiler("MaxLength", "value is too long", _max_length),
+    SH["not"]: ValueCompiler("Not", "value conforms to a shape it must not conform to", _not),
+    SH.hasValue: ValueCompiler(
+        "HasValue", "the required value is missing", _has_value, node=_node_has_value
+    ),
+}
+"""Value-level components: constraint parameter -> how it compiles, by parameter IRI.
+
+A parameter missing here (and, in a property shape, from :data:`PROPERTY_COMPILERS`)
+makes its shape fall back to pySHACL. To add a component that tests one value node:
+write ``def _name(c, param, v, owner) -> str`` returning a SPARQL expression on ``v``
+that is true when the value conforms (raise :class:`Unsupported` for parameter values
+it cannot translate) and add ``SH.param: ValueCompiler("Name", "default message",
+_name)`` here. It then works in node shapes, property shapes and nested shapes.
+"""
+
+
+def _property_datatype(c: _Compiler, focus: Focus, datatype: Node, entry: PropertyCompiler) -> None:
+    """The store rewrites integer-derived literals: those are checked on the input."""
+    if datatype not in INTEGER_DERIVED:
+        c.add_value_check(focus, VALUE_COMPILERS[SH.datatype], datatype)
+        return
+    if not isinstance(focus.path_node, URIRef):
+        raise Unsupported(f"sh:datatype {shorten(datatype)} on a complex path")
+    focus.out.term_checks.append(
+        TermCheck(
+            rule_name(c.shapes, focus.shape),
+            c.severity(focus.shape),
+            shorten(focus.path_node),
+            c.message(focus.shape, None, entry),
+            focus.path_node,
+            datatype,  # type: ignore[arg-type]
+            f"SELECT DISTINCT ?this WHERE {{ {focus.target} }}",
+        )
+    )
+
+
+def _min_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
+    c.add(focus, None, entry, bound, c.count_query(focus, "", "<", int(bound)))  # type: ignore[arg-type]
+
+
+def _max_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
+    c.add(focus, None, entry, bound, c.count_query(focus, "", ">", int(bound)))  # type: ignore[arg-type]
+
+
+def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler) -> None:
+    """sh:qualifiedValueShape with its bounds: one check per bound present."""
+    if c.shapes.value(focus.shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
+        # Refused before the nested shape is read, so the fallback names this parameter.
+        raise Unsupported("sh:qualifiedValueShapesDisjoint")
+    condition = f"FILTER{c.conforms(shape, '?value')}"
+    for param, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
+        bound = c.shapes.value(focus.shape, param)
+        if bound is not None:
+            c.add(
+                focus,
+                None,
+                PROPERTY_COMPILERS[param],
+                shape,
+                c.count_query(focus, condition, op, int(bound)),
+            )  # type: ignore[arg-type]
+
+
+def _qualified_bound(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
+    """Compiled with the property shape's sh:qualifiedValueShape (none: no constraint)."""
+
+
+def _property_has_value(c: _Compiler, focus: Focus, value: Node, entry: PropertyCompiler) -> None:
+    c.add(
+        focus,
+        None,
+        entry,
+        value,
+        f"SELECT ?this WHERE {{ {focus.target} FILTER NOT EXISTS "
+        f"{{ ?this {focus.path} {c.constant(value)} }} }}",
+    )
+
+
+def _less_than(c: _Compiler, focus: Focus, other: Node, entry: PropertyCompiler) -> None:
+    if not isinstance(other, URIRef):
+        raise Unsupported("sh:lessThan with a complex path")
+    c.add(
+        focus,
+        None,
+        entry,
+        other,
+        f"SELECT ?this ?value WHERE {{ {focus.target} ?this {focus.path} ?value . "
+        f"?this <{other}> ?_other . FILTER(!COALESCE(?value < ?_other, false)) }}",
+    )
+
+
+def _like(param: URIRef, compile: PropertyFn) -> PropertyCompiler:
+    """A value-level component compiled its own way in a property shape."""
+    value = VALUE_COMPILERS[param]
+    return PropertyCompiler(value.name, value.message, compile)
+
+
+PROPERTY_COMPILERS: dict[URIRef, PropertyCompiler] = {
+    SH.minCount: PropertyCompiler("MinCount", "too few values", _min_count),
+    SH.maxCount: PropertyCompiler("MaxCount", "too many values", _max_count),
+    # sh:qualifiedValueShape compiles the checks of both bounds, which carry the bounds'
+    # component names and messages; its own name and message are never used.
+    SH.qualifiedValueShape: PropertyCompiler("QualifiedValueShape", "", _qualified),
+    SH.qualifiedMinCount: PropertyCompiler(
+        "QualifiedMinCount", "too few values conform to the qualified shape", _qualified_bound
+    ),
+    SH.qualifiedMaxCount: PropertyCompiler(
+        "QualifiedMaxCount", "too many values conform to the qualified shape", _qualified_bound
+    ),
+    SH.lessThan: PropertyCompiler(
+        "LessThan", "value is not less than the compared value", _less_than
+    ),
+    SH.hasValue: _like(SH.hasValue, _property_has_value),
+    SH.datatype: _like(SH.datatype, _property_datatype),
+}
+"""Property-level components: constraint parameter -> how a property shape compiles it.
+
+Looked up before :data:`VALUE_COMPILERS`; a value-level parameter missing here gets the
+generic check "every value of the path conforms". To add a component that needs the path:
+write ``def _name(c, focus, param, entry) -> None`` that builds a SELECT returning
+``?this`` (and ``?value`` where there is one) from ``focus.target`` and ``focus.path``
+and passes it to ``c.add(focus, None, entry, param, query)``; then add
+``SH.param: PropertyCompiler("Name", "default message", _name)`` here.
+"""
+
+#: The component of a node shape's ``sh:sparql`` constraints.
+SPARQL_COMPONENT = Component("SPARQL", "the SPARQL constraint found a problem")
+
+
+C = TypeVar("C", bound=Component)
+
+
+def _lookup(pred: Node, *tables: Mapping[URIRef, C], where: str = "") -> C:
+    """The entry for a constraint parameter: the one place an unknown parameter is refused,
+    so the fallback note names it."""
+    for table in tables:
+        if pred in table:
+            return table[pred]  # type: ignore[index]
+    raise Unsupported(f"{shorten(pred)}{where}")
+
+
 class _Compiler:
     def __init__(self, shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> None:
         self.shapes = shapes
@@ -235,27 +480,21 @@ class _Compiler:
         value = self.shapes.value(shape, SH.severity)
         return str(value).rsplit("#", 1)[-1] if value is not None else "Violation"
 
-    def message(self, node: Node, fallback: Node | None, component: str) -> str:
+    def message(self, node: Node, fallback: Node | None, component: Component) -> str:
         for candidate in (node, fallback):
             if candidate is not None:
                 text = self.shapes.value(candidate, SH.message)
                 if text is not None:
                     return str(text)
-        return DEFAULT_MESSAGES[component]
+        return component.message
 
     # -- value constraints as expressions ----------------------------------------------
     def conforms(self, shape: Node, v: str) -> str:
         """An expression true when ``v`` conforms to a nested shape of value constraints."""
         parts = []
         for pred, obj in self.shapes.predicate_objects(shape):
-            if pred in NON_CONSTRAINTS - {SH.property, SH.sparql, SH.path}:
-                continue
-            if pred == SH.hasValue:
-                parts.append(f"sameTerm({v}, {self.constant(obj)})")
-            elif pred in VALUE_COMPONENTS:
-                parts.append(self.value_expr(pred, obj, v, shape))
-            else:
-                raise Unsupported(f"{shorten(pred)} inside a nested shape")
+            if pred not in NESTED_NON_CONSTRAINTS:
+                parts.append(self.value_expr(pred, obj, v, shape, " inside a nested shape"))
         return "(" + " && ".join(parts or ["true"]) + ")"
 
     def constant(self, term: Node) -> str:
@@ -265,48 +504,11 @@ class _Compiler:
             raise Unsupported("a typed literal compared by identity")
         return sparql_term(term)
 
-    def value_expr(self, pred: URIRef, obj: Node, v: str, owner: Node | None = None) -> str:
-        if pred == SH["class"]:
-            t = self.var()
-            return f"EXISTS {{ {v} a {t} . FILTER({t} IN ({', '.join(self.classes(obj))})) }}"
-        if pred == SH.datatype:
-            return self.datatype_expr(obj, v)
-        if pred == SH.nodeKind:
-            if obj not in NODE_KINDS:
-                raise Unsupported(f"sh:nodeKind {obj}")
-            return NODE_KINDS[obj].format(v=v)  # type: ignore[index]
-        if pred == SH.pattern:
-            flags = self.shapes.value(owner, SH.flags) if owner is not None else None
-            args = sparql_term(Literal(str(obj))) + (
-                f", {sparql_term(Literal(str(flags)))}" if flags else ""
-            )
-            return f"(!isBlank({v}) && regex(str({v}), {args}))"
-        if pred == SH["in"]:
-            members = [self.constant(m) for m in Collection(self.shapes, obj)]  # type: ignore[arg-type]
-            return "(" + " || ".join([f"sameTerm({v}, {m})" for m in members] or ["false"]) + ")"
-        if pred == SH.languageIn:
-            tags = [sparql_term(Literal(str(t))) for t in Collection(self.shapes, obj)]  # type: ignore[arg-type]
-            matches = " || ".join(f"langMatches(lang({v}), {t})" for t in tags) or "false"
-            return f"(isLiteral({v}) && ({matches}))"
-        if pred in (SH.minLength, SH.maxLength):
-            op = ">=" if pred == SH.minLength else "<="
-            return f"(!isBlank({v}) && strlen(str({v})) {op} {int(obj)})"  # type: ignore[arg-type]
-        if pred == SH["not"]:
-            return f"!{self.conforms(obj, v)}"
-        raise Unsupported(f"{shorten(pred)}")
-
-    def datatype_expr(self, datatype: Node, v: str) -> str:
-        if datatype == RDF.langString:
-            return f'(isLiteral({v}) && lang({v}) != "")'
-        if datatype == XSD.string:
-            return f"(isLiteral({v}) && datatype({v}) = <{XSD.string}>)"
-        if datatype in CASTABLE:
-            # A cast of an ill-formed lexical form is an error, which COALESCE turns to false.
-            return (
-                f"(isLiteral({v}) && datatype({v}) = <{datatype}> && "
-                f"COALESCE(isLiteral(<{datatype}>(str({v}))), false))"
-            )
-        raise Unsupported(f"sh:datatype {shorten(datatype)}")
+    def value_expr(
+        self, pred: Node, obj: Node, v: str, owner: Node | None = None, where: str = ""
+    ) -> str:
+        """The expression for one value-level parameter (:data:`VALUE_COMPILERS`)."""
+        return _lookup(pred, VALUE_COMPILERS, where=where).expr(self, obj, v, owner)
 
     # -- whole shapes ------------------------------------------------------------------
     def shape(self, shape: Node, out: Compiled) -> None:
@@ -314,44 +516,31 @@ class _Compiler:
         target = self.targets(shape)
         if target is None or self.shapes.value(shape, SH.deactivated) == Literal(True):
             return
+        focus = Focus(shape, target, out)
         for pred, obj in self.shapes.predicate_objects(shape):
             if pred in NON_CONSTRAINTS:
                 continue
-            component = self.component_name(pred)
-            self.add(
-                out,
-                shape,
-                None,
-                component,
-                None,
-                obj,
-                self.value_query(target, None, self.value_expr(pred, obj, "?value", shape))
-                if pred in VALUE_COMPONENTS
-                else self.node_query(target, pred, obj),
-            )
+            entry = _lookup(pred, VALUE_COMPILERS)
+            if entry.node is not None:
+                self.add(focus, None, entry, obj, entry.node(self, focus, obj))
+            else:
+                self.add_value_check(focus, entry, obj)
         for sparql in self.shapes.objects(shape, SH.sparql):
-            self.add(out, shape, sparql, "SPARQL", None, sparql, self.sparql_query(target, sparql))
+            self.add(focus, sparql, SPARQL_COMPONENT, sparql, self.sparql_query(target, sparql))
         for prop in self.shapes.objects(shape, SH.property):
             self.property_shape(prop, target, out)
 
-    def component_name(self, pred: Node) -> str:
-        if pred in VALUE_COMPONENTS:
-            return VALUE_COMPONENTS[pred]  # type: ignore[index]
-        if pred == SH.hasValue:
-            return "HasValue"
-        raise Unsupported(f"{shorten(pred)}")
-
-    def node_query(self, target: str, pred: Node, obj: Node) -> str:
-        if pred == SH.hasValue:
-            return (
-                f"SELECT ?this ?value WHERE {{ {target} BIND(?this AS ?value) "
-                f"FILTER(!sameTerm(?this, {self.constant(obj)})) }}"
-            )
-        raise Unsupported(f"{shorten(pred)}")
-
-    def value_query(self, target: str, path: str | None, expr: str) -> str:
-        values = f"?this {path} ?value ." if path else "BIND(?this AS ?value)"
-        return f"SELECT ?this ?value WHERE {{ {target} {values} FILTER(!{expr}) }}"
+    def add_value_check(self, focus: Focus, entry: ValueCompiler, obj: Node) -> None:
+        """A check that every value node (the focus node, or its path's values) conforms."""
+        expr = entry.expr(self, obj, "?value", focus.shape)
+        values = f"?this {focus.path} ?value ." if focus.path else "BIND(?this AS ?value)"
+        self.add(
+            focus,
+            None,
+            entry,
+            obj,
+            f"SELECT ?this ?value WHERE {{ {focus.target} {values} FILTER(!{expr}) }}",
+        )
 
     def property_shape(self, prop: Node, target: str, out: Compiled) -> None:
         path_node = self.shapes.value(prop, SH.path)
@@ -362,107 +551,23 @@ class _Compiler:
         path = self.path(path_node)
         if (prop, SH.property, None) in self.shapes or (prop, SH.sparql, None) in self.shapes:
             raise Unsupported("sh:property or sh:sparql inside a property shape")
+        focus = Focus(prop, target, out, path_node, path)
         for pred, obj in self.shapes.predicate_objects(prop):
-            if pred in NON_CONSTRAINTS or pred in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+            if pred in NON_CONSTRAINTS:
                 continue
-            if pred == SH.datatype and obj in INTEGER_DERIVED:
-                if not isinstance(path_node, URIRef):
-                    raise Unsupported(f"sh:datatype {shorten(obj)} on a complex path")
-                out.term_checks.append(
-                    TermCheck(
-                        rule_name(self.shapes, prop),
-                        self.severity(prop),
-                        shorten(path_node),
-                        self.message(prop, None, "Datatype"),
-                        path_node,
-                        obj,  # type: ignore[arg-type]
-                        f"SELECT DISTINCT ?this WHERE {{ {target} }}",
-                    )
-                )
-                continue
-            if pred in VALUE_COMPONENTS:
-                self.add(
-                    out,
-                    prop,
-                    None,
-                    VALUE_COMPONENTS[pred],
-                    path_node,
-                    obj,  # type: ignore[index]
-                    self.value_query(target, path, self.value_expr(pred, obj, "?value", prop)),
-                )
-            elif pred == SH.minCount:
-                self.add(
-                    out,
-                    prop,
-                    None,
-                    "MinCount",
-                    path_node,
-                    obj,
-                    self.count_query(target, path, "", "<", int(obj)),
-                )  # type: ignore[arg-type]
-            elif pred == SH.maxCount:
-                self.add(
-                    out,
-                    prop,
-                    None,
-                    "MaxCount",
-                    path_node,
-                    obj,
-                    self.count_query(target, path, "", ">", int(obj)),
-                )  # type: ignore[arg-type]
-            elif pred == SH.qualifiedValueShape:
-                if self.shapes.value(prop, SH.qualifiedValueShapesDisjoint) == Literal(True):
-                    raise Unsupported("sh:qualifiedValueShapesDisjoint")
-                condition = f"FILTER{self.conforms(obj, '?value')}"
-                for param, component, op in (
-                    (SH.qualifiedMinCount, "QualifiedMinCount", "<"),
-                    (SH.qualifiedMaxCount, "QualifiedMaxCount", ">"),
-                ):
-                    bound = self.shapes.value(prop, param)
-                    if bound is not None:
-                        self.add(
-                            out,
-                            prop,
-                            None,
-                            component,
-                            path_node,
-                            obj,
-                            self.count_query(target, path, condition, op, int(bound)),
-                        )  # type: ignore[arg-type]
-            elif pred == SH.hasValue:
-                self.add(
-                    out,
-                    prop,
-                    None,
-                    "HasValue",
-                    path_node,
-                    obj,
-                    f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS "
-                    f"{{ ?this {path} {self.constant(obj)} }} }}",
-                )
-            elif pred == SH.lessThan:
-                if not isinstance(obj, URIRef):
-                    raise Unsupported("sh:lessThan with a complex path")
-                self.add(
-                    out,
-                    prop,
-                    None,
-                    "LessThan",
-                    path_node,
-                    obj,
-                    f"SELECT ?this ?value WHERE {{ {target} ?this {path} ?value . "
-                    f"?this <{obj}> ?_other . FILTER(!COALESCE(?value < ?_other, false)) }}",
-                )
-            else:
-                raise Unsupported(f"{shorten(pred)}")
+            entry = _lookup(pred, PROPERTY_COMPILERS, VALUE_COMPILERS)
+            if isinstance(entry, PropertyCompiler):
+                entry.compile(self, focus, obj, entry)
+            elif isinstance(entry, ValueCompiler):
+                self.add_value_check(focus, entry, obj)
 
-    def count_query(self, target: str, path: str, condition: str, op: str, bound: int) -> str:
+    def count_query(self, focus: Focus, condition: str, op: str, bound: int) -> str:
         if op == "<":
-            pattern = f"OPTIONAL {{ ?this {path} ?value . {condition} }}"
+            pattern = f"OPTIONAL {{ ?this {focus.path} ?value . {condition} }}"
         else:
-            pattern = f"?this {path} ?value . {condition}"
+            pattern = f"?this {focus.path} ?value . {condition}"
         return (
-            f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this "
+            f"SELECT ?this WHERE {{ {focus.target} {pattern} }} GROUP BY ?this "
             f"HAVING (COUNT(DISTINCT ?value) {op} {bound})"
         )
 
@@ -478,7 +583,7 @@ class _Compiler:
         projection = text[: where.start()] if where else ""
         if where is None or not re.search(r"\?this\b|\*", projection):
             raise Unsupported("a SPARQL constraint whose SELECT does not return $this")
-        prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint))
+        prefixes = prologue(self.prefixes(constraint))
         return f"{prefixes}{text[: where.end()]} {target} {text[where.end() :]}"
 
     def prefixes(self, constraint: Node) -> Iterator[tuple[str, str]]:
@@ -490,27 +595,22 @@ class _Compiler:
                 )
 
     def add(
-        self,
-        out: Compiled,
-        shape: Node,
-        constraint: Node | None,
-        component: str,
-        path: Node | None,
-        param: Node,
-        query: str,
+        self, focus: Focus, constraint: Node | None, component: Component, param: Node, query: str
     ) -> None:
+        """Record one check of ``focus.shape`` (or of its SPARQL ``constraint``)."""
+        shape = focus.shape
         parent = (
             None
             if isinstance(shape, URIRef) or constraint is not None
             else self.shapes.value(predicate=SH.property, object=shape)
         )
         node = constraint if constraint is not None else shape
-        out.checks.append(
+        focus.out.checks.append(
             Check(
                 rule=rule_name(self.shapes, shape, constraint),
-                component=f"sh:{component}ConstraintComponent",
+                component=f"sh:{component.name}ConstraintComponent",
                 severity=self.severity(shape),
-                path=shorten(path) if path is not None else "",
+                path=shorten(focus.path_node) if focus.path_node is not None else "",
                 message=self.message(node, shape if constraint is not None else parent, component),
                 query=query,
             )
