@@ -73,6 +73,12 @@ def exit_for(report: _Report, *, strict: bool = False) -> NoReturn:
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
+def _given(value: str, name: str) -> str | None:
+    """``value`` if the option ``name`` was given on the command line, else None."""
+    source = click.get_current_context().get_parameter_source(name)
+    return value if source is not click.core.ParameterSource.DEFAULT else None
+
+
 def _echo_error(message: str) -> None:
     # A message may quote input that is not valid Unicode (a lone surrogate): show it escaped.
     click.echo(
@@ -227,7 +233,9 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
 @click.option(
     "--engine",
     type=click.Choice(QUERY_ENGINES),
-    help=f"SPARQL engine: the Oxigraph embedded store, or rdflib (default: {QUERY_ENGINES[0]}).",
+    default=QUERY_ENGINES[0],
+    show_default=True,
+    help="SPARQL engine: the Oxigraph embedded store, or rdflib.",
 )
 @click.option(
     "--store",
@@ -262,7 +270,7 @@ def query(
     graphs: tuple[Path, ...],
     fmt: str,
     bindings: tuple[str, ...],
-    engine: str | None,
+    engine: str,
     store: Path | None,
     endpoint: str | None,
     default_graph: str | None,
@@ -279,7 +287,8 @@ def query(
         sparql=sparql,
         fmt=fmt,
         bindings=list(bindings),
-        engine=engine,
+        # None when not given: with --endpoint, the API refuses an --engine that was given.
+        engine=_given(engine, "engine"),
         store=store,
         files=list(graphs),
         endpoint=endpoint,
@@ -380,8 +389,8 @@ class ByteSize(click.ParamType):
 @click.option(
     "--max-bytes",
     "max_bytes",
-    default=DEFAULTS.max_bytes,
-    show_default=ByteSize.text(DEFAULTS.max_bytes),
+    default=ByteSize.text(DEFAULTS.max_bytes),
+    show_default=True,
     type=ByteSize(),
     help="Largest answer, e.g. 64M or 1G (HTTP 413 past it).",
 )

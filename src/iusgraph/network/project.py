@@ -4,8 +4,9 @@ Analysts and apps think in entities and relations, not claim nodes. Each edge
 is one direct triple ``(subject, claim property, object)``; the claims that back
 it (one per source per assertion, rank not deprecated) are folded into the
 edge's attributes, so the evidence travels with the edge. Everything in
-:mod:`iusgraph.analysis`, :mod:`iusgraph.network.interchange` and :mod:`iusgraph.network.draw`
-starts from :func:`project`; nothing rebuilds the graph.
+the network view (:mod:`~iusgraph.network.explain`, :mod:`~iusgraph.network.agreement`,
+:mod:`~iusgraph.network.structure`, :mod:`~iusgraph.network.interchange` and
+:mod:`~iusgraph.network.draw`) starts from :func:`project`; nothing rebuilds the graph.
 
 Node keys and attribute values are CURIEs under the project prefixes
 (``ent:mirena``, ``src:ius-monograph``); concept-valued qualifiers are their
