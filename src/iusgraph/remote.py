@@ -64,6 +64,7 @@ class PublishResult:
 
     @property
     def target(self) -> str:
+        """The graph written to, for messages: ``<iri>`` or "the default graph"."""
         return f"<{self.graph_iri}>" if self.graph_iri else "the default graph"
 
 
@@ -180,7 +181,7 @@ _TRIPLE = re.compile(r"(\S+)\s+<[^>]*>\s+(.)")
 
 def _has_blank_node(line: str) -> bool:
     match = _TRIPLE.match(line)
-    return bool(match) and (
+    return match is not None and (
         match.group(1).startswith("_:") or line[match.start(2) :].startswith("_:")
     )
 

@@ -12,12 +12,15 @@ qualifies).
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from iusgraph.curation.entities import Entity
 from iusgraph.curation.ids import check_id, suggest
@@ -32,6 +35,9 @@ COLUMNS = ["id", "subject", "predicate", "object", "qualifiers", "start", "end",
 
 @dataclass
 class Evidence:
+    """A span of the source that supports a claim: offsets, the quoted text, and the
+    ``file:line`` of its row."""
+
     start: int
     end: int
     exact: str
@@ -40,12 +46,16 @@ class Evidence:
 
 @dataclass
 class Claim:
+    """One row of a claim table, checked: subject, predicate, object, qualifiers and
+    evidence."""
+
     source: str
     id: str
     subject: str
     predicate: URIRef
     object: str
-    qualifiers: list[tuple[URIRef, object]]
+    #: (property, value) pairs; ``builtins.object``, since the field ``object`` hides it here.
+    qualifiers: list[tuple[URIRef, builtins.object]]
     evidence: list[Evidence] = field(default_factory=list)
     where: str = ""
     #: ``<source>.<id>`` of the claims this claim qualifies (``qualifies=``), checked by
@@ -54,9 +64,11 @@ class Claim:
 
     @property
     def iri(self) -> URIRef:
+        """The claim's IRI, ``claim:<source>.<id>``."""
         return CLAIM[f"{self.source}.{self.id}"]
 
     def evidence_iri(self, number: int) -> URIRef:
+        """The IRI of its ``number``-th evidence span (from 1)."""
         return EV[f"{self.source}.{self.id}.{number}"]
 
 
@@ -255,12 +267,12 @@ def read_claims(
         if claim.predicate in vocab.text_properties and not any(
             claim.object in e.exact for e in claim.evidence
         ):
-            path, line = claim.where.rsplit(":", 1)
+            where, line = claim.where.rsplit(":", 1)
             raise InputError(
                 f"the value {claim.object!r} of claim {claim.id!r} is not in its "
                 "evidence: a text value is the source's own words, verbatim "
                 "in one of the claim's spans",
-                path=path,
+                path=where,
                 line=int(line),
             )
     return list(claims.values())
@@ -319,7 +331,7 @@ def add_claims(
             graph.add((node, IUS.qualifiesClaim, CLAIM[ref]))
         props = {p for p, _ in claim.qualifiers}
         for prop, value in claim.qualifiers:
-            graph.add((node, prop, value))  # type: ignore[arg-type]
+            graph.add((node, prop, cast(Node, value)))  # an IRI or a literal
         if IUS.productContext not in props:
             graph.add((node, IUS.productContext, default_product))
         if IUS.rank not in props:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import combinations
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
@@ -149,5 +150,5 @@ def urgency_distance(row: Row, claims: list[Claim], vocab: Vocabulary) -> int:
 
 
 def _integer(vocab: Vocabulary, concept: URIRef, prop: URIRef) -> int:
-    value = vocab.graph.value(concept, prop)
-    return int(value)  # type: ignore[arg-type]  # every band and action has one (schemes.ttl)
+    value = cast(Literal, vocab.graph.value(concept, prop))
+    return int(value)  # every band and action has one (schemes.ttl)

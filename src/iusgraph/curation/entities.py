@@ -19,6 +19,9 @@ COLUMNS = ["id", "type", "label", "synonyms", "broader", "category"]
 
 @dataclass(frozen=True)
 class Entity:
+    """One row of an entity table, checked: id, class, labels, broader entity and cause
+    category."""
+
     id: str
     cls: URIRef
     label: str
@@ -29,6 +32,7 @@ class Entity:
 
     @property
     def iri(self) -> URIRef:
+        """The entity's IRI, ``ent:<id>``."""
         return ENT[self.id]
 
 
@@ -89,6 +93,7 @@ def read_entities(folder: Path, vocab: Vocabulary) -> dict[str, Entity]:
 
 
 def add_entities(graph: Graph, entities: dict[str, Entity]) -> None:
+    """Add each entity's classes, labels, broader entity and cause category to ``graph``."""
     for entity in entities.values():
         iri = entity.iri
         graph.add((iri, RDF.type, entity.cls))

@@ -30,15 +30,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from iusgraph.curation.claims import Claim
 from iusgraph.curation.ids import suggest
 from iusgraph.curation.registry import Source
 from iusgraph.curation.segment import KINDS, Unit, in_regions, opening, segment
-from iusgraph.curation.tables import escape, read_table, unescape
+from iusgraph.curation.tables import Row, escape, read_table, unescape
 from iusgraph.errors import InputError
 from iusgraph.graph.files import atomic_write_text
 from iusgraph.graph.namespaces import CLAIM, IUS, OA, SRC, shorten
@@ -56,6 +58,8 @@ OPENING = 60
 
 @dataclass
 class LedgerRow:
+    """One row of a source's ledger table: a text unit and what accounts for it."""
+
     source: str
     start: int
     end: int
@@ -69,11 +73,15 @@ class LedgerRow:
 
     @property
     def iri(self) -> URIRef:
+        """The IRI of its unit (:func:`unit_iri`)."""
         return unit_iri(self.source, self.start)
 
 
 @dataclass
 class Section:
+    """A section of a source: the span from its heading to the next heading of its level
+    or above, with its place in the section tree."""
+
     iri: URIRef
     title: str
     level: int
@@ -85,6 +93,7 @@ class Section:
 
 
 def unit_iri(source: str, start: int) -> URIRef:
+    """The IRI of the text unit of ``source`` that starts at character ``start``."""
     return SRC[f"{source}.unit.{start}"]
 
 
@@ -96,7 +105,7 @@ def _slug(title: str, limit: int = 60) -> str:
     return slug
 
 
-def _int_cell(row, column: str) -> int:  # type: ignore[no-untyped-def]
+def _int_cell(row: Row, column: str) -> int:
     text = row.get(column)
     if not (text.isascii() and text.isdigit()):
         raise row.error(
@@ -294,10 +303,10 @@ def add_ledger(
     for claim in claims:
         for number, evidence in enumerate(claim.evidence, start=1):
             for position in {evidence.start, evidence.end - 1}:
-                section = innermost(found, position)
-                if section is not None:
-                    graph.add((claim.evidence_iri(number), IUS.inSection, section.iri))
-                    graph.add((claim.iri, IUS.inSection, section.iri))
+                inner = innermost(found, position)
+                if inner is not None:
+                    graph.add((claim.evidence_iri(number), IUS.inSection, inner.iri))
+                    graph.add((claim.iri, IUS.inSection, inner.iri))
     return found
 
 
@@ -404,6 +413,8 @@ def refresh_table(
 
 @dataclass
 class SourceLedger:
+    """The coverage counts of one source's text units."""
+
     units: int = 0
     cited: int = 0
     excluded: int = 0
@@ -414,7 +425,13 @@ class SourceLedger:
 
     @property
     def accounted_percent(self) -> float:
+        """The share of units not unaccounted, in percent to one decimal (0.0 for none)."""
         return round(100.0 * (self.units - self.unaccounted) / self.units, 1) if self.units else 0.0
+
+
+def _literal(graph: Graph, node: Node, pred: URIRef) -> Literal | None:
+    """The value of ``pred`` on ``node``: a literal (an offset), or None."""
+    return cast("Literal | None", graph.value(node, pred))
 
 
 def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
@@ -424,33 +441,34 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
     modelled (by reason), else unaccounted. A reason on a cited unit is a stale reason.
     """
 
+    # Sources, units and sections are IRIs, and offsets literals, as the compiler writes them.
     spans: dict[URIRef, list[tuple[int, int]]] = {}
-    for ev, source in graph.subject_objects(OA.hasSource):
+    for ev, source_node in graph.subject_objects(OA.hasSource):
         for selector in graph.objects(ev, OA.hasSelector):
-            start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
+            start, end = _literal(graph, selector, OA.start), _literal(graph, selector, OA.end)
             if start is not None and end is not None:
-                spans.setdefault(source, []).append((int(start), int(end)))  # type: ignore[arg-type]
+                spans.setdefault(cast(URIRef, source_node), []).append((int(start), int(end)))
     regions: dict[URIRef, list[tuple[int, int]]] = {}
     out: dict[str, SourceLedger] = {}
-    for unit in sorted(graph.subjects(RDF.type, IUS.TextUnit)):
-        source = graph.value(unit, DCTERMS.isPartOf)
-        start, end = graph.value(unit, OA.start), graph.value(unit, OA.end)
+    for unit in sorted(cast("Iterable[URIRef]", graph.subjects(RDF.type, IUS.TextUnit))):
+        source = cast("URIRef | None", graph.value(unit, DCTERMS.isPartOf))
+        start, end = _literal(graph, unit, OA.start), _literal(graph, unit, OA.end)
         if source is None or start is None or end is None:
             continue
-        a, b = int(start), int(end)  # type: ignore[arg-type]
+        a, b = int(start), int(end)
         counts = out.setdefault(shorten(source), SourceLedger())
         counts.units += 1
         if source not in regions:  # once per source, not once per unit
             regions[source] = [
                 (
-                    int(graph.value(r, OA.start)),  # type: ignore[arg-type]
-                    int(graph.value(r, OA.end)),
-                )  # type: ignore[arg-type]
+                    int(cast(Literal, graph.value(r, OA.start))),
+                    int(cast(Literal, graph.value(r, OA.end))),
+                )
                 for r in graph.objects(source, IUS.hasExcludedRegion)
             ]
         reason = graph.value(unit, IUS.notModelledReason)
         notation = str(graph.value(reason, SKOS.notation) or shorten(reason)) if reason else ""
-        cited = _overlaps(a, b, spans.get(source, []))  # type: ignore[arg-type]
+        cited = _overlaps(a, b, spans.get(source, []))
         if _overlaps(a, b, regions[source]):
             counts.excluded += 1
         elif cited:
@@ -461,7 +479,7 @@ def ledger_counts(graph: Graph) -> dict[str, SourceLedger]:
         else:
             counts.unaccounted += 1
     for section in graph.subjects(RDF.type, IUS.Section):
-        source = graph.value(section, IUS.sectionOf)
+        source = cast("URIRef | None", graph.value(section, IUS.sectionOf))
         if source is not None:
             out.setdefault(shorten(source), SourceLedger()).sections += 1
     for counts in out.values():

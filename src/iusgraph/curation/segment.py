@@ -120,10 +120,10 @@ def _line_units(text: str, start: int, end: int) -> Iterator[Unit]:
     if heading:
         level = len(heading.group(1))
         at = heading.end()
-    elif _BULLET.match(text, at, end):
-        marker, at = "bullet", _BULLET.match(text, at, end).end()  # type: ignore[union-attr]
-    elif _NUMBERED.match(text, at, end):
-        marker, at = "numbered", _NUMBERED.match(text, at, end).end()  # type: ignore[union-attr]
+    elif bullet := _BULLET.match(text, at, end):
+        marker, at = "bullet", bullet.end()
+    elif number := _NUMBERED.match(text, at, end):
+        marker, at = "numbered", number.end()
     bold = _BOLD_LEAD.match(text, at, end)
     if bold:
         a, b = _trim(text, bold.start(1), bold.end(1))

@@ -48,9 +48,11 @@ class Row:
     cells: dict[str, str]
 
     def get(self, column: str) -> str:
+        """The cell of ``column``, stripped; empty when the row has none."""
         return self.cells.get(column, "").strip()
 
     def error(self, message: str) -> InputError:
+        """An :class:`~iusgraph.errors.InputError` pointing at this row's file and line."""
         return InputError(message, path=self.path, line=self.line)
 
 

@@ -13,7 +13,7 @@ rdflib's loading of ``FROM`` graphs over HTTP, for every engine path.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 import rdflib.plugins.sparql as rdflib_sparql
@@ -23,6 +23,9 @@ from rdflib.query import Result
 from iusgraph.errors import TooManyRows
 from iusgraph.graph.namespaces import PREFIXES
 from iusgraph.graph.terms import to_rdflib
+
+if TYPE_CHECKING:
+    from rdflib.query import ResultRow
 
 # rdflib would otherwise dereference FROM <iri> graphs over HTTP.
 rdflib_sparql.SPARQL_LOAD_GRAPHS = False
@@ -39,14 +42,15 @@ def parallel_safe(data: Data) -> bool:
 
 def select(target: Data, text: str) -> list[dict[str, Any]]:
     """SELECT rows as dicts of variable name to rdflib term, on either engine."""
+    # ``text`` is a SELECT query, so the rows are ResultRows and the answer is solutions.
     if isinstance(target, Graph):
         return [
-            {str(k): v for k, v in row.asdict().items()}  # type: ignore[union-attr]
+            {str(k): v for k, v in cast("ResultRow", row).asdict().items()}
             for row in target.query(text, initNs=PREFIXES)
         ]
-    solutions = target.query(text, prefixes=PREFIXES)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]  # type: ignore[union-attr]
+    solutions = cast(ox.QuerySolutions, target.query(text, prefixes=PREFIXES))
+    names = [v.value for v in solutions.variables]
+    return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]
 
 
 def bounded(

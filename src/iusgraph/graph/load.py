@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -247,15 +248,15 @@ def load_into(store: ox.Store, path: Path) -> None:
 
 def load_file(graph: Graph, path: Path) -> None:
     """Add the triples of one RDF file to an rdflib graph."""
-    batch: list[tuple[object, object, object, Graph]] = []
+    batch: list[tuple[Any, Any, Any, Graph]] = []
     for quad in parse_quads(path):
         batch.append(
             (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph)
         )
         if len(batch) >= _BATCH:
-            graph.addN(batch)  # type: ignore[arg-type]
+            graph.addN(batch)
             batch.clear()
-    graph.addN(batch)  # type: ignore[arg-type]
+    graph.addN(batch)
 
 
 def load_files(paths: list[Path]) -> Graph:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import BNode, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -64,7 +64,15 @@ def local_name(iri: object) -> str:
     return str(iri)[len(str(IUS)) :]
 
 
-def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
+class _Binds(Protocol):
+    """Anything with rdflib's ``bind``: a Graph, or a NamespaceManager."""
+
+    def bind(
+        self, prefix: str, namespace: Any, override: bool = ..., replace: bool = ...
+    ) -> None: ...
+
+
+def bind_prefixes(graph: _Binds) -> None:
     """Bind the project prefixes, replacing rdflib's defaults."""
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)

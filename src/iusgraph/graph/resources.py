@@ -85,6 +85,7 @@ def resource_root() -> Path:
 
 
 def ontology_dir() -> Path:
+    """The ``ontology/`` folder of :func:`resource_root`."""
     return resource_root() / "ontology"
 
 
@@ -104,6 +105,7 @@ def data_dir() -> Path:
 
 
 def queries_dir() -> Path:
+    """The ``queries/`` folder of :func:`resource_root`."""
     return resource_root() / "queries"
 
 

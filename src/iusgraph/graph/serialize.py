@@ -228,7 +228,7 @@ def to_jsonld(graph: Graph) -> str:
     graph_nodes = data.get("@graph", [data] if data else [])
     graph_nodes = sorted(
         (_sorted_json(_hp_curies(n)) for n in graph_nodes), key=lambda n: str(n.get("id", ""))
-    )  # type: ignore[union-attr]
+    )
     out = {"@context": context, "@graph": graph_nodes}
     return json.dumps(out, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 

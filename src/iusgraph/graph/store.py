@@ -75,11 +75,13 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
     """
     for path in paths:
         for quad in parse_quads(path):
-            obj = quad.object
+            subject, obj = quad.subject, quad.object
+            # RDF 1.2, as the parsers read it: a triple term is never a subject.
+            assert not isinstance(subject, ox.Triple)
             if isinstance(obj, ox.Literal):
-                yield quad.subject.value, quad.predicate.value, obj.value, obj.datatype.value
+                yield subject.value, quad.predicate.value, obj.value, obj.datatype.value
             else:
-                yield quad.subject.value, quad.predicate.value, str(obj), None
+                yield subject.value, quad.predicate.value, str(obj), None
 
 
 def graph_terms(graph: Graph) -> Iterator[tuple[str, str, str, str | None]]:

@@ -7,11 +7,14 @@ this module reads them so that no list is repeated in code.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from iusgraph.graph.namespaces import IUS, IUSV, bind_prefixes, local_name
 from iusgraph.graph.resources import ontology_dir
@@ -34,6 +37,9 @@ class Qualifier:
 
 @dataclass(frozen=True)
 class Vocabulary:
+    """What the ontology declares for compiling: claim properties by kind, qualifier keys
+    and entity classes, with the ontology graph itself for concept schemes and labels."""
+
     graph: Graph
     claim_properties: dict[str, URIRef]  # local name -> property
     negative_properties: frozenset[URIRef]
@@ -46,15 +52,21 @@ class Vocabulary:
     def scheme(self, scheme_id: str) -> dict[str, URIRef]:
         """The concepts of ``iusv:<scheme_id>`` by notation."""
         return {
-            str(self.graph.value(c, SKOS.notation)): c  # type: ignore[misc]
-            for c in self.graph.subjects(SKOS.inScheme, IUSV[scheme_id])
+            str(self.graph.value(c, SKOS.notation)): c
+            for c in _subjects(self.graph, SKOS.inScheme, IUSV[scheme_id])
         }
 
     def label(self, node: URIRef) -> str:
+        """The ``skos:prefLabel`` or ``rdfs:label`` of ``node``, else its last IRI segment."""
         for pred in (SKOS.prefLabel, RDFS.label):
             for value in self.graph.objects(node, pred):
                 return str(value)
         return str(node).rsplit("/", 1)[-1]
+
+
+def _subjects(graph: Graph, pred: URIRef, obj: Node) -> Iterator[URIRef]:
+    """The subjects of ``pred obj``: IRIs, since the ontology files name every one."""
+    return cast("Iterator[URIRef]", graph.subjects(pred, obj))
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +81,7 @@ def ontology_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
+    """The SHACL shapes (``ontology/shapes.ttl``) as a graph (parsed once)."""
     graph = Graph()
     bind_prefixes(graph)
     graph.parse(ontology_dir() / "shapes.ttl", format="turtle")
@@ -77,6 +90,7 @@ def shapes_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
+    """The :class:`Vocabulary` read from :func:`ontology_graph` (read once)."""
     graph = ontology_graph()
     claim_classes = {
         IUS.ClaimProperty,
@@ -87,28 +101,26 @@ def load_vocabulary() -> Vocabulary:
     }
     claim_properties: dict[str, URIRef] = {}
     for cls in claim_classes:
-        for prop in graph.subjects(RDF.type, cls):
-            claim_properties[local_name(prop)] = prop  # type: ignore[arg-type]
-    negative = frozenset(graph.subjects(RDF.type, IUS.NegativeProperty))
-    quantity = frozenset(graph.subjects(RDF.type, IUS.QuantityProperty))
-    text = frozenset(graph.subjects(RDF.type, IUS.TextProperty))
-    status = frozenset(graph.subjects(RDF.type, IUS.EvidenceStatusProperty))
+        for prop in _subjects(graph, RDF.type, cls):
+            claim_properties[local_name(prop)] = prop
+    negative = frozenset(_subjects(graph, RDF.type, IUS.NegativeProperty))
+    quantity = frozenset(_subjects(graph, RDF.type, IUS.QuantityProperty))
+    text = frozenset(_subjects(graph, RDF.type, IUS.TextProperty))
+    status = frozenset(_subjects(graph, RDF.type, IUS.EvidenceStatusProperty))
 
     qualifiers: dict[str, Qualifier] = {}
-    for prop in graph.subjects(RDF.type, IUS.QualifierProperty):
+    for prop in _subjects(graph, RDF.type, IUS.QualifierProperty):
         key = str(graph.value(prop, IUS.curationKey))
-        kind = graph.value(prop, IUS.valueKind)
-        scheme = graph.value(prop, IUS.valueScheme)
+        # IRIs in the ontology; every qualifier property declares its ius:valueKind.
+        kind = cast("URIRef", graph.value(prop, IUS.valueKind))
+        scheme = cast("URIRef | None", graph.value(prop, IUS.valueScheme))
         concepts: dict[str, URIRef] = {}
         if scheme is not None:
-            for concept in graph.subjects(SKOS.inScheme, scheme):
-                concepts[str(graph.value(concept, SKOS.notation))] = concept  # type: ignore[assignment]
-        qualifiers[key] = Qualifier(key, prop, kind, scheme, concepts)  # type: ignore[arg-type]
+            for concept in _subjects(graph, SKOS.inScheme, scheme):
+                concepts[str(graph.value(concept, SKOS.notation))] = concept
+        qualifiers[key] = Qualifier(key, prop, kind, scheme, concepts)
 
-    entity_classes = {
-        local_name(cls): cls  # type: ignore[misc]
-        for cls in graph.subjects(RDFS.subClassOf, IUS.Entity)
-    }
+    entity_classes = {local_name(cls): cls for cls in _subjects(graph, RDFS.subClassOf, IUS.Entity)}
     return Vocabulary(
         graph, claim_properties, negative, quantity, text, status, qualifiers, entity_classes
     )

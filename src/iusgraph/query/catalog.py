@@ -61,14 +61,17 @@ class NamedQuery:
 
     @property
     def text(self) -> str:
+        """The SPARQL text of the file."""
         return self.path.read_text(encoding="utf-8")
 
     @property
     def expected_path(self) -> Path:
+        """The file of its expected answer, ``<name>.expected.csv`` beside it."""
         return self.path.with_suffix(".expected.csv")
 
     @property
     def header(self) -> Header:
+        """The title and fields of its leading comment lines (:func:`comment_header`)."""
         return comment_header(self.text)
 
     @property

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rdflib.query import Result
 
@@ -14,10 +14,19 @@ from iusgraph.errors import IusgraphError
 from iusgraph.graph.formats import QUERY_FORMATS
 from iusgraph.graph.namespaces import shorten
 
+if TYPE_CHECKING:
+    from rdflib import Graph
+    from rdflib.query import ResultRow
+
 
 def _tsv_term(term: Any) -> str:
     """SPARQL 1.1 TSV writes terms in N-Triples syntax."""
-    return "" if term is None else term.n3()  # type: ignore[no-any-return]
+    return "" if term is None else term.n3()
+
+
+def _serialized(result: Result, fmt: str) -> str:
+    """``result`` in rdflib's serializer ``fmt``: bytes, as no destination is given."""
+    return cast(bytes, result.serialize(format=fmt)).decode("utf-8")
 
 
 def format_result(result: Result, fmt: str) -> str:
@@ -26,14 +35,17 @@ def format_result(result: Result, fmt: str) -> str:
         raise IusgraphError(f"unknown format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
     if result.type == "ASK":
         if fmt in ("json", "xml"):
-            return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+            return _serialized(result, fmt)
         return ("true" if result.askAnswer else "false") + "\n"
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle")  # type: ignore[union-attr]
+        # rdflib types the graph as optional; a CONSTRUCT or DESCRIBE answer has one.
+        return cast("Graph", result.graph).serialize(format="turtle")
     if fmt in ("json", "xml"):
-        return result.serialize(format=fmt).decode("utf-8")  # type: ignore[union-attr]
+        return _serialized(result, fmt)
     variables = [str(v) for v in result.vars or []]
-    rows = [[r.get(v) for v in variables] for r in (row.asdict() for row in result)]  # type: ignore[union-attr]
+    # Rows of a SELECT answer (the other types returned above) are ResultRows.
+    answers = (cast("ResultRow", row).asdict() for row in result)
+    rows = [[r.get(v) for v in variables] for r in answers]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")

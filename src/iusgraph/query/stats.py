@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import cast
 
 from rdflib import Graph
 
@@ -15,6 +16,9 @@ from iusgraph.graph.namespaces import shorten
 
 @dataclass
 class Stats:
+    """What the graph holds, counted: triples, entities, claims, evidence spans, conflicts
+    and each source's coverage ledger."""
+
     triples: int = 0
     entities_by_class: dict[str, int] = field(default_factory=dict)
     claims_by_source: dict[str, int] = field(default_factory=dict)
@@ -27,6 +31,7 @@ class Stats:
     ledger: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def to_json(self) -> str:
+        """The statistics as an indented JSON object, keys sorted."""
         return json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n"
 
     def render(self, fmt: str) -> str:
@@ -34,6 +39,7 @@ class Stats:
         return self.to_json() if fmt == "json" else self.to_text()
 
     def to_text(self) -> str:
+        """The statistics as an indented plain-text report."""
         lines = [
             f"triples: {self.triples}",
             f"evidence spans: {self.evidence_spans}",
@@ -64,7 +70,8 @@ class Stats:
             )
             lines.append(f"    {'cited':<38} {row['cited']:>5}")
             lines.append(f"    {'excluded':<38} {row['excluded']:>5}")
-            for reason, n in row["not_modelled"].items():  # type: ignore[attr-defined]
+            not_modelled = cast("dict[str, int]", row["not_modelled"])  # a SourceLedger field
+            for reason, n in not_modelled.items():
                 lines.append(f"    {'not modelled: ' + reason:<38} {n:>5}")
             lines.append(f"    {'unaccounted':<38} {row['unaccounted']:>5}")
             if row["stale_reasons"]:
@@ -77,6 +84,7 @@ def _count(graph: Graph, query: str) -> dict[str, int]:
 
 
 def compute_stats(graph: Graph) -> Stats:
+    """The :class:`Stats` of ``graph``."""
     stats = Stats(triples=len(graph))
     by_predicate: dict[str, int] = {}
     stats.entities_by_class = _count(
