@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from iusgraph.errors import IusgraphError
 
+#: The severities of a finding, most severe first: SHACL's own (``sh:Violation`` ...). A QC
+#: check names its own in its ``# severity:`` header, in lower case.
+SEVERITIES: tuple[str, ...] = ("Violation", "Warning", "Info")
 #: SPARQL engines for ``query``: the first is the default.
 QUERY_ENGINES: tuple[str, ...] = ("oxigraph", "rdflib")
 #: Engines for ``validate``: the shapes compiled to SPARQL on Oxigraph (the default), or

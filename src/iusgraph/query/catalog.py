@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from iusgraph.defaults import SEVERITIES
 from iusgraph.errors import InputError, IusgraphError
 from iusgraph.graph.resources import queries_dir
 
@@ -110,7 +111,7 @@ def resolve_query(name_or_file: str) -> tuple[str, str]:
 
 
 #: A QC check's ``# severity:`` as a SHACL severity name (Violation when it has none).
-QC_SEVERITIES = {"violation": "Violation", "warning": "Warning", "info": "Info"}
+QC_SEVERITIES = {severity.lower(): severity for severity in SEVERITIES}
 
 
 @dataclass(frozen=True)
