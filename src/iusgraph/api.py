@@ -408,6 +408,8 @@ def ledger(sources: Path, *, drop_stale: bool = False) -> list[Refresh]:
 
 
 def stats(graph: Graph) -> Stats:
+    """What the graph holds, counted: entities by class, claims by source and predicate,
+    evidence spans, conflicts and each source's ledger."""
     return compute_stats(graph)
 
 

@@ -90,6 +90,8 @@ class IusgraphGroup(click.Group):
     """The one error boundary: every command (and subgroup) runs inside :meth:`invoke`."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command: an IusgraphError ends it with its message and exit code, an OSError
+        with the path and exit code 2."""
         try:
             return super().invoke(ctx)
         except IusgraphError as exc:
@@ -336,13 +338,14 @@ def publish(files: tuple[Path, ...], endpoint: str, graph_iri: str | None, chunk
     )
 
 
-class ByteSize(click.ParamType):
+class ByteSize(click.ParamType[int]):
     """A size in bytes: ``1048576``, ``512K``, ``64M``, ``1G`` (K, M, G: 1024-based)."""
 
     name = "size"
     SCALES: ClassVar[dict[str, int]] = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """The number of bytes ``value`` gives (an int passes as is); a usage error otherwise."""
         if isinstance(value, int):
             return value
         text = str(value).strip().upper().removesuffix("B").removesuffix("I")

@@ -29,6 +29,8 @@ from iusgraph.errors import IusgraphError
 
 @dataclass
 class Agreement:
+    """Which sources assert each object of one predicate, and each source's set of them."""
+
     predicate: str
     sources: dict[str, str]  # source CURIE -> label
     labels: dict[str, str]  # item CURIE -> label
@@ -46,6 +48,7 @@ class Agreement:
         return float(Fraction(shared, union)) if union else None
 
     def to_json(self) -> str:
+        """The agreement as JSON: sources, items (most-asserted first), Jaccard and overlaps."""
         names = sorted(self.sources)
         return (
             json.dumps(
@@ -80,6 +83,7 @@ class Agreement:
         )
 
     def to_text(self) -> str:
+        """The agreement for a reader: the items with their sources, then the Jaccard table."""
         names = sorted(self.sources)
         short = {s: s.partition(":")[2] for s in names}
         width = max([len(self.labels[i]) for i in self.by_item] + [4])
@@ -105,6 +109,7 @@ class Agreement:
         return "\n".join(lines) + "\n"
 
     def render(self, fmt: str) -> str:
+        """The agreement as JSON when ``fmt`` is ``json``, else as text."""
         return self.to_json() if fmt == "json" else self.to_text()
 
 

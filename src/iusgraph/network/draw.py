@@ -391,7 +391,7 @@ def overview(net: nx.MultiDiGraph) -> graphviz.Digraph:
 
     # each entity is drawn once, in the first group that claims it
     groups: dict[str, str] = {}
-    for name, members in (
+    for name, claimed in (
         ("device", devices),
         ("hormone", hormones),
         ("mechanism", mechanisms),
@@ -400,7 +400,7 @@ def overview(net: nx.MultiDiGraph) -> graphviz.Digraph:
         ("contraindication", contra),
         ("precaution", caution),
     ):
-        for node in members:
+        for node in claimed:
             groups.setdefault(node, name)
 
     diagram = _new_digraph(
@@ -601,7 +601,7 @@ def render(diagram: graphviz.Digraph, out_base: Path, formats: Sequence[str]) ->
                 f"(exit {exc.returncode}): {stderr.strip()}"
             ) from exc
         images.append((out_base.with_name(f"{out_base.name}.{fmt}"), data))
-    return write_files(images)  # type: ignore[arg-type]
+    return write_files(images)
 
 
 def draw(

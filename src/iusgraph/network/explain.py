@@ -53,6 +53,8 @@ class Step:
 
 @dataclass
 class Explanation:
+    """The shortest evidence-backed paths between two entities, up to ``--max-paths``."""
+
     start: str
     end: str
     directed: bool
@@ -61,6 +63,7 @@ class Explanation:
     total: int  # shortest paths found, before --max-paths
 
     def to_json(self) -> str:
+        """The explanation as JSON: the ends, the hop count, the number of paths and each path."""
         return (
             json.dumps(
                 {
@@ -78,6 +81,7 @@ class Explanation:
         )
 
     def to_text(self) -> str:
+        """The explanation for a reader: each path hop by hop, with sources, conflicts, quotes."""
         start, end = self.labels[self.start], self.labels[self.end]
         if not self.paths:
             return (
@@ -116,6 +120,7 @@ class Explanation:
         return "\n".join(lines) + "\n"
 
     def render(self, fmt: str) -> str:
+        """The explanation as JSON when ``fmt`` is ``json``, else as text."""
         return self.to_json() if fmt == "json" else self.to_text()
 
 

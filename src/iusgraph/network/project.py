@@ -24,7 +24,8 @@ notation (``frequency: ["common"]``), so attributes read without a lookup.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, cast
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -83,10 +84,10 @@ def project(graph: Graph, vocab: Vocabulary | None = None) -> nx.MultiDiGraph:
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
     linking = {p for p in vocab.claim_properties.values() if p not in vocab.quantity_properties}
     for prop in linking:
-        for subject, obj in graph.subject_objects(prop):
-            claims = backing.get((subject, prop, obj), [])
+        for s, o in graph.subject_objects(prop):
+            claims = backing.get((s, prop, o), [])
             attrs = _edge(graph, prop, claims, keys, conflicts_of, vocab)
-            edges.append((shorten(subject), shorten(obj), shorten(prop), attrs))
+            edges.append((shorten(s), shorten(o), shorten(prop), attrs))
     for subject, obj, key, attrs in sorted(edges, key=lambda e: e[:3]):
         for end in (subject, obj):
             if end not in net:  # a triple whose end is not typed as an entity still shows
@@ -142,7 +143,7 @@ def _mentions(graph: Graph) -> list[tuple[str, str]]:
 
 def _sources(graph: Graph) -> dict[str, dict[str, str]]:
     out = {}
-    for source in sorted(graph.subjects(RDF.type, IUS.SourceDocument)):
+    for source in sorted(cast("Iterator[URIRef]", graph.subjects(RDF.type, IUS.SourceDocument))):
         label = graph.value(source, SKOS.prefLabel)
         reliability = graph.value(graph.value(source, IUS.reliability), SKOS.notation)
         out[shorten(source)] = {
@@ -155,9 +156,9 @@ def _sources(graph: Graph) -> dict[str, dict[str, str]]:
 def _conflicts(graph: Graph) -> tuple[dict[str, dict[str, Any]], dict[URIRef, list[str]]]:
     conflicts: dict[str, dict[str, Any]] = {}
     of_claim: dict[URIRef, list[str]] = defaultdict(list)
-    for conflict in sorted(graph.subjects(RDF.type, IUS.Conflict)):
+    for conflict in sorted(cast("Iterator[URIRef]", graph.subjects(RDF.type, IUS.Conflict))):
         key = shorten(conflict)
-        claims = sorted(graph.objects(conflict, IUS.involvesClaim))
+        claims = sorted(cast("Iterator[URIRef]", graph.objects(conflict, IUS.involvesClaim)))
         kind = graph.value(graph.value(conflict, IUS.conflictKind), SKOS.notation)
         label = graph.value(conflict, RDFS.label) or graph.value(conflict, SKOS.prefLabel)
         conflicts[key] = {
@@ -166,7 +167,7 @@ def _conflicts(graph: Graph) -> tuple[dict[str, dict[str, Any]], dict[URIRef, li
             "claims": [shorten(c) for c in claims],
         }
         for claim in claims:
-            of_claim[claim].append(key)  # type: ignore[index]
+            of_claim[claim].append(key)
     return conflicts, of_claim
 
 
@@ -200,7 +201,7 @@ def _claims_by_triple(graph: Graph) -> dict[tuple[Any, Any, Any], list[URIRef]]:
     """Claims by the direct triple they back; deprecated claims back nothing."""
     deprecated = set(graph.subjects(IUS.rank, IUSV["rank-deprecated"]))
     index: dict[tuple[Any, Any, Any], list[URIRef]] = defaultdict(list)
-    for claim in graph.subjects(RDF.type, IUS.Claim):
+    for claim in cast("Iterator[URIRef]", graph.subjects(RDF.type, IUS.Claim)):
         if claim in deprecated:
             continue
         triple = (
@@ -208,7 +209,7 @@ def _claims_by_triple(graph: Graph) -> dict[tuple[Any, Any, Any], list[URIRef]]:
             graph.value(claim, IUS.claimPredicate),
             graph.value(claim, IUS.claimObject),
         )
-        index[triple].append(claim)  # type: ignore[arg-type]
+        index[triple].append(claim)
     return index
 
 
@@ -258,7 +259,7 @@ def _edge(
 
 def _evidence(graph: Graph, claim: URIRef) -> list[dict[str, Any]]:
     spans = []
-    for annotation in sorted(graph.objects(claim, IUS.hasEvidence)):
+    for annotation in sorted(cast("Iterator[URIRef]", graph.objects(claim, IUS.hasEvidence))):
         span: dict[str, Any] = {
             "claim": shorten(claim),
             "source": shorten(graph.value(annotation, OA.hasSource)),
@@ -269,7 +270,7 @@ def _evidence(graph: Graph, claim: URIRef) -> list[dict[str, Any]]:
                 span["quote"] = str(exact)
             start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
             if start is not None and end is not None:
-                span["start"], span["end"] = int(start), int(end)
+                span["start"], span["end"] = int(cast(Literal, start)), int(cast(Literal, end))
         spans.append(span)
     return spans
 
@@ -290,7 +291,7 @@ def resolve_node(net: nx.MultiDiGraph, name: str) -> str:
         if candidate in net:
             return candidate
     wanted = name.strip().lower()
-    matches = sorted(
+    matches: list[str] = sorted(
         n
         for n, data in net.nodes(data=True)
         if wanted == str(data.get("label", "")).lower()

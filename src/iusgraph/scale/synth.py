@@ -13,12 +13,14 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.term import Node
 
 from iusgraph.curation.claims import Claim, Evidence, add_claims
 from iusgraph.curation.entities import Entity, add_entities
@@ -135,7 +137,14 @@ def _claims(drugs: int, rng: random.Random) -> list[Claim]:
     return claims
 
 
-Edit = Callable[[Graph], None]
+class Edit(Protocol):
+    """A change to one part of the synthetic graph, made in place: it injects a fault.
+
+    A protocol, not ``Callable[[Graph], None]``, so that the lambdas binding their
+    loop variables as defaults (``lambda g, node=node: ...``) type-check."""
+
+    def __call__(self, graph: Graph, /) -> None:
+        """Make the change in ``graph``."""
 
 
 def generate(
@@ -294,9 +303,9 @@ def _plan_faults(
     return out, edits
 
 
-def _add(graph: Graph, triples: list[tuple[URIRef, URIRef, object]]) -> None:
+def _add(graph: Graph, triples: Iterable[tuple[URIRef, URIRef, Node]]) -> None:
     for triple in triples:
-        graph.add(triple)  # type: ignore[arg-type]
+        graph.add(triple)
 
 
 def _reverse_offsets(graph: Graph, claim: Claim) -> None:

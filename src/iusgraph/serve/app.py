@@ -120,6 +120,7 @@ class Checker:
         return value
 
     def close(self) -> None:
+        """Stop the checking thread; checks still queued are cancelled."""
         self._thread.shutdown(wait=False, cancel_futures=True)
 
 
@@ -131,6 +132,8 @@ def _check(text: str) -> tuple[bool, str]:
 
 
 def create_app(settings: Settings) -> Starlette:
+    """The Starlette app of ``iusgraph serve``: the SPARQL endpoint, the query page, the
+    linked-data pages and the static files, answered by a pool of worker processes."""
     pool = WorkerPool(settings.source, settings.workers, settings.timeout, queue=settings.queue)
     checker = Checker()
 
@@ -319,6 +322,8 @@ def example_queries() -> list[dict[str, str]]:
 
 
 def query_page(yasgui: bool) -> str:
+    """The HTML page at ``/``: the competency queries as examples and a query editor,
+    YASGUI's when ``yasgui`` (else a plain text area)."""
     items = "".join(
         f'<li><button type="button" class="example" data-name="{escape(q["name"])}" '
         f'title="{escape(q["question"])}">{escape(q["name"])}</button> '

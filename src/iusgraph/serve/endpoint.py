@@ -80,7 +80,8 @@ def execute(
             return Reply(200, mime, solutions_json(answer, max_rows, max_bytes))
         result = oxigraph_result(answer, max_rows, max_bytes=max_bytes)
         if result.type == "CONSTRUCT":
-            body = serialize(result.graph, offers[mime])  # type: ignore[arg-type]
+            assert result.graph is not None  # a CONSTRUCT result holds its graph
+            body = serialize(result.graph, offers[mime])
         else:
             body = format_result(result, offers[mime]).encode("utf-8")
     except TooManyRows as exc:

@@ -46,6 +46,7 @@ class SecurityHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, adding the headers to its response's start message."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -120,20 +121,24 @@ class HeadTimeoutProtocol(H11Protocol):
     _head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: Any) -> None:
+        """Let uvicorn take the connection, then start the timer for its first request head."""
         super().connection_made(transport)
         self._arm_head_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        """Stop the timer, then let uvicorn handle the lost connection."""
         self._cancel_head_timer()
         super().connection_lost(exc)
 
     def handle_events(self) -> None:
+        """Handle the data received; a request head now complete stops the timer."""
         before = self.cycle
         super().handle_events()
         if self.cycle is not before:  # a complete request head arrived
             self._cancel_head_timer()
 
     def on_response_complete(self) -> None:
+        """Restart the timer for the next request head, unless the connection is closing."""
         if not self.transport.is_closing():
             self._arm_head_timer()  # before: a pipelined request head stops it at once
         super().on_response_complete()

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -30,17 +30,19 @@ def local_path(iri: str) -> str | None:
 
 
 def iri_for(path: str) -> str:
+    """The project IRI of a server path: the inverse of :func:`local_path`."""
     return BASE + path.lstrip("/")
 
 
 def is_ontology(iri: str) -> bool:
+    """Whether ``iri`` names the ontology: its IRI or the ``ius:`` namespace."""
     return iri in (ONTOLOGY_IRI, str(IUS))
 
 
 def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
-    solutions = store.query(text, prefixes=PREFIXES)
-    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
-    return [{n: plain(s[n]) for n in names} for s in solutions]  # type: ignore[union-attr]
+    solutions = cast(ox.QuerySolutions, store.query(text, prefixes=PREFIXES))  # a SELECT
+    names = [v.value for v in solutions.variables]
+    return [{n: plain(s[n]) for n in names} for s in solutions]
 
 
 def _claims_pattern(iri: str) -> str:
@@ -156,7 +158,10 @@ def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = No
           UNION {{ {_claims_pattern(iri)} ?claim ius:hasEvidence/oa:hasSelector ?s . ?s ?p ?o }}"""
     try:
         graph = oxigraph_graph(
-            store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", prefixes=PREFIXES),
+            cast(
+                ox.QueryTriples,
+                store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", prefixes=PREFIXES),
+            ),
             max_bytes=max_bytes,
         )
     except TooManyRows:
@@ -201,6 +206,8 @@ def link(value: dict[str, Any] | None, label: dict[str, Any] | None = None) -> s
 
 
 def layout(title: str, body: str, alternates: str = "") -> str:
+    """A whole HTML page: ``body`` in the site's header and stylesheet, ``alternates``
+    (``<link>`` elements) in its head."""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -215,6 +222,7 @@ def layout(title: str, body: str, alternates: str = "") -> str:
 
 
 def render(data: dict[str, Any]) -> str:
+    """The HTML page of a resource from its rows as :func:`collect` gives them."""
     iri = data["iri"]
     labels = [r["label"] for r in data["head"] if r.get("label")]
     alts = sorted({_text(r["alt"]) for r in data["head"] if r.get("alt")})
@@ -352,6 +360,7 @@ def _claims_html(data: dict[str, Any]) -> str:
 
 
 def not_found(iri: str) -> str:
+    """The HTML page for an IRI that is not in the graph."""
     return layout(
         "Not found", f"<h1>Not found</h1><p><code>{escape(iri)}</code> is not in the graph.</p>"
     )

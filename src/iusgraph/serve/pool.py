@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from iusgraph.errors import IusgraphError
+from iusgraph.graph.formats import TEXT
 from iusgraph.serve.protocol import Reply
 from iusgraph.serve.settings import DEFAULTS
-from iusgraph.serve.workers import START_TIMEOUT, TEXT, StoreSource, Worker, context
+from iusgraph.serve.workers import START_TIMEOUT, StoreSource, Worker, context
 
 #: A job that has run this long is slow (seconds).
 SLOW_AFTER = 0.25
@@ -221,7 +222,7 @@ class WorkerPool:
             self._wakeup()
         self._launched.discard(worker)
         if self._stopping:
-            self._kill(worker)
+            self._kill(worker)  # type: ignore[unreachable]  # close() may set it meanwhile
             return
         self.triples = worker.triples
         if self._failure is not None:

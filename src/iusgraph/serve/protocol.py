@@ -98,6 +98,7 @@ def byte_size(count: int) -> str:
 
 
 def not_acceptable(offers: dict[str, str]) -> Reply:
+    """The 406 reply when no type of the Accept header is among ``offers``."""
     return error(
         406,
         "none of the Accept header's types can carry this answer; use one of " + ", ".join(offers),

@@ -21,9 +21,8 @@ import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -35,6 +34,9 @@ from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.store import open_store, store_from_files
 from iusgraph.serve import endpoint, pages
 from iusgraph.serve.protocol import Reply
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext
 
 #: How long a new worker may take to load the store before the server gives up.
 START_TIMEOUT = 600.0
@@ -66,6 +68,8 @@ class StoreSource:
     ntriples: bytes = field(default=b"", repr=False)
 
     def open(self) -> ox.Store:
+        """The worker's store: the on-disk one read-only, else one loaded from the N-Triples
+        or the files."""
         if self.store_dir is not None:
             return ox.Store.read_only(self.store_dir)
         if self.ntriples:
@@ -88,7 +92,11 @@ def prepare_source(
     if not files and graph is None:
         raise IusgraphError("nothing to serve: give RDF files or the compiled graph")
     if store_dir is not None:
-        store = store_from_files(files, store_dir) if files else open_store(graph, store_dir)
+        store = (
+            store_from_files(files, store_dir)
+            if files
+            else open_store(cast(Graph, graph), store_dir)  # no files: a graph (checked above)
+        )
         store.flush()
         del store
         return StoreSource(store_dir=str(store_dir)), lambda: None
@@ -96,10 +104,11 @@ def prepare_source(
         for path in files:
             check_file(path)
         return StoreSource(files=tuple(str(p.resolve()) for p in files)), lambda: None
+    assert graph is not None  # no files: the graph was given (checked above)
     return StoreSource(ntriples=to_ntriples(graph).encode("utf-8")), lambda: None
 
 
-def context() -> BaseContext:
+def context() -> ForkServerContext | SpawnContext:
     """The fork server context with the query modules preloaded (spawn where there is no
     fork server)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover
@@ -155,7 +164,7 @@ def _worker_main(conn: Connection, source: StoreSource) -> None:  # pragma: no c
 class Worker:
     """One worker process and the server's end of its pipe."""
 
-    def __init__(self, ctx: BaseContext, source: StoreSource) -> None:
+    def __init__(self, ctx: ForkServerContext | SpawnContext, source: StoreSource) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(child, source), daemon=True)
         self.process.start()
@@ -174,6 +183,7 @@ class Worker:
         self.triples = int(value)
 
     def alive(self) -> bool:
+        """Whether the worker process is running."""
         return self.process.is_alive()
 
     def lower_priority(self) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, Literal
 
 from iusgraph.curation.mappings import read_graph_mappings
 from iusgraph.graph.backend import Data, parallel_safe, select
@@ -77,7 +78,7 @@ def selector_findings(data: Data) -> Report:
     report = Report(checks=["selectors"])
     for row in evidence_selectors(data):
         try:
-            length = int(row["end"]) - int(row["start"])  # type: ignore[arg-type]
+            length = int(cast(Literal, row["end"])) - int(cast(Literal, row["start"]))
         except ValueError:
             continue  # a non-integer offset is reported by the shapes
         if length != len(str(row["exact"])):
@@ -142,7 +143,7 @@ def mapping_part(store: ox.Store) -> Graph:
     """The mapping sets and the entity labels of a store, as a small rdflib graph."""
 
     graph = Graph()
-    for triple in store.query(_MAPPING_PART):
+    for triple in cast(ox.QueryTriples, store.query(_MAPPING_PART)):
         graph.add(
             (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from iusgraph.curation.registry import read_registry, read_text, sha256_of
 from iusgraph.errors import IusgraphError
@@ -89,9 +90,9 @@ def verify_evidence(folder: Path, graph: Graph, rows: Mapping[str, str] | None =
     checked = 0
     for row in evidence_selectors(graph):
         checked += 1
-        text = texts.get(row["src"])  # type: ignore[arg-type]
+        document = texts.get(cast(URIRef, row["src"]))
         label = str(row.get("label") or row["claim"])
-        if text is None:
+        if document is None:
             report.add(
                 Finding(
                     "Violation",
@@ -102,8 +103,9 @@ def verify_evidence(folder: Path, graph: Graph, rows: Mapping[str, str] | None =
                 )
             )
             continue
-        start, end, exact = int(row["start"]), int(row["end"]), str(row["exact"])  # type: ignore[arg-type]
-        found = text[start:end]
+        start, end = int(cast(Literal, row["start"])), int(cast(Literal, row["end"]))
+        exact = str(row["exact"])
+        found = document[start:end]
         if found != exact:
             where = (rows or {}).get(str(row["ev"]))
             fix = f"; fix {where} (clear start/end and re-run 'iusgraph anchor')" if where else ""

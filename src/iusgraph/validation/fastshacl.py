@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -140,6 +140,9 @@ class TermCheck:
 
 @dataclass
 class Compiled:
+    """Shapes compiled: the store's checks, the input's term checks, and the shapes left to
+    pySHACL, with the reason of each by rule name."""
+
     checks: list[Check] = field(default_factory=list)
     term_checks: list[TermCheck] = field(default_factory=list)
     fallback: list[Node] = field(default_factory=list)
@@ -239,7 +242,7 @@ def _datatype(c: _Compiler, datatype: Node, v: str, owner: Node | None) -> str:
 def _node_kind(c: _Compiler, kind: Node, v: str, owner: Node | None) -> str:
     if kind not in NODE_KINDS:
         raise Unsupported(f"sh:nodeKind {kind}")
-    return NODE_KINDS[kind].format(v=v)  # type: ignore[index]
+    return NODE_KINDS[cast(URIRef, kind)].format(v=v)  # a key of NODE_KINDS: an IRI
 
 
 def _pattern(c: _Compiler, pattern: Node, v: str, owner: Node | None) -> str:
@@ -251,22 +254,22 @@ def _pattern(c: _Compiler, pattern: Node, v: str, owner: Node | None) -> str:
 
 
 def _in(c: _Compiler, members: Node, v: str, owner: Node | None) -> str:
-    terms = [c.constant(m) for m in Collection(c.shapes, members)]  # type: ignore[arg-type]
+    terms = [c.constant(m) for m in Collection(c.shapes, members)]
     return "(" + " || ".join([f"sameTerm({v}, {m})" for m in terms] or ["false"]) + ")"
 
 
 def _language_in(c: _Compiler, languages: Node, v: str, owner: Node | None) -> str:
-    tags = [sparql_term(Literal(str(t))) for t in Collection(c.shapes, languages)]  # type: ignore[arg-type]
+    tags = [sparql_term(Literal(str(t))) for t in Collection(c.shapes, languages)]
     matches = " || ".join(f"langMatches(lang({v}), {t})" for t in tags) or "false"
     return f"(isLiteral({v}) && ({matches}))"
 
 
 def _min_length(c: _Compiler, bound: Node, v: str, owner: Node | None) -> str:
-    return f"(!isBlank({v}) && strlen(str({v})) >= {int(bound)})"  # type: ignore[arg-type]
+    return f"(!isBlank({v}) && strlen(str({v})) >= {int(cast(Literal, bound))})"
 
 
 def _max_length(c: _Compiler, bound: Node, v: str, owner: Node | None) -> str:
-    return f"(!isBlank({v}) && strlen(str({v})) <= {int(bound)})"  # type: ignore[arg-type]
+    return f"(!isBlank({v}) && strlen(str({v})) <= {int(cast(Literal, bound))})"
 
 
 def _not(c: _Compiler, shape: Node, v: str, owner: Node | None) -> str:
@@ -323,18 +326,18 @@ def _property_datatype(c: _Compiler, focus: Focus, datatype: Node, entry: Proper
             shorten(focus.path_node),
             c.message(focus.shape, None, entry),
             focus.path_node,
-            datatype,  # type: ignore[arg-type]
+            cast(URIRef, datatype),  # one of INTEGER_DERIVED
             f"SELECT DISTINCT ?this WHERE {{ {focus.target} }}",
         )
     )
 
 
 def _min_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
-    c.add(focus, None, entry, bound, c.count_query(focus, "", "<", int(bound)))  # type: ignore[arg-type]
+    c.add(focus, None, entry, bound, c.count_query(focus, "", "<", int(cast(Literal, bound))))
 
 
 def _max_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
-    c.add(focus, None, entry, bound, c.count_query(focus, "", ">", int(bound)))  # type: ignore[arg-type]
+    c.add(focus, None, entry, bound, c.count_query(focus, "", ">", int(cast(Literal, bound))))
 
 
 def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler) -> None:
@@ -351,8 +354,8 @@ def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler)
                 None,
                 PROPERTY_COMPILERS[param],
                 shape,
-                c.count_query(focus, condition, op, int(bound)),
-            )  # type: ignore[arg-type]
+                c.count_query(focus, condition, op, int(cast(Literal, bound))),
+            )
 
 
 def _qualified_bound(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
@@ -429,7 +432,7 @@ def _lookup(pred: Node, *tables: Mapping[URIRef, C], where: str = "") -> C:
     so the fallback note names it."""
     for table in tables:
         if pred in table:
-            return table[pred]  # type: ignore[index]
+            return table[cast(URIRef, pred)]  # a key of the table: an IRI
     raise Unsupported(f"{shorten(pred)}{where}")
 
 
@@ -652,7 +655,8 @@ def subclass_map(store: ox.Store, classes: Iterable[URIRef]) -> dict[URIRef, lis
     """Each class with its subclasses in the data (rdfs:subClassOf*), itself included."""
     out = {}
     for cls in sorted(classes):
-        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}")
+        query = f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* <{cls}> }}"
+        rows = cast(ox.QuerySolutions, store.query(query))
         out[cls] = sorted(
             {URIRef(row["c"].value) for row in rows if isinstance(row["c"], ox.NamedNode)} | {cls}
         )
@@ -672,7 +676,7 @@ def lexical_ok(lexical: str, datatype: str | None, required: URIRef) -> bool:
     return INTEGER_RANGES[required](int(lexical))
 
 
-INTEGER_RANGES = {
+INTEGER_RANGES: dict[URIRef, Callable[[int], bool]] = {
     XSD.nonNegativeInteger: lambda n: n >= 0,
     XSD.positiveInteger: lambda n: n > 0,
     XSD.nonPositiveInteger: lambda n: n <= 0,
@@ -716,7 +720,7 @@ def run_checks(
     """
 
     def solve(check: Check) -> list[dict[str, Any]]:
-        solutions = store.query(check.query)
+        solutions = cast(ox.QuerySolutions, store.query(check.query))
         names = [v.value for v in solutions.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
 
@@ -749,7 +753,7 @@ def _term_findings(
     focus = {
         id(c): {
             row["this"].value
-            for row in store.query(c.targets)
+            for row in cast(ox.QuerySolutions, store.query(c.targets))
             if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
         }
         for c in checks

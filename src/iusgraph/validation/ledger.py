@@ -4,9 +4,11 @@ either cited or has a reason not to be."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from iusgraph.curation.ledger import read_ledger, unit_iri
@@ -81,15 +83,15 @@ def check_graph_units(graph: Graph, folder: Path) -> Report:
 
     report = Report(checks=["ledger"])
     by_source: dict[URIRef, dict[tuple[int, int], tuple[URIRef, str]]] = {}
-    for node in sorted(graph.subjects(RDF.type, IUS.TextUnit)):
-        source, start, end = (graph.value(node, p) for p in (DCTERMS.isPartOf, OA.start, OA.end))
-        if source is None or start is None or end is None:
+    for node in sorted(cast("Iterator[URIRef]", graph.subjects(RDF.type, IUS.TextUnit))):
+        part, first, last = (graph.value(node, p) for p in (DCTERMS.isPartOf, OA.start, OA.end))
+        if part is None or first is None or last is None:
             continue  # the shapes report a unit without its source or offsets
-        key = (int(start), int(end))  # type: ignore[arg-type]
-        by_source.setdefault(source, {})[key] = (  # type: ignore[index]
+        key = (int(cast(Literal, first)), int(cast(Literal, last)))
+        by_source.setdefault(cast(URIRef, part), {})[key] = (
             node,
             str(graph.value(node, IUS.unitStartsWith) or ""),
-        )  # type: ignore[assignment]
+        )
     checked = 0
     for source in read_registry(graph).values():
         units = by_source.get(source.iri)

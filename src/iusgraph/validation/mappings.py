@@ -163,4 +163,5 @@ def check_mapping_sets(
 
 
 def check_folder(folder: Path, entities: dict[str, Entity]) -> Report:
+    """Findings for the SSSOM mapping sets in ``folder`` against ``entities``."""
     return check_mapping_sets(read_mapping_sets(folder), entities)

@@ -33,15 +33,19 @@ class Finding:
 
 @dataclass
 class Report:
+    """The findings of some checks, with the checks' names, their counts and notes."""
+
     findings: list[Finding] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def add(self, finding: Finding) -> None:
+        """Record one finding."""
         self.findings.append(finding)
 
     def extend(self, other: Report) -> None:
+        """Take in another report's findings, checks, stats and notes."""
         self.findings.extend(other.findings)
         self.checks.extend(other.checks)
         self.stats.update(other.stats)
@@ -53,15 +57,18 @@ class Report:
         return not any(f.severity == "Violation" for f in self.findings)
 
     def counts(self) -> dict[str, int]:
+        """The number of findings of each severity, every severity listed."""
         return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
 
     def sorted_findings(self) -> list[Finding]:
+        """The findings by severity (violations first), rule, focus node, path and message."""
         return sorted(
             self.findings,
             key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.focus, f.path, f.message),
         )
 
     def to_text(self) -> str:
+        """The report for a reader: one block per finding, the notes, then the verdict line."""
         lines: list[str] = []
         for f in self.sorted_findings():
             node = f.focus if f.focus.startswith("_:") else f"<{f.focus}>"
@@ -80,6 +87,7 @@ class Report:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
+        """The report as JSON: verdict, counts, checks, stats, notes and results."""
         return (
             json.dumps(
                 {
@@ -97,6 +105,7 @@ class Report:
         )
 
     def to_turtle(self) -> str:
+        """The report as a SHACL ``sh:ValidationReport`` in Turtle."""
         graph = Graph()
         bind_prefixes(graph)
         report = BNode("report")
@@ -125,6 +134,7 @@ class Report:
         return graph.serialize(format="turtle")
 
     def render(self, fmt: str) -> str:
+        """The report in the format ``fmt``: ``text``, ``json`` or ``turtle``."""
         return {"text": self.to_text, "json": self.to_json, "turtle": self.to_turtle}[fmt]()
 
 
