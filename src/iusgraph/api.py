@@ -31,7 +31,7 @@ from iusgraph.curation.mappings import (
     release,
     suggest,
 )
-from iusgraph.curation.registry import load_registry, read_text
+from iusgraph.curation.registry import read_text
 from iusgraph.defaults import CHUNK_TRIPLES, EXTRA_GRAPHS, QUERY_ENGINES
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.backend import Data
@@ -51,7 +51,7 @@ from iusgraph.remote import publish as _publish
 from iusgraph.scale.synth import write_corpus
 from iusgraph.serve.settings import DEFAULTS, Options, check_base_url, check_port
 from iusgraph.validation.evidence import verify_evidence as _verify
-from iusgraph.validation.ledger import check_graph_units, check_table
+from iusgraph.validation.ledger import check_graph_units, check_ledgers
 from iusgraph.validation.mappings import check_mapping_sets
 from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_files as _validate_files
@@ -360,19 +360,7 @@ def verify_ledger(sources: Path) -> Report:
     """Check each ``data/ledger/<source>.tsv`` against the segmenter's reading of its document:
     a missing table, a row that is not a unit, a unit with no row, a text cell that does not
     match each name the table's line."""
-    folder = data_dir()
-    _, registry = load_registry(folder / "sources.ttl")
-    vocab = load_vocabulary()
-    report = Report(checks=["ledger"])
-    units = 0
-    for key, source in sorted(registry.items()):
-        table = check_table(
-            folder / "ledger" / f"{key}.tsv", source, read_text(sources, source), vocab
-        )
-        units += table.stats.get("ledger units checked", 0)
-        report.extend(table)
-    report.stats["ledger units checked"] = units
-    return report
+    return check_ledgers(data_dir(), sources)
 
 
 def ledger(sources: Path, *, drop_stale: bool = False) -> list[Refresh]:

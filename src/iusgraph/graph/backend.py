@@ -40,6 +40,25 @@ def parallel_safe(data: Data) -> bool:
     return isinstance(data, ox.Store)
 
 
+def solution_rows(
+    store: ox.Store,
+    text: str,
+    convert: Callable[[Any], Any] = lambda term: term,
+    *,
+    unbound: bool = False,
+    prefixes: dict[str, str] | None = PREFIXES,
+) -> list[dict[str, Any]]:
+    """The rows of a SELECT on Oxigraph, as dicts of variable name to ``convert(term)``;
+    a variable a row leaves unbound is left out (with ``unbound``, kept as
+    ``convert(None)``). The one reader of Oxigraph's solutions: :func:`select` converts to
+    rdflib terms, the validator keeps Oxigraph's, the pages make plain data."""
+    solutions = cast(ox.QuerySolutions, store.query(text, prefixes=prefixes))
+    names = [v.value for v in solutions.variables]
+    return [
+        {n: convert(row[n]) for n in names if unbound or row[n] is not None} for row in solutions
+    ]
+
+
 def select(target: Data, text: str) -> list[dict[str, Any]]:
     """SELECT rows as dicts of variable name to rdflib term, on either engine."""
     # ``text`` is a SELECT query, so the rows are ResultRows and the answer is solutions.
@@ -48,9 +67,7 @@ def select(target: Data, text: str) -> list[dict[str, Any]]:
             {str(k): v for k, v in cast("ResultRow", row).asdict().items()}
             for row in target.query(text, initNs=PREFIXES)
         ]
-    solutions = cast(ox.QuerySolutions, target.query(text, prefixes=PREFIXES))
-    names = [v.value for v in solutions.variables]
-    return [{n: to_rdflib(row[n]) for n in names if row[n] is not None} for row in solutions]
+    return solution_rows(target, text, to_rdflib)
 
 
 def bounded(

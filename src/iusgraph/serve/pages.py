@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from iusgraph.curation.mappings import curie_of, page_of
 from iusgraph.errors import TooManyRows
-from iusgraph.graph.backend import oxigraph_graph
+from iusgraph.graph.backend import oxigraph_graph, solution_rows
 from iusgraph.graph.formats import GRAPH_TYPES, SERVED_SYNTAXES, with_charset
 from iusgraph.graph.namespaces import BASE, IUS, ONTOLOGY_IRI, PREFIXES, SSSOM, curie
 from iusgraph.graph.serialize import serialize
@@ -40,9 +40,7 @@ def is_ontology(iri: str) -> bool:
 
 
 def _rows(store: ox.Store, text: str) -> list[dict[str, Any]]:
-    solutions = cast(ox.QuerySolutions, store.query(text, prefixes=PREFIXES))  # a SELECT
-    names = [v.value for v in solutions.variables]
-    return [{n: plain(s[n]) for n in names} for s in solutions]
+    return solution_rows(store, text, plain, unbound=True)
 
 
 def _claims_pattern(iri: str) -> str:

@@ -36,6 +36,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from iusgraph.graph import terms
+from iusgraph.graph.backend import solution_rows
 from iusgraph.graph.namespaces import SH, prologue, shorten
 from iusgraph.graph.store import in_parallel
 from iusgraph.validation.report import Finding
@@ -720,9 +721,7 @@ def run_checks(
     """
 
     def solve(check: Check) -> list[dict[str, Any]]:
-        solutions = cast(ox.QuerySolutions, store.query(check.query))
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+        return solution_rows(store, check.query, prefixes=None)
 
     findings: list[Finding] = []
     for check, rows in zip(compiled.checks, in_parallel(solve, compiled.checks), strict=True):

@@ -12,10 +12,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from iusgraph.curation.ledger import read_ledger, unit_iri
-from iusgraph.curation.registry import Source, read_registry, read_text
+from iusgraph.curation.registry import Source, load_registry, read_registry, read_text
 from iusgraph.curation.segment import segment
 from iusgraph.graph.namespaces import IUS, OA
-from iusgraph.graph.vocabulary import Vocabulary
+from iusgraph.graph.vocabulary import Vocabulary, load_vocabulary
 from iusgraph.validation.report import Finding, Report
 
 
@@ -135,4 +135,22 @@ def check_graph_units(graph: Graph, folder: Path) -> Report:
                 )
             )
     report.stats["ledger units checked"] = checked
+    return report
+
+
+def check_ledgers(folder: Path, sources: Path) -> Report:
+    """Each ``ledger/<source>.tsv`` of the data ``folder`` against the segmenter's reading
+    of its document in ``sources``: a missing table, a row that is not a unit, a unit with
+    no row, a text cell that does not match."""
+    _, registry = load_registry(folder / "sources.ttl")
+    vocab = load_vocabulary()
+    report = Report(checks=["ledger"])
+    units = 0
+    for key, source in sorted(registry.items()):
+        table = check_table(
+            folder / "ledger" / f"{key}.tsv", source, read_text(sources, source), vocab
+        )
+        units += table.stats.get("ledger units checked", 0)
+        report.extend(table)
+    report.stats["ledger units checked"] = units
     return report

@@ -12,9 +12,8 @@ from dataclasses import asdict, dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from iusgraph.defaults import SEVERITIES
 from iusgraph.graph.namespaces import PREFIXES, SH, bind_prefixes
-
-SEVERITIES = ("Violation", "Warning", "Info")
 
 
 @dataclass(frozen=True, order=True)
