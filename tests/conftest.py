@@ -1,8 +1,8 @@
-"""Shared fixtures: the graph is compiled and validated once per test session."""
+"""Shared pytest fixtures only (constants and functions are in helpers.py): the graph is
+compiled and validated once per test session."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,21 +12,7 @@ from iusgraph.curation.compile import build_graph
 from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_graph
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-#: The source documents live beside the repository, never inside it.
-SOURCES = Path(os.environ.get("IUSGRAPH_SOURCES", ROOT.parent / "shared" / "sources")).absolute()
-
-
-def cli(*args: object):  # type: ignore[no-untyped-def]
-    """Run the ``iusgraph`` command through click's runner; it must never print a traceback."""
-    from click.testing import CliRunner
-
-    from iusgraph.cli import main
-
-    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
-    assert "Traceback" not in result.output
-    return result
+from .helpers import SOURCES, cli
 
 
 @pytest.fixture()
@@ -69,3 +55,23 @@ def net(graph: Graph):  # type: ignore[no-untyped-def]
     from iusgraph.network.project import project
 
     return project(graph)
+
+
+#: A fixture a test can only use with the marker that says so (pyproject.toml's markers).
+MARKED_FIXTURES = {
+    "sources": "needs_sources",
+    "virtuoso_server": "needs_virtuoso",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test that uses a marked fixture without its marker, so that ``-m`` selects
+    every test that reads the documents or starts Virtuoso."""
+    missing = [
+        f"{item.nodeid} uses {fixture} without @pytest.mark.{marker}"
+        for item in items
+        for fixture, marker in MARKED_FIXTURES.items()
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None
+    ]
+    if missing:
+        raise pytest.UsageError("\n".join(missing))

@@ -11,7 +11,7 @@ import pytest
 
 import iusgraph
 
-from .conftest import ROOT
+from .helpers import ROOT
 
 #: Every module of the installed package, found by walking it: none can be left out
 #: (``__main__`` runs the command line when imported).

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, cli
+from .helpers import FIXTURES, cli
 
 HOSTILE = FIXTURES / "hostile"
 DOCTYPE = "<!DOCTYPE declarations are refused"

@@ -19,7 +19,7 @@ from iusgraph.errors import InputError, IusgraphError
 from iusgraph.graph import resources
 from iusgraph.graph.files import write_files
 
-from .conftest import ROOT, cli
+from .helpers import ROOT, cli
 
 BROKEN_ROW = "broken\tno-such\tnoPredicate\n"
 
@@ -69,6 +69,7 @@ def test_data_option_and_variable_choose_the_folder(
     resources.use_data(None)
 
 
+@pytest.mark.needs_sources
 def test_anchor_never_writes_into_the_installed_copy(
     checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: Path
 ) -> None:
@@ -94,6 +95,7 @@ def test_evidence_beyond_the_document_fails_at_its_table_row(checkout: Path) -> 
     assert "ends beyond the document, which has" in result.output
 
 
+@pytest.mark.needs_sources
 def test_verify_evidence_names_the_table_row(checkout: Path, sources: Path) -> None:
     """D15: a quote changed at the same length was reported by evidence IRI only."""
     table = checkout / "data" / "claims" / "ius-monograph.tsv"

@@ -1,5 +1,5 @@
 """`iusgraph serve` as a real process on a free loopback port, for tests that need real
-sockets, signals and worker processes (tests/test_server.py).
+sockets, signals and worker processes (tests/serve/test_server.py).
 
 Every request here has a client-side timeout, and the server is stopped at the end
 (SIGTERM, then SIGKILL after 15 s), so no test can hang on it.

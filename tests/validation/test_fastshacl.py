@@ -29,7 +29,7 @@ from iusgraph.validation.validate import (
     validate_graph,
 )
 
-from .test_shapes import BASE, SHAPE_FIXTURES, _range_case, range_shapes
+from ..helpers import BASE, SHAPE_FIXTURES, _range_case, range_shapes
 
 Key = tuple[str, str, str, str, str]
 

@@ -1,6 +1,6 @@
 """`iusgraph export`: the files each format writes, and JSON-LD that apps read with plain keys.
 
-GraphML, node-link and KGX are checked in detail in test_netexport.py; this module
+GraphML, node-link and KGX are checked in detail in tests/network/test_interchange.py; this module
 drives the command and checks the compacted JSON-LD and its context.
 """
 
@@ -18,7 +18,7 @@ from iusgraph.graph.namespaces import IUS
 from iusgraph.graph.serialize import jsonld_context
 from iusgraph.graph.vocabulary import ontology_graph
 
-from .conftest import cli
+from ..helpers import cli
 
 ALL_FILES = {
     "iusgraph.graphml",
@@ -126,6 +126,7 @@ def test_data_nodes_have_no_prefixed_or_full_iri_keys(exported: Path) -> None:
     assert odd == set()
 
 
+@pytest.mark.needs_graphviz
 def test_draw_cli_writes_both_formats_and_refuses_depth_without_focus(tmp_path: Path) -> None:
     result = cli("draw", "--out", tmp_path, "--focus", "ent:levonorgestrel", "--depth", "2")
     assert result.exit_code == 0, result.output

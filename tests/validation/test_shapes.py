@@ -17,24 +17,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from iusgraph.graph.load import load_files
-from iusgraph.graph.namespaces import ENT, IUS, SH, SHAPE
+from iusgraph.graph.namespaces import SH
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 from iusgraph.query.catalog import comment_header
 from iusgraph.validation.reference import shacl_findings
 from iusgraph.validation.report import Report
 
-from .conftest import FIXTURES
-
-SHAPE_FIXTURES = FIXTURES / "shapes"
-BASE = SHAPE_FIXTURES / "base.ttl"
-
-
-def _local(iri: object) -> str:
-    return str(iri)[len(str(SHAPE)) :]
+from ..helpers import BASE, SHAPE_FIXTURES, _local, _range_case, range_shapes
 
 
 def rule_names() -> list[str]:
@@ -65,14 +58,6 @@ def rule_names() -> list[str]:
         if isinstance(node, URIRef):
             names.add(_local(node))
     return sorted(names)
-
-
-def range_shapes() -> list[str]:
-    return sorted(
-        _local(s)
-        for s in shapes_graph().subjects(RDF.type, SH.NodeShape)
-        if isinstance(s, URIRef) and _local(s).endswith("-range")
-    )
 
 
 def findings_for(rule: str, files: list[Path]) -> list:
@@ -135,25 +120,6 @@ def test_invalid_fixture(rule: str) -> None:
         f"invalid/{rule}.ttl: expected {expected} from shape:{rule}, got "
         f"{[(f.focus, f.component, f.severity) for f in found]}"
     )
-
-
-def _range_case(name: str, valid: bool) -> tuple[Graph, URIRef]:
-    """A triple of the shape's property whose checked end has the right or a wrong class."""
-    shapes = shapes_graph()
-    node = SHAPE[name]
-    cls = shapes.value(node, SH["class"])
-    prop = shapes.value(node, SH.targetObjectsOf) or shapes.value(node, SH.targetSubjectsOf)
-    checks_object = shapes.value(node, SH.targetObjectsOf) is not None
-    checked, other = ENT["checked-end"], ENT["other-end"]
-    data = Graph()
-    wrong = IUS.Population if cls != IUS.Population else IUS.Activity
-    data.add((checked, RDF.type, cls if valid else wrong))
-    data.add((other, RDF.type, IUS.Entity))
-    for n in (checked, other):
-        data.add((n, SKOS.prefLabel, Literal(str(n), lang="en")))
-    triple = (other, prop, checked) if checks_object else (checked, prop, other)
-    data.add(triple)  # type: ignore[arg-type]
-    return data, checked
 
 
 @pytest.mark.parametrize("name", range_shapes())

@@ -1,6 +1,6 @@
 """Publishing to and querying real SPARQL servers: Oxigraph server and Virtuoso.
 
-tests/servers.py starts both on loopback for the session. Every competency
+tests/remote/servers.py starts both on loopback for the session. Every competency
 query must give the same solutions on each server as on the embedded Oxigraph
 engine, compared by RDF value.
 """
@@ -24,7 +24,7 @@ from iusgraph.query.run import run_query
 from iusgraph.query.text import bind_values, with_prefixes
 from iusgraph.remote import PublishResult, publish, query_endpoint
 
-from .compare import solutions
+from ..compare import solutions
 from .servers import Server, free_port, oxigraph_server, virtuoso_server  # noqa: F401 (fixtures)
 
 CQ = named_queries("cq")
@@ -46,12 +46,18 @@ KNOWN_DIFFERENCES = {
 }
 
 
+def _server_marks(server: str) -> list[pytest.MarkDecorator]:
+    """The markers of a case on this server: Virtuoso's cases need Virtuoso."""
+    return [pytest.mark.needs_virtuoso] if server == "virtuoso" else []
+
+
 def _cases() -> list[object]:
     cases = []
     for server in SERVERS:
         for name in sorted(CQ):
             reason = KNOWN_DIFFERENCES.get((server, name))
             marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+            marks += _server_marks(server)
             cases.append(pytest.param(server, name, marks=marks, id=f"{server}-{name}"))
     return cases
 
@@ -63,7 +69,9 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
 
 
-@pytest.fixture(scope="module", params=SERVERS)
+@pytest.fixture(
+    scope="module", params=[pytest.param(s, marks=_server_marks(s), id=s) for s in SERVERS]
+)
 def server(request: pytest.FixtureRequest) -> Server:
     return request.getfixturevalue(f"{request.param}_server")  # type: ignore[no-any-return]
 
@@ -217,7 +225,10 @@ def _without_durations(rows: list[tuple]) -> list[tuple]:
     )
 
 
-@pytest.mark.parametrize(("server_name", "name"), sorted(KNOWN_DIFFERENCES))
+@pytest.mark.parametrize(
+    ("server_name", "name"),
+    [pytest.param(*case, marks=_server_marks(case[0])) for case in sorted(KNOWN_DIFFERENCES)],
+)
 def test_known_differences_are_only_the_stated_ones(
     request: pytest.FixtureRequest,
     publish_once: Callable[[Server], PublishResult],

@@ -1,4 +1,4 @@
-"""SPARQL servers for tests/test_remote.py: Oxigraph server and Virtuoso.
+"""SPARQL servers for tests/remote/test_remote.py: Oxigraph server and Virtuoso.
 
 Each runs as a child process for the test session, bound to 127.0.0.1 on free
 ports, with its database in a temporary folder, and is stopped at the end. A
@@ -28,7 +28,8 @@ from string import Template
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from ..helpers import FIXTURES
+
 START_TIMEOUT = 60.0
 #: The graph Virtuoso's Graph Store treats as the default graph (``?default``) and
 #: its query endpoint reads when a request names no default-graph-uri.

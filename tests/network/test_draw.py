@@ -34,7 +34,7 @@ from iusgraph.network.draw import (
     render,
 )
 
-from .conftest import ROOT
+from ..helpers import ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -180,6 +180,7 @@ def focus_svg(net: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) ->
 # --------------------------------------------------------------------------- files
 
 
+@pytest.mark.needs_graphviz
 def test_overview_writes_svg_and_png(pictures: list[Path], svg: ET.Element) -> None:
     assert [p.name for p in pictures] == ["iusgraph.svg", "iusgraph.png"]
     for path in pictures:
@@ -189,6 +190,7 @@ def test_overview_writes_svg_and_png(pictures: list[Path], svg: ET.Element) -> N
     assert not [p for p in pictures[0].parent.iterdir() if p.name.endswith(".tmp")]
 
 
+@pytest.mark.needs_graphviz
 def test_same_graph_gives_identical_svg(net: nx.MultiDiGraph, tmp_path: Path) -> None:
     first = draw(net, tmp_path / "a", formats=("svg",))[0].read_bytes()
     second = draw(net, tmp_path / "b", formats=("svg",))[0].read_bytes()
@@ -200,6 +202,7 @@ def test_same_graph_gives_identical_svg(net: nx.MultiDiGraph, tmp_path: Path) ->
     assert focus[0] == focus[1]
 
 
+@pytest.mark.needs_graphviz
 def test_render_replaces_a_file_whole(net: nx.MultiDiGraph, tmp_path: Path) -> None:
     old = tmp_path / "picture.svg"
     old.write_text("stale")
@@ -218,6 +221,7 @@ def test_unknown_format_writes_nothing(net: nx.MultiDiGraph, tmp_path: Path) -> 
 # --------------------------------------------------------------------------- overview content
 
 
+@pytest.mark.needs_graphviz
 def test_every_node_is_labelled_and_linked_by_its_entity(
     net: nx.MultiDiGraph, svg: ET.Element
 ) -> None:
@@ -231,6 +235,7 @@ def test_every_node_is_labelled_and_linked_by_its_entity(
         assert _title(group) == curie.replace(":", "/")
 
 
+@pytest.mark.needs_graphviz
 def test_overview_names_every_serious_effect_in_the_serious_colour(
     graph: Graph, svg: ET.Element
 ) -> None:
@@ -263,6 +268,7 @@ def test_overview_names_every_serious_effect_in_the_serious_colour(
         assert not _inside(node, cluster), iri
 
 
+@pytest.mark.needs_graphviz
 def test_nothing_is_called_severe(svg: ET.Element) -> None:
     """Seriousness is about outcome; the picture's own words never say "severe"."""
     labels = " ".join(_text(g) for g in _groups(svg, "cluster"))
@@ -271,6 +277,7 @@ def test_nothing_is_called_severe(svg: ET.Element) -> None:
     assert "severe" not in labels.lower()
 
 
+@pytest.mark.needs_graphviz
 def test_effects_show_every_frequency_band_the_sources_give(
     net: nx.MultiDiGraph, svg: ET.Element
 ) -> None:
@@ -286,6 +293,7 @@ def test_effects_show_every_frequency_band_the_sources_give(
             assert notation.replace("-", " ") in text, (effect, notation)
 
 
+@pytest.mark.needs_graphviz
 def test_contraindications_and_precautions_sit_in_their_clusters(
     graph: Graph, svg: ET.Element
 ) -> None:
@@ -304,6 +312,7 @@ def test_contraindications_and_precautions_sit_in_their_clusters(
     assert not _inside(nodes["ent:acne"], _cluster(svg, "cluster_cautions"))
 
 
+@pytest.mark.needs_graphviz
 def test_edges_with_more_sources_are_thicker_and_name_them(
     net: nx.MultiDiGraph, svg: ET.Element
 ) -> None:
@@ -325,6 +334,7 @@ def test_edges_with_more_sources_are_thicker_and_name_them(
     assert "2 sources" in _text(thick)
 
 
+@pytest.mark.needs_graphviz
 def test_conflicting_edges_are_marked(net: nx.MultiDiGraph, svg: ET.Element) -> None:
     assert net.edges[CONFLICTED]["conflicts"], "the test expects this edge in a conflict"
     plain = next(
@@ -347,6 +357,7 @@ def test_conflicting_edges_are_marked(net: nx.MultiDiGraph, svg: ET.Element) -> 
     assert "conflict" not in _text(unmarked)
 
 
+@pytest.mark.needs_graphviz
 def test_overview_holds_the_mode_of_action(net: nx.MultiDiGraph, svg: ET.Element) -> None:
     """Devices, their hormones, the mechanisms and their outcomes are all drawn."""
     devices = {n for n, d in net.nodes(data=True) if d["category"] == "ius:Device"}
@@ -364,6 +375,7 @@ def test_overview_holds_the_mode_of_action(net: nx.MultiDiGraph, svg: ET.Element
 # --------------------------------------------------------------------------- neighbourhood
 
 
+@pytest.mark.needs_graphviz
 def test_neighbourhood_holds_the_neighbours_and_nothing_else(
     net: nx.MultiDiGraph, focus_svg: ET.Element
 ) -> None:
@@ -380,6 +392,7 @@ def test_neighbourhood_holds_the_neighbours_and_nothing_else(
     )
 
 
+@pytest.mark.needs_graphviz
 def test_neighbourhood_draws_every_predicate_both_ways(
     net: nx.MultiDiGraph, focus_svg: ET.Element
 ) -> None:
@@ -392,6 +405,7 @@ def test_neighbourhood_draws_every_predicate_both_ways(
         assert net.edges[subject, obj, key]["label"] in _text(edges[f"{subject}|{key}|{obj}"])
 
 
+@pytest.mark.needs_graphviz
 def test_negated_edges_look_different(net: nx.MultiDiGraph, focus_svg: ET.Element) -> None:
     negated = [
         (s, o, k)
@@ -437,6 +451,7 @@ def test_unknown_focus_names_the_input(net: nx.MultiDiGraph, tmp_path: Path, nam
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.needs_graphviz
 def test_focus_accepts_a_label_and_names_the_file_by_id(
     net: nx.MultiDiGraph, tmp_path: Path
 ) -> None:
@@ -448,6 +463,7 @@ def test_focus_accepts_a_label_and_names_the_file_by_id(
 # --------------------------------------------------------------------------- text from the data
 
 
+@pytest.mark.needs_graphviz
 def test_labels_are_drawn_literally() -> None:
     """Quotes, backslashes, ampersands and angle brackets in a label are text, not syntax."""
     net = nx.MultiDiGraph(
@@ -496,6 +512,7 @@ def test_missing_dot_says_to_install_graphviz(
     assert not out.exists() or list(out.iterdir()) == []
 
 
+@pytest.mark.needs_graphviz
 def test_dot_failure_carries_its_message(tmp_path: Path) -> None:
     broken = graphviz.Digraph()
     broken.body.append("\t{{{ this is not DOT\n")
@@ -504,6 +521,7 @@ def test_dot_failure_carries_its_message(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.needs_graphviz
 def test_the_readme_picture_is_current(graph: Graph, svg: ET.Element) -> None:
     """docs/iusgraph.svg (the README's picture) draws the same entities, with the same text,
     as a fresh overview, and names every serious effect; regenerate it with

@@ -25,7 +25,7 @@ from iusgraph.graph.namespaces import ENT
 from iusgraph.graph.vocabulary import load_vocabulary
 from iusgraph.validation.mappings import check_mapping_sets
 
-from .conftest import FIXTURES, ROOT, cli
+from ..helpers import FIXTURES, ROOT, cli
 
 DATA = ROOT / "data"
 

@@ -13,6 +13,7 @@ from iusgraph.curation.anchor import anchor_table
 from iusgraph.errors import IusgraphError
 
 
+@pytest.mark.needs_sources
 def test_every_span_and_hash_matches_the_documents(graph: Graph, sources: Path) -> None:
     report = api.verify_evidence(sources, graph)
     assert report.conforms, report.to_text()
@@ -21,6 +22,7 @@ def test_every_span_and_hash_matches_the_documents(graph: Graph, sources: Path) 
     assert report.stats["selectors checked"] >= 250
 
 
+@pytest.mark.needs_sources
 def test_a_changed_document_is_reported(graph: Graph, sources: Path, tmp_path: Path) -> None:
     copy = tmp_path / "sources"
     shutil.copytree(sources, copy)
@@ -41,6 +43,7 @@ def test_missing_folder_is_a_usage_error(graph: Graph, tmp_path: Path) -> None:
         api.verify_evidence(tmp_path / "nope", graph)
 
 
+@pytest.mark.needs_sources
 def test_anchor_fills_offsets_from_quotes(tmp_path: Path, sources: Path) -> None:
     text = (sources / "000_77923df021bd00d2.txt").read_text(encoding="utf-8")
     table = tmp_path / "t.tsv"

@@ -15,7 +15,7 @@ from iusgraph.graph.store import FINGERPRINT_FILE, open_store
 from iusgraph.query.catalog import named_queries
 from iusgraph.query.run import run_query
 
-from .compare import solutions
+from ..compare import solutions
 
 CQ = named_queries("cq")
 

@@ -22,7 +22,7 @@ from iusgraph.curation.segment import segment
 from iusgraph.graph.namespaces import CLAIM, EV, IUS, OA, SRC
 from iusgraph.graph.resources import use_data
 
-from .conftest import FIXTURES
+from ..helpers import FIXTURES
 
 LEDGER = FIXTURES / "ledger"
 
@@ -86,6 +86,7 @@ def test_segmenter_splits_lines_sentences_lists_and_bold_lead_ins() -> None:
     ]
 
 
+@pytest.mark.needs_sources
 def test_segmenter_reads_the_three_sources(sources: Path) -> None:
     def units(name: str) -> list[tuple[str, str]]:
         text = (sources / name).read_text(encoding="utf-8")
@@ -138,6 +139,7 @@ def test_one_unaccounted_sentence_fails_the_qc_check(run, data: Path) -> None:
     assert "not modelled: advice-without-subject" in run("--data", data, "stats").output
 
 
+@pytest.mark.needs_sources
 def test_the_real_ledger_accounts_for_every_unit(run, sources: Path) -> None:
     stats = json.loads(run("stats", "--format", "json").output)["ledger"]
     assert set(stats) == {"src:ius-monograph", "src:mirena-back-pain", "src:iud-insertion"}

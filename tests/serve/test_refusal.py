@@ -28,7 +28,7 @@ from iusgraph.errors import IusgraphError, NetworkRefused
 from iusgraph.graph.store import open_store
 from iusgraph.serve import endpoint
 
-from .conftest import cli
+from ..helpers import cli
 
 
 class Decoy:

@@ -22,7 +22,7 @@ from iusgraph.graph.resources import data_dir
 from iusgraph.graph.vocabulary import ontology_graph
 from iusgraph.validation.reference import shacl_findings
 
-from .test_shapes import BASE
+from ..helpers import BASE
 
 MIRENA = "mirena-back-pain"
 # 001 [5958,6069): "Mirena can increase the risk of blood clots, which can be life-threatening if

@@ -16,7 +16,7 @@ from iusgraph.graph.namespaces import CLAIM, ENT, IUS
 from iusgraph.graph.vocabulary import load_vocabulary
 from iusgraph.network.project import project, resolve_node
 
-from .conftest import FIXTURES
+from ..helpers import FIXTURES
 
 SMALL = FIXTURES / "network" / "small.ttl"
 

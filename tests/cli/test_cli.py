@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from iusgraph.cli import main
 
-from .conftest import FIXTURES
+from ..helpers import FIXTURES
 
 #: A conforming base graph plus a claim without a rank: one violation of shape:ClaimShape.
 INVALID = [FIXTURES / "shapes" / "base.ttl", FIXTURES / "shapes" / "invalid" / "ClaimShape.ttl"]
@@ -169,11 +169,13 @@ def test_bad_binding_is_exit_2(run) -> None:
     assert result.exit_code == 2 and "NAME=VALUE" in result.output
 
 
+@pytest.mark.needs_sources
 def test_verify_evidence_ok(run, sources: Path) -> None:
     result = run("verify-evidence", "--sources", sources)
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.needs_sources
 def test_verify_evidence_mismatch_exits_1(run, sources: Path, tmp_path: Path) -> None:
     import shutil
 
@@ -215,6 +217,7 @@ def test_version(run) -> None:
     assert __version__ in run("--version").output
 
 
+@pytest.mark.needs_sources
 def test_anchor_fills_a_table(run, sources: Path, tmp_path: Path) -> None:
     table = tmp_path / "ius-monograph.tsv"
     table.write_text(
@@ -227,6 +230,7 @@ def test_anchor_fills_a_table(run, sources: Path, tmp_path: Path) -> None:
     assert "\t1579\t1583\t" in table.read_text(encoding="utf-8")
 
 
+@pytest.mark.needs_sources
 def test_anchor_quote_not_found_exits_2(run, sources: Path, tmp_path: Path) -> None:
     table = tmp_path / "ius-monograph.tsv"
     table.write_text(
