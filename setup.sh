@@ -16,7 +16,7 @@ if ! command -v virtuoso-t >/dev/null 2>&1; then
   invoke-rc.d virtuoso-opensource-7 stop >/dev/null 2>&1 || true
 fi
 
-# Debian's chromium for the browser test (tests/test_browser.py drives it with Playwright;
+# Debian's chromium for the browser test (tests/serve/test_browser.py drives it with Playwright;
 # never `playwright install`), npm for the query page's YASGUI editor, and Graphviz's `dot`,
 # which `iusgraph draw` runs.
 missing=()

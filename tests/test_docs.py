@@ -60,3 +60,36 @@ def test_readme_lists_every_command_and_competency_query() -> None:
     for name in named_queries("cq"):
         assert f"`{name}`" in readme, f"README does not list the competency query {name}"
     assert re.search(r"\| 2 \| usage or input error", readme)
+
+
+#: A cross-reference in a docstring: :mod:`iusgraph.x`, :func:`~iusgraph.x.f` and the like.
+_REFERENCE = re.compile(r":(?:mod|func|class|data|meth|attr|exc):`~?(iusgraph[\w.]*)`")
+
+
+def _resolves(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            if not hasattr(target, attribute):
+                return False
+            target = getattr(target, attribute)
+        return True
+    return False
+
+
+def test_docstring_cross_references_name_what_exists() -> None:
+    """Every :mod:/:func:/:class: reference to iusgraph in the package's sources names a
+    module or object that exists (one named a module iusgraph.analysis that never did)."""
+    package = ROOT / "src" / "iusgraph"
+    stale = sorted(
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in package.rglob("*.py")
+        for name in _REFERENCE.findall(path.read_text(encoding="utf-8"))
+        if not _resolves(name)
+    )
+    assert not stale, stale
+    assert _REFERENCE.search((package / "api.py").read_text(encoding="utf-8"))

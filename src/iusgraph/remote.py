@@ -3,7 +3,7 @@
 ``publish`` speaks the SPARQL 1.1 Graph Store HTTP Protocol and
 ``query_endpoint`` the SPARQL 1.1 Protocol, with the standard library's
 urllib only. Both are tested against Oxigraph server and Virtuoso
-(``tests/test_remote.py``). This is the only module that opens connections,
+(``tests/remote/test_remote.py``). This is the only module that opens connections,
 and only to the endpoint URL it is given: queries are checked by
 :func:`iusgraph.query.run.prepare` first, so ``SERVICE`` and ``FROM`` are still
 refused before anything is sent.

@@ -146,3 +146,24 @@ def test_band_and_urgency_distances_are_computed_at_build(data: Path) -> None:
     assert int(graph.value(CONFLICT["x-bands"], IUS.bandDistance)) == 2
     assert int(graph.value(CONFLICT["x-urgency"], IUS.urgencyDistance)) == 4
     assert graph.value(CONFLICT["back-pain-frequency"], IUS.bandDistance) is None
+
+
+def test_compiling_loads_no_query_engine() -> None:
+    """Compiling the curated tables opens no store and runs no query: in a fresh
+    interpreter, build_graph loads neither rdflib's SPARQL engine nor iusgraph's store,
+    query or validation layers (import-linter checks the imports; this checks a run)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from iusgraph.curation.compile import build_graph\n"
+        "assert len(build_graph()) > 10000\n"
+        "heavy = ('rdflib.plugins.sparql', 'iusgraph.graph.store', 'iusgraph.graph.backend',\n"
+        "         'iusgraph.query', 'iusgraph.validation', 'pyshacl', 'networkx')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]", loaded

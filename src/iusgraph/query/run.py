@@ -1,6 +1,6 @@
 """Running a user's SPARQL on the graph, on either engine.
 
-Both engines give the same values for the same queries (``tests/test_engines.py`` runs
+Both engines give the same values for the same queries (``tests/query/test_engines.py`` runs
 every competency query on both; Oxigraph writes integer-derived types as xsd:integer and
 decimals in canonical form). Every text is checked by :func:`iusgraph.query.text.prepare`
 first, so no engine is ever asked to run ``SERVICE`` or ``FROM``, and rdflib's loading of

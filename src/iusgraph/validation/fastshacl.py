@@ -1,7 +1,7 @@
 """SHACL on Oxigraph: the shapes compiled to SPARQL, for graphs too big for pySHACL.
 
 pySHACL stays the reference engine (``validate --engine pyshacl``).
-``tests/test_fastshacl.py`` checks that both report the same set of
+``tests/validation/test_fastshacl.py`` checks that both report the same set of
 (focus node, path, constraint component, severity, rule) on every shape
 fixture, on the real graph and on synthetic graphs with injected faults.
 

@@ -1,6 +1,6 @@
 """Validation: SHACL shapes, QC queries and checks SHACL cannot express, in one report.
 
-Two engines give the same findings (``tests/test_fastshacl.py``):
+Two engines give the same findings (``tests/validation/test_fastshacl.py``):
 
 - ``oxigraph`` (the default) loads the data into Oxigraph and runs the shapes
   compiled to SPARQL (:mod:`iusgraph.validation.fastshacl`), the QC queries and the
