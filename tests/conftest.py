@@ -39,14 +39,25 @@ def sources() -> Path:
 
 @pytest.fixture()
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if anything opens a network connection."""
+    """Fail the test if anything opens a network connection.
+
+    Local IPC stays allowed: a query worker that the server restarts meanwhile connects to
+    multiprocessing's fork server over a Unix socket (under load, a worker killed at its
+    time limit was restarted during such a test, and the refusal broke the pool)."""
     import socket
 
     def refuse(*args: object, **kwargs: object) -> None:  # pragma: no cover - must not run
         raise AssertionError("a connection was attempted")
 
+    local_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> None:
+        if self.family == socket.AF_UNIX:
+            return local_connect(self, address)  # type: ignore[arg-type]
+        raise AssertionError(f"a connection was attempted to {address!r}")
+
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @pytest.fixture(scope="session")
