@@ -8,7 +8,7 @@ serializer. A new format is one entry here (and its renderer, which returns one 
 per file).
 
 >>> list(EXPORTERS)
-['turtle', 'ntriples', 'graphml', 'node-link', 'kgx', 'jsonld']
+['turtle', 'ntriples', 'graphml', 'node-link', 'kgx', 'jsonld', 'fhir']
 >>> EXPORTERS["kgx"].files
 ('iusgraph_nodes.tsv', 'iusgraph_edges.tsv')
 >>> [EXPORTERS[name].files[0] for name in BUILD]
@@ -99,12 +99,21 @@ EXPORTERS: dict[str, Exporter] = {
             "iusgraph.graph.serialize:jsonld_files",
             "JSON-LD compacted with the project context (inline, and beside it)",
         ),
+        Exporter(
+            "fhir",
+            ("iusgraph.fhir.json",),
+            "graph",
+            "iusgraph.fhir:to_fhir_bundle",
+            "FHIR R5 Bundle: clinical use definitions with their provenance",
+        ),
     )
 }
 
 #: What ``iusgraph build`` writes: the RDF itself.
 BUILD: tuple[str, ...] = ("turtle", "ntriples", "jsonld")
-#: What ``iusgraph export`` writes by default: the formats for apps.
+#: What ``iusgraph export`` writes by default: the formats for apps. FHIR is not among them:
+#: it exports only the clinical-use claims (a view, not the whole graph), and leaving it out
+#: keeps the default output of ``iusgraph export`` as it was; ``--format fhir`` writes it.
 APPS: tuple[str, ...] = ("graphml", "node-link", "kgx", "jsonld")
 #: The picture formats of ``iusgraph draw`` (Graphviz's names).
 PICTURES: tuple[str, ...] = ("svg", "png")
