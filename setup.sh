@@ -31,8 +31,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-# YASGUI from npm (package-lock.json) into node_modules/, which `iusgraph serve` serves.
-if [ ! -f node_modules/@zazuko/yasgui/build/yasgui.min.js ]; then
+# From npm (package-lock.json) into node_modules/: YASGUI, which `iusgraph serve` serves, and
+# the JavaScript GraphML readers tests/network/test_graphml_clients.py runs (devDependencies).
+# `npm ls` fails when a locked package is missing or another version, e.g. after a new one.
+if ! npm ls --all >/dev/null 2>&1; then
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
 fi
 

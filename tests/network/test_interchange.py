@@ -24,7 +24,7 @@ from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
 from iusgraph.exporters import EXPORTERS, write
-from iusgraph.network.interchange import flatten, to_graphml, to_kgx, to_node_link
+from iusgraph.network.interchange import edge_id, flatten, to_graphml, to_kgx, to_node_link
 
 NODE_HEAD = ["id", "category", "name", "provided_by"]
 EDGE_HEAD = [
@@ -115,7 +115,11 @@ def test_graphml_reads_back_as_the_flattened_graph(
     flat = flatten(net)
     assert isinstance(read, nx.MultiDiGraph) and read.is_directed()
     assert set(read.nodes) == set(net.nodes) == set(flat.nodes)
-    assert set(read.edges(keys=True)) == set(net.edges(keys=True)) == set(flat.edges(keys=True))
+    # Each edge is read back under its GraphML id (edge_id), and names its predicate.
+    ids = {(u, v, edge_id(u, v, k, d)): k for u, v, k, d in net.edges(keys=True, data=True)}
+    assert len(ids) == net.number_of_edges()
+    assert set(read.edges(keys=True)) == set(ids) == set(flat.edges(keys=True))
+    assert all(read.edges[edge]["predicate"] == key for edge, key in ids.items())
     for node, attrs in flat.nodes(data=True):
         _same_attrs(dict(read.nodes[node]), attrs, node)
     for subject, obj, key, attrs in flat.edges(keys=True, data=True):
@@ -131,14 +135,17 @@ def test_graphml_flattening_rules(net: nx.MultiDiGraph) -> None:
     flat = flatten(net)
     assert all("label" in attrs for _, attrs in flat.nodes(data=True))
     edge = ("ent:cervical-mucus-thickening", "ent:sperm-blocked", "ius:resultsIn")
-    original, flattened = net.edges[edge], flat.edges[edge]
+    original = net.edges[edge]
+    flattened = flat.edges[edge[0], edge[1], edge_id(*edge, original)]
+    assert flattened["predicate"] == "ius:resultsIn"
     assert flattened["sources"] == "|".join(original["sources"])
     assert flattened["negated"] is False and flattened["source_count"] == 2
     assert json.loads(flattened["evidence"]) == original["evidence"]
     assert json.loads(flat.graph["sources"]) == net.graph["sources"]
     assert json.loads(flat.graph["conflicts"]) == net.graph["conflicts"]
     # The documented choice: an empty list is omitted, never written as "".
-    empty = [(u, v, k) for u, v, k, d in net.edges(keys=True, data=True) if not d["conflicts"]]
+    edges = net.edges(keys=True, data=True)
+    empty = [(u, v, edge_id(u, v, k, d)) for u, v, k, d in edges if not d["conflicts"]]
     assert empty and all("conflicts" not in flat.edges[e] for e in empty)
     bare = [n for n, d in net.nodes(data=True) if not d["synonyms"]]
     assert bare and all("synonyms" not in flat.nodes[n] for n in bare)
@@ -158,7 +165,9 @@ def test_flatten_omits_empty_lists_and_keeps_scalars() -> None:
     )
     flat = flatten(small)
     assert flat.nodes["ent:a"] == {"label": "ent:a", "broader": "ent:b|ent:c"}
-    assert flat.edges["ent:a", "ent:b", "ius:p"] == {
+    # No claim backs the edge, so its id is its triple; the key moves to "predicate".
+    assert flat.edges["ent:a", "ent:b", "ent:a--ius:p--ent:b"] == {
+        "predicate": "ius:p",
         "negated": True,
         "source_count": 3,
         "evidence": '[{"claim": "claim:x", "start": 1}]',

@@ -9,6 +9,8 @@ with each other and with the RDF graph, and each is byte-identical across runs.
   spans and the graph-level ``sources`` and ``conflicts`` into JSON strings, and
   keeps booleans and integers typed. An empty list is *omitted*: GraphML has no
   null, and an absent value is what Gephi and Cytoscape show as an empty cell.
+  Each edge's GraphML id is unique (:func:`edge_id`): readers that key edges by
+  id (graphology-graphml, cytoscape.js) refuse a file where two edges share one.
 * **Node-link JSON** (:func:`to_node_link`) is for D3 and web apps: networkx's
   own node-link layout with the edges under ``"edges"``; lists stay lists.
 * **KGX TSV** (:func:`to_kgx`) is the Biolink Model exchange format, a nodes
@@ -105,22 +107,55 @@ def _flat_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in flat.items() if value is not None}
 
 
+def edge_id(subject: str, obj: str, key: str, attrs: dict[str, Any]) -> str:
+    """The GraphML id of the edge ``subject -key-> obj``: the CURIE of its first claim.
+
+    A claim backs exactly one direct triple, so the first (smallest) of an edge's
+    ``claims`` names no other edge, is the same on every run, and leads to the
+    evidence; it is also the KGX ``id`` of the edge's row for that claim's source.
+    An edge no live claim backs (its claims all deprecated) is named by its triple,
+    ``subject--key--object``: CURIEs are XML name tokens, and so is that.
+
+    :param subject: the edge's source node
+    :param obj: the edge's target node
+    :param key: the edge's key in the projection, its predicate CURIE
+    :param attrs: the edge's attributes in the projection (``claims`` a list of CURIEs)
+    """
+    claims = attrs.get("claims") or []
+    if claims:
+        return str(min(claims))
+    return f"{subject}--{key}--{obj}"
+
+
 def flatten(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """A copy of ``net`` whose attributes are GraphML scalars, as :func:`to_graphml` writes.
 
     Lists of strings are ``|``-joined, other lists and dicts (evidence, the graph's
     sources and conflicts) become JSON strings, empty lists are omitted, and
     booleans, integers and strings stay as they are. Every node has a ``label``
-    (its CURIE if it had none), the attribute Gephi shows.
+    (its CURIE if it had none), the attribute Gephi shows. Every edge is keyed by
+    its :func:`edge_id`, which networkx writes as the GraphML edge id; the
+    projection's key, the predicate, stays in the ``predicate`` attribute.
 
     :param net: a projection from :func:`iusgraph.network.project.project`
+    :raises IusgraphError: if two edges would get the same id (two edges backed by
+        one claim, which a projection never has)
     """
     flat = nx.MultiDiGraph()
     flat.graph.update(_flat_attrs(dict(net.graph)))
     for node, attrs in net.nodes(data=True):
         flat.add_node(node, **{"label": node, **_flat_attrs(attrs)})
+    named: dict[str, tuple[str, str, str]] = {}
     for subject, obj, key, attrs in net.edges(keys=True, data=True):
-        flat.add_edge(subject, obj, key=key, **_flat_attrs(attrs))
+        ident = edge_id(subject, obj, key, attrs)
+        if ident in named:
+            first = " ".join(named[ident])
+            raise IusgraphError(
+                f"GraphML edge id {ident} names two edges, {first} and "
+                f"{subject} {key} {obj}: one claim backs both"
+            )
+        named[ident] = (subject, key, obj)
+        flat.add_edge(subject, obj, key=ident, **{"predicate": key, **_flat_attrs(attrs)})
     return flat
 
 
@@ -128,10 +163,11 @@ def to_graphml(net: nx.MultiDiGraph) -> str:
     """GraphML of :func:`flatten` ``(net)``, written by networkx, for Gephi and Cytoscape.
 
     networkx writes the XML (with its declaration); nothing here builds XML by hand.
-    Edge ids are the predicate CURIEs, so ``read_graphml(..., force_multigraph=True)``
-    gives back the same ``(u, v, key)`` edges.
+    Edge ids are the unique :func:`edge_id` s, so ``read_graphml(...,
+    force_multigraph=True)`` gives back the ``(u, v, key)`` edges of :func:`flatten`.
 
     :param net: a projection from :func:`iusgraph.network.project.project`
+    :raises IusgraphError: as :func:`flatten`
     """
     buffer = io.BytesIO()
     nx.write_graphml(flatten(net), buffer, encoding="utf-8", prettyprint=True)
@@ -300,6 +336,7 @@ def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str,
 
 
 __all__ = [
+    "edge_id",
     "flatten",
     "to_graphml",
     "to_kgx",
