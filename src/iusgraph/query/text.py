@@ -224,6 +224,36 @@ _SKIP = re.compile(
 _WORD = re.compile(r"[^\s{}()\[\],;<>\"'#]+")
 
 
+#: A prefixed name (SPARQL's PNAME_LN or PNAME_NS): its prefix, the colon and its local part.
+_PREFIXED_NAME = re.compile(r"([^\W\d_][\w.\-]*)?:[\w.\-:%]*")
+
+
+_NAME_RUN = re.compile(r"[\w.\-]+")
+
+
+def prefixes_used(text: str) -> set[str]:
+    """The prefixes of the prefixed names in ``text``, outside IRIs, strings and comments.
+
+    >>> sorted(prefixes_used('SELECT * { ?s a ius:C ; rdfs:label "x:y"^^xsd:string } # ent:'))
+    ['ius', 'rdfs', 'xsd']
+    """
+    found: set[str] = set()
+    position = 0
+    while position < len(text):
+        skip = _SKIP.match(text, position)
+        if skip:
+            position = skip.end()
+            continue
+        name = _PREFIXED_NAME.match(text, position)
+        if name:
+            found.add(name.group(1) or "")
+            position = name.end()
+            continue
+        run = _NAME_RUN.match(text, position)  # a keyword, a number: never part of a name
+        position = run.end() if run else position + 1
+    return found
+
+
 _FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 
 
