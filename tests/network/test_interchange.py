@@ -1,12 +1,9 @@
 """Network exports: GraphML and node-link JSON read back to the same graph; KGX is valid Biolink.
 
-Why the KGX files are not checked with the ``kgx`` package: ``pip install kgx``
-works, but importing ``kgx.transformer`` builds a ``bmt.Toolkit()`` at import
-time, which downloads biolink-model.yaml (and a predicate map) from
-raw.githubusercontent.com, so it cannot run offline, and CI has no network
-beyond the package registries. Instead every category, predicate, column and
-enum value is looked up in Biolink's own schema YAML, shipped in the
-``biolink-model`` package and read offline.
+Here every category, predicate, column and enum value is looked up in Biolink's
+own schema YAML, shipped in the ``biolink-model`` package and read offline; the
+``kgx`` tool itself reads the files in tests/network/test_kgx_client.py (it lives
+in its own environment, .venv-kgx, which setup.sh makes).
 """
 
 from __future__ import annotations
@@ -24,7 +21,15 @@ from rdflib import Graph
 
 from iusgraph.errors import IusgraphError
 from iusgraph.exporters import EXPORTERS, write
-from iusgraph.network.interchange import edge_id, flatten, to_graphml, to_kgx, to_node_link
+from iusgraph.network.interchange import (
+    KGX_PREFIXES,
+    edge_id,
+    flatten,
+    kgx_key_clashes,
+    to_graphml,
+    to_kgx,
+    to_node_link,
+)
 
 NODE_HEAD = ["id", "category", "name", "provided_by"]
 EDGE_HEAD = [
@@ -215,7 +220,8 @@ def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
         "supporting_text",
     ):
         assert column in edge_head
-    assert "publications" not in edge_head
+    # publications lists every source document of a triple (one row per triple).
+    assert edge_head[-1] == "publications"
     slots = _biolink_slots(biolink)
     # equivalent_identifiers is a slot of Biolink's attributes schema (attributes.yaml, the
     # properties KGX validation accepts), not of biolink_model.yaml itself.
@@ -272,26 +278,25 @@ def test_kgx_edges(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
     enums = biolink["enums"]
     levels = set(enums["KnowledgeLevelEnum"]["permissible_values"])
     agents = set(enums["AgentTypeEnum"]["permissible_values"])
-    assert len(edges) == sum(len(d["sources"]) for _, _, d in net.edges(data=True))
+    # One row per direct triple, with all its sources (KGX merges rows that share a
+    # subject, predicate and object, so a row per source lost all but one).
+    assert len(edges) == net.number_of_edges()
     assert len({row["id"] for row in edges}) == len(edges)
     for row in edges:
         prefix, _, slot = row["predicate"].partition(":")
         assert prefix == "biolink" and slot in slots, row["predicate"]
         assert "related_to" in slots[slot], f"{slot} does not descend from related_to"
         assert row["knowledge_level"] in levels and row["agent_type"] in agents
-        assert row["primary_knowledge_source"] in net.graph["sources"]
         assert row["aggregator_knowledge_source"] == "infores:iusgraph"
-        assert row["negated"] in ("true", "false")
+        # KGX reads any non-empty negated cell (``false`` too) as true.
+        assert row["negated"] in ("true", "")
         attrs = net.edges[row["subject"], row["object"], row["original_predicate"]]
-        own = sorted(
-            {
-                e["claim"]
-                for e in attrs["evidence"]
-                if e["source"] == row["primary_knowledge_source"]
-            }
-        )
+        assert row["publications"].split("|") == sorted(attrs["sources"])
+        assert row["primary_knowledge_source"] == sorted(attrs["sources"])[0]
+        assert set(attrs["sources"]) <= set(net.graph["sources"])
+        own = sorted({e["claim"] for e in attrs["evidence"] if e["source"] in attrs["sources"]})
         assert row["id"] == own[0]
-        assert row["negated"] == ("true" if attrs["negated"] else "false")
+        assert row["negated"] == ("true" if attrs["negated"] else "")
         if attrs["negated"]:
             assert row["predicate"] == "biolink:related_to"
         assert "\t" not in "".join(row.values()) and "\n" not in "".join(row.values())
@@ -305,11 +310,11 @@ def test_kgx_expected_mappings(kgx) -> None:
             (r["predicate"], r["negated"]) for r in edges if r["original_predicate"] == original
         }
 
-    assert predicates("ius:hasSideEffect") == {("biolink:has_side_effect", "false")}
-    assert predicates("ius:contraindicatedIn") == {("biolink:contraindicated_in", "false")}
+    assert predicates("ius:hasSideEffect") == {("biolink:has_side_effect", "")}
+    assert predicates("ius:contraindicatedIn") == {("biolink:contraindicated_in", "")}
     assert predicates("ius:notIndicatedFor") == {("biolink:related_to", "true")}
     # skos:relatedMatch (ius:hasUse ~ biolink:treats) is too loose to be used.
-    assert predicates("ius:hasUse") == {("biolink:related_to", "false")}
+    assert predicates("ius:hasUse") == {("biolink:related_to", "")}
     rows = [
         r
         for r in edges
@@ -317,9 +322,87 @@ def test_kgx_expected_mappings(kgx) -> None:
         and r["object"] == "ent:sperm-blocked"
         and r["original_predicate"] == "ius:resultsIn"
     ]
-    assert len(rows) == 2
-    assert len({r["primary_knowledge_source"] for r in rows}) == 2
-    assert all(r["supporting_text"] for r in rows)
+    # Two sources back the triple: one row carries both (and both sources' quotes).
+    assert len(rows) == 1
+    assert rows[0]["publications"] == "src:ius-monograph|src:mirena-back-pain"
+    assert rows[0]["primary_knowledge_source"] == "src:ius-monograph"
+    assert len(rows[0]["supporting_text"].split("|")) >= 2
+
+
+def test_kgx_negated_cell_is_empty_unless_negated(kgx, graph: Graph) -> None:
+    """KGX casts the cell with bool(), so ``false`` would read as negated."""
+    _, _, _, edges = kgx
+    cells = {r["negated"] for r in edges}
+    assert cells == {"true", ""}
+    negative = {
+        (str(s), str(p), str(o))
+        for s, p, o in graph.query(
+            """SELECT ?s ?p ?o WHERE {
+                 ?p a <https://w3id.org/iusgraph/ontology/NegativeProperty> . ?s ?p ?o }"""
+        )
+    }
+    assert negative and sum(r["negated"] == "true" for r in edges) == len(negative)
+
+
+def test_kgx_rows_kgx_would_merge(kgx, net: nx.MultiDiGraph) -> None:
+    """No two rows share subject, ius property and object; rows that share KGX's key
+    (subject, Biolink predicate, object) are distinct unaligned ius properties, and
+    kgx_key_clashes names exactly those."""
+    _, _, _, edges = kgx
+    triples = [(r["subject"], r["original_predicate"], r["object"]) for r in edges]
+    assert len(set(triples)) == len(triples) == net.number_of_edges()
+    by_key: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for r in edges:
+        by_key.setdefault((r["subject"], r["predicate"], r["object"]), []).append(r)
+    shared = sorted(k for k, rows in by_key.items() if len(rows) > 1)
+    _, edges_text = to_kgx(net)
+    assert kgx_key_clashes(edges_text) == shared
+    for key in shared:
+        assert key[1] == "biolink:related_to", key
+        assert len({r["original_predicate"] for r in by_key[key]}) == len(by_key[key])
+    # The back-pain pair: two positive claims and the negative one, each its own row.
+    back = by_key[("ent:mirena", "biolink:related_to", "ent:back-pain")]
+    assert sorted((r["original_predicate"], r["negated"]) for r in back) == [
+        ("ius:hasUse", ""),
+        ("ius:mayRelieve", ""),
+        ("ius:notIndicatedFor", "true"),
+    ]
+
+
+def test_kgx_prefixes_are_declared(kgx, biolink: dict[str, Any]) -> None:
+    """Every CURIE prefix in the files is Biolink's (its JSON-LD context, all kgx validate
+    knows) or one of KGX_PREFIXES, the graph's own, which Biolink does not define."""
+    _, nodes, _, edges = kgx
+    context = set(biolink["prefixes"])  # what kgx validate checks node ids against
+    prefix_map = json.loads(
+        (
+            resources.files("biolink_model") / "prefixmaps" / "biolink-model-prefix-map.json"
+        ).read_text(encoding="utf-8")
+    )
+    # infores: is Biolink's own scheme for information resources (knowledge sources).
+    known = context | set(prefix_map) | {"infores"}
+    assert not known & set(KGX_PREFIXES)
+    checked = {r["id"].split(":")[0] for r in nodes}
+    checked |= {r[c].split(":")[0] for r in edges for c in ("subject", "object")}
+    assert checked <= context | set(KGX_PREFIXES)
+    curie_columns = {"id", "category", "provided_by", "xref", "equivalent_identifiers"}
+    curie_columns |= {"subject", "predicate", "object", "primary_knowledge_source"}
+    curie_columns |= {"aggregator_knowledge_source", "original_predicate", "publications"}
+    used = {
+        value.split(":", 1)[0]
+        for row in nodes + edges
+        for column, cell in row.items()
+        if column in curie_columns
+        for value in cell.split("|")
+        if value
+    }
+    assert used - known == set(KGX_PREFIXES)
+    for prefix, iri in KGX_PREFIXES.items():
+        assert iri.startswith("https://w3id.org/iusgraph/"), prefix
+    iris = {r["id"]: r["iri"] for r in nodes}
+    for node, iri in iris.items():
+        prefix, _, local = node.partition(":")
+        assert iri == KGX_PREFIXES[prefix] + local
 
 
 def test_kgx_alignment_rules() -> None:

@@ -22,16 +22,29 @@ with each other and with the RDF graph, and each is byte-identical across runs.
   maps to a positive Biolink predicate: it is ``biolink:related_to`` with
   ``negated`` true, and ``original_predicate`` keeps the ius property.
 
-  KGX wants one row per edge *and knowledge source*, so there is one edge row
-  per (direct triple, source document). Our source documents are not in the
-  Information Resource Registry, so ``primary_knowledge_source`` is the
-  document's own CURIE (``src:ius-monograph``), which resolves in this graph;
-  ``infores:iusgraph`` names this graph as the aggregator and as the provider of
-  every node. The row ``id`` is the CURIE of that source's first claim backing
-  the triple, so it is stable and leads back to the evidence. Curators wrote
-  every claim from the text, hence ``knowledge_assertion`` and ``manual_agent``.
+  There is one edge row per direct triple, and ``publications`` lists every
+  source document that backs it: KGX (the reference tool) keys an edge by
+  subject, predicate and object, and merges the rows that share a key, so a row
+  per (triple, source) lost all sources but one. Biolink allows one
+  ``primary_knowledge_source``, so it is the first of them. Two ius properties that map to
+  the same Biolink predicate (the unaligned ones all become ``related_to``) still
+  give two rows with one key, since Biolink's ``original_predicate`` and
+  ``negated`` hold one value each; only a streamed read (``kgx transform
+  --stream``) keeps both, and :func:`kgx_key_clashes` lists these keys.
+  Our source documents are not in the Information Resource Registry, so
+  ``primary_knowledge_source`` and ``publications`` hold the documents' own CURIEs
+  (``src:ius-monograph``), which resolve in this graph; ``infores:iusgraph``
+  names this graph as the aggregator and as the provider of every node. The row
+  ``id`` is the first CURIE of the claims behind the triple, so it is stable and
+  leads back to the evidence. Curators wrote every claim from the text, hence
+  ``knowledge_assertion`` and ``manual_agent``. ``negated`` is ``true`` or empty:
+  KGX reads any non-empty cell, ``false`` included, as true.
   Multi-valued cells are ``|``-joined (KGX's list delimiter); tabs and line
   breaks in a cell become spaces and a ``|`` inside one value becomes ``/``.
+  The CURIE prefixes of our own identifiers (``ent``, ``claim``, ``src``,
+  ``ius``) are not in Biolink's JSON-LD context, which is all ``kgx validate``
+  knows; :data:`KGX_PREFIXES` declares them, and a KGX TSV file has no place for
+  a prefix map, so the README says how to hand them to kgx.
 
 No code path here touches the network.
 """
@@ -49,7 +62,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.namespaces import BIOLINK, IUS, expand
+from iusgraph.graph.namespaces import BIOLINK, IUS, PREFIXES, expand
 from iusgraph.graph.vocabulary import ontology_graph
 
 #: The information resource that stands for this graph in KGX files.
@@ -62,6 +75,9 @@ KNOWLEDGE_LEVEL = "knowledge_assertion"
 AGENT_TYPE = "manual_agent"
 #: KGX's list delimiter, and GraphML's for the lists it cannot hold.
 DELIMITER = "|"
+#: The prefixes of the CURIEs this graph mints, which the KGX files use and Biolink's
+#: context does not define (``infores``, ``biolink``, ``HP`` and ``MESH`` it does).
+KGX_PREFIXES: dict[str, str] = {p: PREFIXES[p] for p in ("claim", "ent", "ius", "src")}
 
 NODE_COLUMNS = (
     "id",
@@ -85,6 +101,7 @@ EDGE_COLUMNS = (
     "negated",
     "original_predicate",
     "supporting_text",
+    "publications",
 )
 
 
@@ -289,35 +306,58 @@ def _node_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
 
 
 def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
-    rows = []
+    """One row per ius triple, with all its sources (see the module docstring)."""
+    groups: dict[tuple[str, str, str, str, bool], list[tuple[str, list[dict[str, Any]]]]] = {}
     for subject, obj, key, attrs in net.edges(keys=True, data=True):
         predicate, negated = _predicate(ontology, key, bool(attrs.get("negated")))
         evidence = attrs.get("evidence") or []
         for source in attrs.get("sources") or []:
             spans = [span for span in evidence if span.get("source") == source]
-            claims = sorted({span["claim"] for span in spans if span.get("claim")})
-            if not claims:
+            if not any(span.get("claim") for span in spans):
                 raise IusgraphError(
                     f"edge {subject} {key} {obj}: no claim of {source} has "
                     "evidence from it; validate the graph (iusgraph validate)"
                 )
-            quotes = [span["quote"] for span in spans if span.get("quote")]
-            rows.append(
-                [
-                    _cell(claims[0]),
-                    _cell(subject),
-                    predicate,
-                    _cell(obj),
-                    _cell(source),
-                    KNOWLEDGE_LEVEL,
-                    AGENT_TYPE,
-                    INFORES,
-                    "true" if negated else "false",
-                    _cell(key),
-                    _multi(quotes),
-                ]
-            )
+            groups.setdefault((subject, predicate, obj, key, negated), []).append((source, spans))
+    rows = []
+    for (subject, predicate, obj, key, negated), members in groups.items():
+        members.sort(key=lambda m: m[0])
+        spans = [span for _, group in members for span in group]
+        claims = sorted({span["claim"] for span in spans if span.get("claim")})
+        rows.append(
+            [
+                _cell(claims[0]),
+                _cell(subject),
+                predicate,
+                _cell(obj),
+                _cell(members[0][0]),
+                KNOWLEDGE_LEVEL,
+                AGENT_TYPE,
+                INFORES,
+                "true" if negated else "",
+                _cell(key),
+                _multi(span["quote"] for span in spans if span.get("quote")),
+                _multi(source for source, _ in members),
+            ]
+        )
     return rows
+
+
+def kgx_key_clashes(edges_text: str) -> list[tuple[str, str, str]]:
+    """The (subject, predicate, object) keys of a KGX edges file that more than one row has.
+
+    Each is two ius properties that map to one Biolink predicate on one pair (both
+    unaligned, so ``related_to``): KGX's graph store keeps only the last of the rows,
+    a streamed read (``kgx transform --stream``) keeps them all.
+
+    :param edges_text: the text of ``iusgraph_edges.tsv``
+    """
+    reader = csv.DictReader(io.StringIO(edges_text), delimiter="\t")
+    seen: dict[tuple[str, str, str], int] = {}
+    for row in reader:
+        key = (row["subject"], row["predicate"], row["object"])
+        seen[key] = seen.get(key, 0) + 1
+    return sorted(key for key, count in seen.items() if count > 1)
 
 
 def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str, str]:
@@ -336,8 +376,10 @@ def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str,
 
 
 __all__ = [
+    "KGX_PREFIXES",
     "edge_id",
     "flatten",
+    "kgx_key_clashes",
     "to_graphml",
     "to_kgx",
     "to_node_link",
