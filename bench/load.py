@@ -9,7 +9,7 @@ kind only, so the slow and hostile clients send back to back (a harsher test):
 - good: the competency queries in turn (200);
 - trivial: `ASK {}` and a one-row SELECT, the latency that must stay low (200);
 - slow: the 6437^3 cross product, which runs into the time limit (503);
-- over-limit: more rows than --max-rows, or more bytes than --max-bytes (413);
+- over-limit: more rows than --max-rows, or more bytes than --max-bytes (403);
 - hostile: syntax errors, SERVICE, FROM, updates, writes, text/plain, bad paths (4xx);
 - pages: the query page, an entity page, the Service Description, a missing IRI (200, 404);
 - big: a 1 MB POST, a chunked 1 MB POST, and a 50 MB Content-Length sent head first (413);
@@ -121,8 +121,8 @@ def jobs(role: str) -> Iterator[Job]:
     if role == "over-limit":
         return itertools.cycle(
             [
-                _get("over-limit", "SELECT * WHERE { ?s ?p ?o }", {413}),
-                _get("over-limit", BIG_ROWS, {413}),
+                _get("over-limit", "SELECT * WHERE { ?s ?p ?o }", {403}),
+                _get("over-limit", BIG_ROWS, {403}),
             ]
         )
     if role == "hostile":

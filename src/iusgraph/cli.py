@@ -387,7 +387,7 @@ class ByteSize(click.ParamType[int]):
     default=DEFAULTS.max_rows,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Most solutions or triples an answer may hold (HTTP 413 past it).",
+    help="Most solutions or triples an answer may hold (HTTP 403 past it).",
 )
 @click.option(
     "--max-bytes",
@@ -395,7 +395,7 @@ class ByteSize(click.ParamType[int]):
     default=ByteSize.text(DEFAULTS.max_bytes),
     show_default=True,
     type=ByteSize(),
-    help="Largest answer, e.g. 64M or 1G (HTTP 413 past it).",
+    help="Largest answer, e.g. 64M or 1G (HTTP 403 past it).",
 )
 @click.option(
     "--workers",

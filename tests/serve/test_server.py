@@ -346,11 +346,12 @@ def test_wrong_content_type_is_415(client: TestClient) -> None:
 
 
 def test_result_size_limit(client: TestClient) -> None:
+    """403, not 413: 413 is about the request's size (interoperability review, section 5)."""
     response = _get(client, "SELECT * WHERE { ?s ?p ?o }")
-    assert response.status_code == 413
-    assert f"more than {MAX_ROWS} rows" in response.text
+    assert response.status_code == 403
+    assert f"more than {MAX_ROWS} rows" in response.text and "add a LIMIT" in response.text
     triples = _get(client, "CONSTRUCT WHERE { ?s ?p ?o }")
-    assert triples.status_code == 413 and "triples" in triples.text
+    assert triples.status_code == 403 and "triples" in triples.text
     assert _get(client, "SELECT * WHERE { ?s ?p ?o } LIMIT 500").status_code == 200
 
 
@@ -668,11 +669,11 @@ def test_bounded_stops_reading_past_the_byte_limit() -> None:
     assert caught.value.unit == "bytes" and len(read) == 6
 
 
-def test_answer_larger_than_max_bytes_is_413(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_answer_larger_than_max_bytes_is_403(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = _settings([], None, 10.0, 1000, 1, max_bytes=1024 * 1024)
     with TestClient(create_app(settings)) as test_client:
         response = _get(test_client, BIG_ROWS)
-        assert response.status_code == 413, response.text[:200]
+        assert response.status_code == 403, response.text[:200]
         assert "--max-bytes" in response.text and "1 MiB" in response.text
         small = _get(test_client, BIG_ROWS.replace("LIMIT 100", "LIMIT 2"), "text/csv")
         assert small.status_code == 200 and len(small.content) > 2 * 256 * 1024

@@ -8,8 +8,10 @@ cannot read). Nothing here imports an engine: Oxigraph's formats are named by th
 
 >>> RDF_SUFFIXES[".owl"].oxigraph, RDF_SUFFIXES[".owl"].rdflib
 ('RDF_XML', 'xml')
->>> GRAPH_TYPES["text/turtle"], RESULT_TYPES["text/csv"]
-('turtle', 'csv')
+>>> GRAPH_TYPES["text/turtle"], GRAPH_TYPES["application/rdf+xml"], RESULT_TYPES["text/csv"]
+('turtle', 'xml', 'csv')
+>>> FORMAT_PARAMETER["rdf"]
+'application/rdf+xml'
 >>> with_charset("text/turtle"), with_charset("application/ld+json")
 ('text/turtle; charset=utf-8', 'application/ld+json')
 """
@@ -32,6 +34,9 @@ class RdfSyntax:
     oxigraph: str
     #: Whether the endpoint and the pages answer in it (the linked-data descriptions).
     served: bool = False
+    #: Its name under http://www.w3.org/ns/formats/ (the service description's
+    #: ``sd:resultFormat``).
+    w3c_format: str = ""
 
     @property
     def parameter(self) -> str:
@@ -41,17 +46,44 @@ class RdfSyntax:
 
 #: The RDF syntaxes, best first: the first served one is the default answer to ``*/*``.
 RDF_SYNTAXES: tuple[RdfSyntax, ...] = (
-    RdfSyntax("turtle", "Turtle", "text/turtle", (".ttl",), "turtle", "TURTLE", served=True),
+    RdfSyntax("turtle", "Turtle", "text/turtle", (".ttl",), "turtle", "TURTLE", True, "Turtle"),
     RdfSyntax(
-        "ntriples", "N-Triples", "application/n-triples", (".nt",), "nt", "N_TRIPLES", served=True
+        "ntriples",
+        "N-Triples",
+        "application/n-triples",
+        (".nt",),
+        "nt",
+        "N_TRIPLES",
+        True,
+        "N-Triples",
     ),
     RdfSyntax(
-        "jsonld", "JSON-LD", "application/ld+json", (".jsonld",), "json-ld", "JSON_LD", served=True
+        "jsonld",
+        "JSON-LD",
+        "application/ld+json",
+        (".jsonld",),
+        "json-ld",
+        "JSON_LD",
+        True,
+        "JSON-LD",
     ),
-    RdfSyntax("n3", "N3", "text/n3", (".n3",), "n3", "N3"),
-    RdfSyntax("rdfxml", "RDF/XML", "application/rdf+xml", (".rdf", ".owl"), "xml", "RDF_XML"),
-    RdfSyntax("trig", "TriG", "application/trig", (), "trig", "TRIG"),
-    RdfSyntax("nquads", "N-Quads", "application/n-quads", (), "nquads", "N_QUADS"),
+    RdfSyntax("n3", "N3", "text/n3", (".n3",), "n3", "N3", w3c_format="N3"),
+    # Served because rdflib's SPARQLStore and SPARQLWrapper's default for CONSTRUCT and
+    # DESCRIBE ask for RDF/XML and nothing else (the interoperability review, defect 3).
+    RdfSyntax(
+        "rdfxml",
+        "RDF/XML",
+        "application/rdf+xml",
+        (".rdf", ".owl"),
+        "xml",
+        "RDF_XML",
+        True,
+        "RDF_XML",
+    ),
+    RdfSyntax("trig", "TriG", "application/trig", (), "trig", "TRIG", w3c_format="TriG"),
+    RdfSyntax(
+        "nquads", "N-Quads", "application/n-quads", (), "nquads", "N_QUADS", w3c_format="N-Quads"
+    ),
 )
 #: The syntaxes the endpoint and the linked-data pages answer in, best first.
 SERVED_SYNTAXES: tuple[RdfSyntax, ...] = tuple(s for s in RDF_SYNTAXES if s.served)

@@ -1,4 +1,4 @@
-"""Writing the graph: Turtle, N-Triples and JSON-LD, byte-identical across runs.
+"""Writing the graph: Turtle, N-Triples, JSON-LD and RDF/XML, byte-identical across runs.
 
 Every file is written to a temporary file and renamed, so a failed run never
 leaves a half-written export.
@@ -10,6 +10,7 @@ import json
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, XSD
+from rdflib.term import Node
 
 from iusgraph.graph.namespaces import (
     HP,
@@ -172,11 +173,41 @@ def to_turtle(graph: Graph) -> str:
 def serialize(graph: Graph, fmt: str) -> bytes:
     """``graph`` in one of :data:`iusgraph.graph.formats.GRAPH_TYPES`' rdflib formats, as
     UTF-8: JSON-LD is :func:`to_jsonld` (the context inline, never fetched; a stable
-    order), the others rdflib's writers with the project prefixes. The input graph is not
-    changed."""
+    order), RDF/XML :func:`to_rdfxml`, the others rdflib's writers with the project
+    prefixes. The input graph is not changed."""
     if fmt == "json-ld":
         return to_jsonld(graph).encode("utf-8")
+    if fmt == "xml":
+        return to_rdfxml(graph)
     return with_project_prefixes(graph).serialize(format=fmt, encoding="utf-8")
+
+
+def to_rdfxml(graph: Graph) -> bytes:
+    """RDF/XML (rdflib's flat ``xml`` writer) with the project prefixes, subjects and their
+    properties in sorted order, so the same graph gives the same bytes (blank nodes
+    aside, which keep their labels). The input graph is not changed.
+
+    >>> from rdflib import Graph
+    >>> from rdflib.compare import isomorphic
+    >>> g = Graph().parse(data="<urn:b> <http://www.w3.org/2000/01/rdf-schema#label> 'b' . "
+    ...     "<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> 'a' .", format="turtle")
+    >>> body = to_rdfxml(g)
+    >>> body.index(b'"urn:a"') < body.index(b'"urn:b"')
+    True
+    >>> isomorphic(Graph().parse(data=body, format="xml"), g)
+    True
+    """
+    # rdflib's writer takes the subjects, and each one's properties, in the store's order:
+    # SimpleMemory keeps insertion order (Memory keeps a graph's triples in a set, whose
+    # order changes with the hash seed), so insert them sorted.
+    ordered = Graph(store="SimpleMemory")
+    bind_prefixes(ordered)
+    ordered.addN((s, p, o, ordered) for s, p, o in sorted(graph, key=_triple_key))
+    return ordered.serialize(format="xml", encoding="utf-8")
+
+
+def _triple_key(triple: tuple[Node, Node, Node]) -> tuple[str, ...]:
+    return tuple(term.n3() for term in triple)
 
 
 def to_ntriples(graph: Graph) -> str:
@@ -240,6 +271,7 @@ __all__ = [
     "serialize",
     "to_jsonld",
     "to_ntriples",
+    "to_rdfxml",
     "to_turtle",
     "with_project_prefixes",
 ]

@@ -13,8 +13,9 @@ import asyncio
 import contextlib
 import json
 import socket
+import urllib.parse
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
@@ -71,6 +72,14 @@ from iusgraph.serve.workers import prepare_source, probe
 STATIC = PACKAGE / "serve" / "static"
 #: Path segments of the linked-data IRIs under the project base.
 LINKED_DATA = ("entity", "claim", "evidence", "source", "conflict", "vocab", "ontology", "shapes")
+#: The Link header of the linked-data answers: where to query the graph and what dataset
+#: the resource is in. No IANA-registered relation names a SPARQL endpoint, so the
+#: relations are the properties of the SPARQL 1.1 Service Description and of VoID, as
+#: RFC 8288 section 2.1.2 allows (extension relation types are URIs).
+LINKS = (
+    '</sparql>; rel="http://www.w3.org/ns/sparql-service-description#endpoint", '
+    '</.well-known/void>; rel="http://rdfs.org/ns/void#inDataset"'
+)
 READ_ONLY = (
     "iusgraph serve is read-only: {what} is refused. Change the data in the "
     "curation tables and restart the server."
@@ -87,6 +96,23 @@ def _reply(reply: Reply, extra: dict[str, str] | None = None) -> Response:
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def varies(handler: Handler) -> Handler:
+    """``handler`` with ``Vary: Accept`` on every answer, refusals and 406 included: each
+    route it wraps negotiates, so a cache must key on Accept (RFC 9110 section 12.5.5)."""
+
+    async def wrapped(request: Request) -> Response:
+        response = await handler(request)
+        vary = [v.strip() for v in response.headers.get("vary", "").split(",") if v.strip()]
+        if "accept" not in {v.lower() for v in vary}:
+            response.headers["Vary"] = ", ".join(["Accept", *vary])
+        return response
+
+    return wrapped
 
 
 class Checker:
@@ -169,10 +195,12 @@ def create_app(settings: Settings) -> Starlette:
                 "default-graph-uri and named-graph-uri are not supported: this "
                 "endpoint serves one graph, its default graph",
             )
-        if query is None or not query.strip():
+        if query is None:
             if request.method == "POST":
                 return _text(400, "no query: send query= or an application/sparql-query body")
             return describe_service(request)
+        if not query.strip():
+            return _text(400, "empty query: the query parameter has no text")
         if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
             return _too_long()
         try:  # in this process: refusals and syntax errors never wait for a worker
@@ -188,19 +216,27 @@ def create_app(settings: Settings) -> Starlette:
                 settings.max_rows,
                 max_bytes=settings.max_bytes,
                 checked=True,
-            ),
-            {"Vary": "Accept"},
+            )
         )
 
     def describe_service(request: Request) -> Response:
         offers = list(GRAPH_TYPES)
-        accept = request.headers.get("accept", "")
-        mime = negotiate(accept, offers) if "text/html" not in accept else "text/turtle"
+        mime = negotiate(request.headers.get("accept"), offers)
         if mime is None:
             return _text(406, "the service description comes as " + ", ".join(offers))
         url = settings.base_url.rstrip("/") + "/sparql"  # never the request's Host header
         body = serialize(service_description(url, pool.triples), GRAPH_TYPES[mime])
-        return Response(body, media_type=with_charset(mime), headers={"Vary": "Accept"})
+        return Response(body, media_type=with_charset(mime))
+
+    async def void(request: Request) -> Response:
+        """The VoID description of the dataset, with its counts, negotiated like the
+        service description."""
+        offers = list(GRAPH_TYPES)
+        mime = negotiate(request.headers.get("accept"), offers)
+        if mime is None:
+            return _text(406, "the VoID description comes as " + ", ".join(offers))
+        base = settings.base_url.rstrip("/")
+        return _reply(await run("void", base + "/sparql", base + "/.well-known/void", mime))
 
     async def resource(request: Request) -> Response:
         path = request.url.path
@@ -210,14 +246,16 @@ def create_app(settings: Settings) -> Starlette:
         wanted = FORMAT_PARAMETER.get(request.query_params.get("format", ""))
         accept = wanted or request.headers.get("accept")
         mime = negotiate(accept, ["text/html", *GRAPH_TYPES])
-        headers = {"Vary": "Accept"}
+        headers = {"Link": LINKS}
         if mime is None:
-            return _text(406, "this resource comes as text/html, " + ", ".join(GRAPH_TYPES))
+            return _text(
+                406, "this resource comes as text/html, " + ", ".join(GRAPH_TYPES), headers
+            )
         if mime != "text/html":
             return _reply(await run("describe", iri, mime, max_bytes=settings.max_bytes), headers)
         data = await run("page", iri)
         if isinstance(data, Reply):
-            return _reply(data)
+            return _reply(data, headers)
         if data is None:
             return HTMLResponse(pages.not_found(iri), status_code=404, headers=headers)
         return HTMLResponse(pages.render(data), headers=headers)
@@ -241,7 +279,13 @@ def create_app(settings: Settings) -> Starlette:
         Route("/", home),
         Route("/examples.json", examples),
         Route("/context.jsonld", context),
-        Route("/sparql", sparql, methods=["GET", "POST", "PUT", "DELETE", "PATCH"], name="sparql"),
+        Route(
+            "/sparql",
+            varies(sparql),
+            methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+            name="sparql",
+        ),
+        Route("/.well-known/void", varies(void), methods=["GET"]),
         Route("/store", refuse_writes, methods=["GET", *write_methods]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
@@ -251,8 +295,8 @@ def create_app(settings: Settings) -> Starlette:
         )
         routes.insert(0, routes.pop())  # before /static
     for segment in LINKED_DATA:
-        routes.append(Route(f"/{segment}", resource, methods=["GET", "HEAD"]))
-        routes.append(Route(f"/{segment}/{{rest:path}}", resource, methods=["GET", "HEAD"]))
+        routes.append(Route(f"/{segment}", varies(resource), methods=["GET", "HEAD"]))
+        routes.append(Route(f"/{segment}/{{rest:path}}", varies(resource), methods=["GET", "HEAD"]))
         routes.append(Route(f"/{segment}/{{rest:path}}", refuse_writes, methods=write_methods))
     middleware = [
         Middleware(SecurityHeaders),
@@ -276,37 +320,94 @@ def _too_long() -> Response:
 
 
 async def _query_of(request: Request) -> str | None:
-    """The query text of a SPARQL Protocol request (None when it has none); raises
-    :class:`Refusal` for updates (403), writes (405), other media types (415) and bodies
-    too long (413, refused by Content-Length before reading)."""
+    """The query text of a SPARQL Protocol request (None when it has none, ``""`` when
+    ``query=`` is empty); raises :class:`Refusal` for updates (403), writes (405), other
+    media types (415), bodies too long (413, refused by Content-Length before reading),
+    and, as the SPARQL 1.1 Protocol tests expect, 400 for more than one query, or for a
+    query that is not UTF-8 (bytes, or a declared charset)."""
     if request.method in ("PUT", "DELETE", "PATCH"):
         raise Refusal(405, READ_ONLY.format(what="a graph store write"))
-    params = request.query_params
+    params = _pairs(request.scope.get("query_string", b""), "the query string")
     if "update" in params:
         raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
-    query = params.get("query")
+    queries = params.get("query", [])
     if request.method != "POST":
-        return query
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype == "application/sparql-update":
+        return _one(queries)
+    media, charset = _content_type(request.headers.get("content-type", ""))
+    if media == "application/sparql-update":
         raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
-    if ctype == "application/sparql-query":
+    if media == "application/sparql-query":
+        _utf8_charset(charset)
         body = await read_body(request, MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
-        return body.decode("utf-8", errors="replace")
-    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Refusal(
+                400, f"the query body is not UTF-8 (byte {exc.start}); send it as UTF-8"
+            ) from None
+        return _one([*queries, text])
+    if media == "application/x-www-form-urlencoded":
+        _utf8_charset(charset)
         body = await read_body(request, 3 * MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
-        form = await Request(request.scope, replay(body)).form()
+        form = _pairs(body, "the form")
         if "update" in form:
             raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
-        value = form.get("query")
-        return value if isinstance(value, str) else query
-    if ctype in RDF_TYPES:
+        return _one([*queries, *form.get("query", [])])
+    if media == "multipart/form-data":
+        body = await read_body(request, 3 * MAX_QUERY_BYTES, BODY_TIMEOUT, "query")
+        multipart = await Request(request.scope, replay(body)).form()
+        if "update" in multipart:
+            raise Refusal(403, READ_ONLY.format(what="SPARQL Update"))
+        values = [v for v in multipart.getlist("query") if isinstance(v, str)]
+        return _one([*queries, *values])
+    if media in RDF_TYPES:
         raise Refusal(405, READ_ONLY.format(what="a graph store write"))
     raise Refusal(
         415,
         "send the query as application/sparql-query or as the form field "
         "query= (application/x-www-form-urlencoded)",
     )
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """The media type of a Content-Type header, lower case, and its charset (or None)."""
+    media, *params = header.split(";")
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.strip().lower(), charset
+
+
+def _utf8_charset(charset: str | None) -> None:
+    if charset is not None and charset not in ("utf-8", "utf8"):
+        raise Refusal(
+            400, f"the query must be UTF-8 (SPARQL 1.1 Protocol); the request says {charset}"
+        )
+
+
+def _pairs(raw: bytes, where: str) -> dict[str, list[str]]:
+    """The fields of a query string or form body, percent-decoded as strict UTF-8 (the
+    SPARQL 1.1 Protocol's encoding; Starlette would replace bad bytes silently)."""
+    fields: dict[str, list[str]] = {}
+    for field in raw.split(b"&"):
+        if not field:
+            continue
+        key, _, value = field.replace(b"+", b" ").partition(b"=")
+        try:
+            name = urllib.parse.unquote_to_bytes(key).decode("utf-8")
+            fields.setdefault(name, []).append(urllib.parse.unquote_to_bytes(value).decode("utf-8"))
+        except UnicodeDecodeError:
+            raise Refusal(400, f"{where} is not UTF-8; percent-encode the query as UTF-8") from None
+    return fields
+
+
+def _one(queries: list[str]) -> str | None:
+    """The one query of a request; 400 for more than one (SPARQL 1.1 Protocol 2.1)."""
+    if len(queries) > 1:
+        raise Refusal(400, f"{len(queries)} queries in one request: send exactly one query")
+    return queries[0] if queries else None
 
 
 def example_queries() -> list[dict[str, str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -22,14 +22,22 @@ from iusgraph.graph.formats import (
     BOOLEAN_TYPES,
     GRAPH_TYPES,
     RESULT_TYPES,
+    SERVED_SYNTAXES,
     with_charset,
 )
-from iusgraph.graph.namespaces import PREFIXES
+from iusgraph.graph.namespaces import BASE, CLAIM, ENT, PREFIXES
 from iusgraph.graph.serialize import serialize
 from iusgraph.graph.terms import XSD_STRING, to_rdflib
 from iusgraph.query.results import format_result
 from iusgraph.query.text import checked
-from iusgraph.serve.protocol import Reply, error, negotiate, not_acceptable, too_large
+from iusgraph.serve.protocol import (
+    ANSWER_REFUSED,
+    Reply,
+    error,
+    negotiate,
+    not_acceptable,
+    too_large,
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -53,7 +61,8 @@ def execute(
 
     ``checked``: ``text`` is already what :func:`check` returned (the server checks in
     its own process, so that refusals never wait for a worker). The answer stops at
-    ``max_rows`` solutions or triples and ``max_bytes`` bytes (413 past either).
+    ``max_rows`` solutions or triples and ``max_bytes`` bytes (403 past either, with what
+    to change: :data:`~iusgraph.serve.protocol.ANSWER_REFUSED`).
     """
     if not checked:
         try:
@@ -89,7 +98,7 @@ def execute(
             return too_large(max_bytes or 0)
         noun = "triples" if offers is GRAPH_TYPES else "rows"
         return error(
-            413,
+            ANSWER_REFUSED,
             f"query: the result has more than {max_rows} {noun} (the server's "
             "--max-rows); add a LIMIT or narrow the query",
         )
@@ -132,11 +141,15 @@ def solutions_json(answer: Any, max_rows: int | None, max_bytes: int | None) -> 
     return body
 
 
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+
 def service_description(endpoint_url: str, triples: int) -> Graph:
     """A SPARQL 1.1 Service Description of the endpoint."""
-    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
-    void = Namespace("http://rdfs.org/ns/void#")
-    formats = Namespace("http://www.w3.org/ns/formats/")
+    sd, void, formats = SD, VOID, FORMATS
     graph = Graph()
     graph.bind("sd", sd)
     graph.bind("void", void)
@@ -151,9 +164,7 @@ def service_description(endpoint_url: str, triples: int) -> Graph:
         "SPARQL_Results_XML",
         "SPARQL_Results_CSV",
         "SPARQL_Results_TSV",
-        "Turtle",
-        "N-Triples",
-        "JSON-LD",
+        *(syntax.w3c_format for syntax in SERVED_SYNTAXES),  # the one table's served rows
     ):
         graph.add((service, sd.resultFormat, formats[fmt]))
     graph.add((service, sd.defaultDataset, dataset))
@@ -162,3 +173,38 @@ def service_description(endpoint_url: str, triples: int) -> Graph:
     graph.add((default, RDF.type, sd.Graph))
     graph.add((default, void.triples, Literal(triples, datatype=XSD.integer)))
     return graph
+
+
+def _count(store: ox.Store, namespace: str) -> int:
+    """The distinct subject IRIs of the store under ``namespace``."""
+    answer = store.query(
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{namespace}")) }}'
+    )
+    return int(next(iter(cast(ox.QuerySolutions, answer)))["n"].value)
+
+
+def void_description(store: ox.Store, endpoint_url: str, void_url: str, mime: str) -> Reply:
+    """The VoID description of the graph (``/.well-known/void``, RFC 5785 and VoID section
+    7.2): its triples, its entities (the subjects under the project base), and two subsets
+    counted from the store, the entities and the claims; in ``mime``, one of
+    :data:`~iusgraph.graph.formats.GRAPH_TYPES`."""
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    dataset = URIRef(void_url + "#iusgraph")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("iusgraph: the levonorgestrel IUS knowledge graph")))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint_url)))
+    graph.add((dataset, VOID.uriSpace, Literal(BASE)))
+    graph.add((dataset, VOID.triples, Literal(len(store), datatype=XSD.integer)))
+    graph.add((dataset, VOID.entities, Literal(_count(store, BASE), datatype=XSD.integer)))
+    for syntax in SERVED_SYNTAXES:
+        graph.add((dataset, VOID.feature, FORMATS[syntax.w3c_format]))
+    for name, namespace in (("entities", str(ENT)), ("claims", str(CLAIM))):
+        subset = URIRef(f"{void_url}#{name}")
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, VOID.uriSpace, Literal(namespace)))
+        graph.add((subset, VOID.entities, Literal(_count(store, namespace), datatype=XSD.integer)))
+    return Reply(200, with_charset(mime), serialize(graph, GRAPH_TYPES[mime]))

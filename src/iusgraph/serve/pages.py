@@ -142,7 +142,7 @@ def collect(store: ox.Store, iri: str) -> dict[str, Any] | None:
 
 def describe(store: ox.Store, iri: str, mime: str, *, max_bytes: int | None = None) -> Reply:
     """The description of ``iri`` (its triples; with an entity or source, the claims about
-    it and their evidence) as a :class:`~iusgraph.serve.workers.Reply`; 404 when unknown, 413
+    it and their evidence) as a :class:`~iusgraph.serve.workers.Reply`; 404 when unknown, 403
     past ``max_bytes``."""
     if is_ontology(iri):
         where = f"""?s ?p ?o . FILTER(?s = <{ONTOLOGY_IRI}> || STRSTARTS(STR(?s), "{IUS}"))"""

@@ -76,10 +76,17 @@ def error(status: int, message: str) -> Reply:
     return Reply(status, TEXT, (message.rstrip() + "\n").encode("utf-8"))
 
 
+#: The status of an answer past the server's --max-rows or --max-bytes: 403, the server
+#: understood the request and refuses to fulfil it (RFC 9110 section 15.5.4), and the
+#: same request will be refused again. Not 413, which is about the request's own size;
+#: see docs/server.md, "Limits".
+ANSWER_REFUSED = 403
+
+
 def too_large(max_bytes: int) -> Reply:
-    """413: the answer passed ``--max-bytes``."""
+    """403: the answer passed ``--max-bytes``."""
     return error(
-        413,
+        ANSWER_REFUSED,
         f"query: the answer is larger than {byte_size(max_bytes)} (the "
         "server's --max-bytes); add a LIMIT, or select fewer or shorter values",
     )

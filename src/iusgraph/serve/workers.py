@@ -145,6 +145,7 @@ def _worker_main(conn: Connection, source: StoreSource) -> None:  # pragma: no c
         "sparql": endpoint.execute,
         "page": pages.collect,
         "describe": pages.describe,
+        "void": endpoint.void_description,
     }
     while True:
         try:
