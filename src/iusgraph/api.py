@@ -88,7 +88,6 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 
     :param strict: a missing release package is an error; else a warning finding
     """
-
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
     return check_mapping_sets(read_mapping_sets(folder / "mappings"), entities, strict=strict)
@@ -97,7 +96,6 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:
     """Lexical candidates for ``vocabulary`` as SSSOM TSV, and their precision and recall
     against the curated set (empty when there is none). Nothing is written to the data."""
-
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
     rel = release(vocabulary)
@@ -109,7 +107,6 @@ def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, 
 
 def write_hpo_closure(folder: Path | None = None) -> Path:
     """Regenerate ``data/mappings/hpo-closure.nt`` from the mapping sets and hp.obo."""
-
     folder = folder or data_dir()
     path = folder / "mappings" / CLOSURE_FILE
     atomic_write_text(path, hpo_closure(read_mapping_sets(folder / "mappings")))
@@ -118,7 +115,6 @@ def write_hpo_closure(folder: Path | None = None) -> Path:
 
 def closure_path(name: str) -> Path:
     """The extra graph ``query --with NAME`` adds (``hpo``: the HPO is_a closure)."""
-
     if name not in EXTRA_GRAPHS:
         raise IusgraphError(f"unknown graph {name!r} for --with; use " + ", ".join(EXTRA_GRAPHS))
     path = data_dir() / "mappings" / CLOSURE_FILE
