@@ -65,13 +65,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from iusgraph.graph.namespaces import BASE, CLAIM, ENT, HP, IUS, MESH, OA, SRC
+from iusgraph.curation.mappings import codes_of
+from iusgraph.graph.namespaces import BASE, CLAIM, ENT, IUS, OA, SRC
 
 #: Where the references of the bundle resolve: ``fullUrl`` is ``<FHIR_BASE><Type>/<id>``.
 FHIR_BASE = BASE + "fhir/"
@@ -144,23 +145,19 @@ def _codings(graph: Graph, entity: Node) -> list[dict[str, Any]]:
         {"system": ENTITY_SYSTEM, "code": _local(entity, ENT), "display": _text(graph, entity)}
     ]
     mapped = []
-    for predicate in (SKOS.exactMatch, SKOS.closeMatch):
-        for target in graph.objects(entity, predicate):
-            iri = str(target)
-            if iri.startswith(str(HP)):
-                system, code = HPO_SYSTEM, "HP:" + iri[len(str(HP)) :]
-            elif iri.startswith(str(MESH)):
-                system, code = MESH_SYSTEM, iri[len(str(MESH)) :]
-            else:
-                continue
-            coding: dict[str, Any] = {
+    for match, curie in codes_of(graph, cast(URIRef, entity)):
+        if match not in ("exactMatch", "closeMatch"):
+            continue  # broader, narrower and related matches are not the concept
+        prefix, _, local = curie.partition(":")
+        # HL7's HPO system writes codes as HP:0002315, its MeSH system as D006261.
+        system, code = (HPO_SYSTEM, curie) if prefix == "HP" else (MESH_SYSTEM, local)
+        mapped.append(
+            {
                 "system": system,
                 "code": code,
-                "extension": [
-                    _ext("mappingPredicate", valueCode=_local(predicate, SKOS)),
-                ],
+                "extension": [_ext("mappingPredicate", valueCode=match)],
             }
-            mapped.append(coding)
+        )
     return codings + sorted(mapped, key=lambda c: (c["system"], c["code"]))
 
 

@@ -390,17 +390,13 @@ def _utf8_charset(charset: str | None) -> None:
 def _pairs(raw: bytes, where: str) -> dict[str, list[str]]:
     """The fields of a query string or form body, percent-decoded as strict UTF-8 (the
     SPARQL 1.1 Protocol's encoding; Starlette would replace bad bytes silently)."""
-    fields: dict[str, list[str]] = {}
-    for field in raw.split(b"&"):
-        if not field:
-            continue
-        key, _, value = field.replace(b"+", b" ").partition(b"=")
-        try:
-            name = urllib.parse.unquote_to_bytes(key).decode("utf-8")
-            fields.setdefault(name, []).append(urllib.parse.unquote_to_bytes(value).decode("utf-8"))
-        except UnicodeDecodeError:
-            raise Refusal(400, f"{where} is not UTF-8; percent-encode the query as UTF-8") from None
-    return fields
+    try:
+        # keep_blank_values: an empty query= is a request for an empty query (400 later).
+        return urllib.parse.parse_qs(
+            raw.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
+    except UnicodeDecodeError:
+        raise Refusal(400, f"{where} is not UTF-8; percent-encode the query as UTF-8") from None
 
 
 def _one(queries: list[str]) -> str | None:

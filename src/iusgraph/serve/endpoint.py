@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, cast
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, XSD
 
 from iusgraph.errors import IusgraphError, TooManyRows
-from iusgraph.graph.backend import bounded, oxigraph_result
+from iusgraph.graph.backend import bounded, oxigraph_result, solution_rows
 from iusgraph.graph.formats import (
     BOOLEAN_TYPES,
     GRAPH_TYPES,
@@ -144,21 +144,19 @@ def solutions_json(answer: Any, max_rows: int | None, max_bytes: int | None) -> 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
 
 
 def service_description(endpoint_url: str, triples: int) -> Graph:
     """A SPARQL 1.1 Service Description of the endpoint."""
-    sd, void, formats = SD, VOID, FORMATS
     graph = Graph()
-    graph.bind("sd", sd)
-    graph.bind("void", void)
-    graph.bind("formats", formats)
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("formats", FORMATS)
     service = URIRef(endpoint_url)
     dataset, default = BNode("dataset"), BNode("defaultGraph")
-    graph.add((service, RDF.type, sd.Service))
-    graph.add((service, sd.endpoint, service))
-    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, service))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in (
         "SPARQL_Results_JSON",
         "SPARQL_Results_XML",
@@ -166,22 +164,24 @@ def service_description(endpoint_url: str, triples: int) -> Graph:
         "SPARQL_Results_TSV",
         *(syntax.w3c_format for syntax in SERVED_SYNTAXES),  # the one table's served rows
     ):
-        graph.add((service, sd.resultFormat, formats[fmt]))
-    graph.add((service, sd.defaultDataset, dataset))
-    graph.add((dataset, RDF.type, sd.Dataset))
-    graph.add((dataset, sd.defaultGraph, default))
-    graph.add((default, RDF.type, sd.Graph))
-    graph.add((default, void.triples, Literal(triples, datatype=XSD.integer)))
+        graph.add((service, SD.resultFormat, FORMATS[fmt]))
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, VOID.triples, Literal(triples, datatype=XSD.integer)))
     return graph
 
 
 def _count(store: ox.Store, namespace: str) -> int:
     """The distinct subject IRIs of the store under ``namespace``."""
-    answer = store.query(
+    (row,) = solution_rows(
+        store,
         "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
-        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{namespace}")) }}'
+        f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{namespace}")) }}',
+        prefixes=None,
     )
-    return int(next(iter(cast(ox.QuerySolutions, answer)))["n"].value)
+    return int(row["n"].value)
 
 
 def void_description(store: ox.Store, endpoint_url: str, void_url: str, mime: str) -> Reply:
