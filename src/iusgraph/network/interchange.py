@@ -129,7 +129,7 @@ def edge_id(subject: str, obj: str, key: str, attrs: dict[str, Any]) -> str:
 
     A claim backs exactly one direct triple, so the first (smallest) of an edge's
     ``claims`` names no other edge, is the same on every run, and leads to the
-    evidence; it is also the KGX ``id`` of the edge's row for that claim's source.
+    evidence; it is also the KGX ``id`` of the edge's row.
     An edge no live claim backs (its claims all deprecated) is named by its triple,
     ``subject--key--object``: CURIEs are XML name tokens, and so is that.
 
@@ -306,23 +306,24 @@ def _node_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
 
 
 def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
-    """One row per ius triple, with all its sources (see the module docstring)."""
-    groups: dict[tuple[str, str, str, str, bool], list[tuple[str, list[dict[str, Any]]]]] = {}
+    """One row per ius triple (a projection edge), with all its sources (see the module
+    docstring)."""
+    rows = []
     for subject, obj, key, attrs in net.edges(keys=True, data=True):
         predicate, negated = _predicate(ontology, key, bool(attrs.get("negated")))
         evidence = attrs.get("evidence") or []
-        for source in attrs.get("sources") or []:
-            spans = [span for span in evidence if span.get("source") == source]
-            if not any(span.get("claim") for span in spans):
+        sources = sorted(attrs.get("sources") or [])
+        if not sources:
+            continue
+        spans = []
+        for source in sources:
+            from_source = [span for span in evidence if span.get("source") == source]
+            if not any(span.get("claim") for span in from_source):
                 raise IusgraphError(
                     f"edge {subject} {key} {obj}: no claim of {source} has "
                     "evidence from it; validate the graph (iusgraph validate)"
                 )
-            groups.setdefault((subject, predicate, obj, key, negated), []).append((source, spans))
-    rows = []
-    for (subject, predicate, obj, key, negated), members in groups.items():
-        members.sort(key=lambda m: m[0])
-        spans = [span for _, group in members for span in group]
+            spans += from_source
         claims = sorted({span["claim"] for span in spans if span.get("claim")})
         rows.append(
             [
@@ -330,14 +331,14 @@ def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
                 _cell(subject),
                 predicate,
                 _cell(obj),
-                _cell(members[0][0]),
+                _cell(sources[0]),
                 KNOWLEDGE_LEVEL,
                 AGENT_TYPE,
                 INFORES,
                 "true" if negated else "",
                 _cell(key),
                 _multi(span["quote"] for span in spans if span.get("quote")),
-                _multi(source for source, _ in members),
+                _multi(sources),
             ]
         )
     return rows
@@ -347,8 +348,8 @@ def kgx_key_clashes(edges_text: str) -> list[tuple[str, str, str]]:
     """The (subject, predicate, object) keys of a KGX edges file that more than one row has.
 
     Each is two ius properties that map to one Biolink predicate on one pair (both
-    unaligned, so ``related_to``): KGX's graph store keeps only the last of the rows,
-    a streamed read (``kgx transform --stream``) keeps them all.
+    unaligned, so ``related_to``): KGX's graph store merges their rows into one record,
+    a streamed read (``kgx transform --stream``) keeps them apart.
 
     :param edges_text: the text of ``iusgraph_edges.tsv``
     """
