@@ -40,6 +40,7 @@ from iusgraph.exporters import APPS, EXPORTERS, PICTURES
 from iusgraph.graph.files import atomic_write_text
 from iusgraph.graph.formats import ANSWER_FORMATS, QUERY_FORMATS, REPORT_FORMATS
 from iusgraph.graph.resources import stale_install_note, use_data
+from iusgraph.serve.protocol import ANSWER_REFUSED
 from iusgraph.serve.settings import DEFAULTS
 
 
@@ -387,7 +388,7 @@ class ByteSize(click.ParamType[int]):
     default=DEFAULTS.max_rows,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Most solutions or triples an answer may hold (HTTP 403 past it).",
+    help=f"Most solutions or triples an answer may hold (HTTP {ANSWER_REFUSED} past it).",
 )
 @click.option(
     "--max-bytes",
@@ -395,7 +396,7 @@ class ByteSize(click.ParamType[int]):
     default=ByteSize.text(DEFAULTS.max_bytes),
     show_default=True,
     type=ByteSize(),
-    help="Largest answer, e.g. 64M or 1G (HTTP 403 past it).",
+    help=f"Largest answer, e.g. 64M or 1G (HTTP {ANSWER_REFUSED} past it).",
 )
 @click.option(
     "--workers",
