@@ -25,7 +25,6 @@ from iusgraph.network.interchange import (
     KGX_PREFIXES,
     edge_id,
     flatten,
-    kgx_key_clashes,
     to_graphml,
     to_kgx,
     to_node_link,
@@ -220,8 +219,9 @@ def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
         "supporting_text",
     ):
         assert column in edge_head
-    # publications lists every source document of a triple (one row per triple).
-    assert edge_head[-1] == "publications"
+    # publications lists every source document of a row; ius_predicates, our one column
+    # that is not a Biolink slot, lists its ius properties (one row per KGX key).
+    assert edge_head[-2:] == ["publications", "ius_predicates"]
     slots = _biolink_slots(biolink)
     # equivalent_identifiers is a slot of Biolink's attributes schema (attributes.yaml, the
     # properties KGX validation accepts), not of biolink_model.yaml itself.
@@ -235,7 +235,35 @@ def test_kgx_headers_are_biolink_slots(kgx, biolink: dict[str, Any]) -> None:
     slots.update({n.replace(" ", "_"): [] for n in attributes["slots"]})
     assert "equivalent_identifiers" in node_head and "xref" in node_head
     unknown = [c for c in node_head + edge_head if c not in slots]
-    assert not unknown, f"columns that are not Biolink slots: {unknown}"
+    assert unknown == ["ius_predicates"], f"columns that are not Biolink slots: {unknown}"
+
+
+def test_ontology_alignments_name_biolink_terms(biolink: dict[str, Any]) -> None:
+    """Every Biolink term the ontology aligns to is a class or a predicate of the shipped
+    Biolink model, and ius:negatedMatch sits only on negative properties."""
+    from rdflib.namespace import RDF, SKOS
+
+    from iusgraph.graph.namespaces import BIOLINK, IUS
+    from iusgraph.graph.vocabulary import ontology_graph
+
+    ontology = ontology_graph()
+    classes, slots = _biolink_classes(biolink), _biolink_slots(biolink)
+    named = []
+    for match in (SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, IUS.negatedMatch):
+        for term, target in ontology.subject_objects(match):
+            if not str(target).startswith(str(BIOLINK)):
+                continue
+            name = str(target)[len(str(BIOLINK)) :]
+            named.append(name)
+            if name[:1].isupper():
+                assert name in classes, f"{term} {match} {target}: not a Biolink class"
+            else:
+                assert name in slots and "related_to" in slots[name], (term, target)
+            if match == IUS.negatedMatch:
+                assert (term, RDF.type, IUS.NegativeProperty) in ontology, term
+            elif (term, RDF.type, IUS.NegativeProperty) in ontology:
+                assert match == SKOS.relatedMatch, f"{term}: a positive alignment"
+    assert {"treats", "preventative_for_condition", "has_side_effect", "Device"} <= set(named)
 
 
 def test_kgx_node_codes(kgx) -> None:
@@ -278,9 +306,10 @@ def test_kgx_edges(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
     enums = biolink["enums"]
     levels = set(enums["KnowledgeLevelEnum"]["permissible_values"])
     agents = set(enums["AgentTypeEnum"]["permissible_values"])
-    # One row per direct triple, with all its sources (KGX merges rows that share a
-    # subject, predicate and object, so a row per source lost all but one).
-    assert len(edges) == net.number_of_edges()
+    # One row per KGX key, with all its triples and sources (KGX merges rows that share
+    # a subject, predicate and object, so a row per source lost all but one).
+    assert len({(r["subject"], r["predicate"], r["object"]) for r in edges}) == len(edges)
+    assert sum(len(r["ius_predicates"].split("|")) for r in edges) == net.number_of_edges()
     assert len({row["id"] for row in edges}) == len(edges)
     for row in edges:
         prefix, _, slot = row["predicate"].partition(":")
@@ -290,15 +319,24 @@ def test_kgx_edges(kgx, net: nx.MultiDiGraph, biolink: dict[str, Any]) -> None:
         assert row["aggregator_knowledge_source"] == "infores:iusgraph"
         # KGX reads any non-empty negated cell (``false`` too) as true.
         assert row["negated"] in ("true", "")
-        attrs = net.edges[row["subject"], row["object"], row["original_predicate"]]
-        assert row["publications"].split("|") == sorted(attrs["sources"])
-        assert row["primary_knowledge_source"] == sorted(attrs["sources"])[0]
-        assert set(attrs["sources"]) <= set(net.graph["sources"])
-        own = sorted({e["claim"] for e in attrs["evidence"] if e["source"] in attrs["sources"]})
+        keys = row["ius_predicates"].split("|")
+        assert row["original_predicate"] == (keys[0] if len(keys) == 1 else "")
+        triples = [net.edges[row["subject"], row["object"], key] for key in keys]
+        sources = sorted({s for attrs in triples for s in attrs["sources"]})
+        assert row["publications"].split("|") == sources
+        assert row["primary_knowledge_source"] == sources[0]
+        assert set(sources) <= set(net.graph["sources"])
+        own = sorted(
+            {
+                e["claim"]
+                for attrs in triples
+                for e in attrs["evidence"]
+                if e["source"] in attrs["sources"]
+            }
+        )
         assert row["id"] == own[0]
-        assert row["negated"] == ("true" if attrs["negated"] else "")
-        if attrs["negated"]:
-            assert row["predicate"] == "biolink:related_to"
+        for attrs in triples:
+            assert row["negated"] == ("true" if attrs["negated"] else "")
         assert "\t" not in "".join(row.values()) and "\n" not in "".join(row.values())
 
 
@@ -307,12 +345,20 @@ def test_kgx_expected_mappings(kgx) -> None:
 
     def predicates(original: str) -> set[tuple[str, str]]:
         return {
-            (r["predicate"], r["negated"]) for r in edges if r["original_predicate"] == original
+            (r["predicate"], r["negated"])
+            for r in edges
+            if original in r["ius_predicates"].split("|")
         }
 
     assert predicates("ius:hasSideEffect") == {("biolink:has_side_effect", "")}
     assert predicates("ius:contraindicatedIn") == {("biolink:contraindicated_in", "")}
-    assert predicates("ius:notIndicatedFor") == {("biolink:related_to", "true")}
+    # Negative statements are Biolink's negated edges: "not a treatment for" is treats,
+    # negated (ius:negatedMatch); an unaligned one is related_to, negated.
+    assert predicates("ius:notIndicatedFor") == {("biolink:treats", "true")}
+    assert predicates("ius:doesNotProtectAgainst") == {
+        ("biolink:preventative_for_condition", "true")
+    }
+    assert predicates("ius:notAvailableAs") == {("biolink:related_to", "true")}
     # skos:relatedMatch (ius:hasUse ~ biolink:treats) is too loose to be used.
     assert predicates("ius:hasUse") == {("biolink:related_to", "")}
     rows = [
@@ -341,31 +387,45 @@ def test_kgx_negated_cell_is_empty_unless_negated(kgx, graph: Graph) -> None:
                  ?p a <https://w3id.org/iusgraph/ontology/NegativeProperty> . ?s ?p ?o }"""
         )
     }
-    assert negative and sum(r["negated"] == "true" for r in edges) == len(negative)
+    negated_triples = [
+        key for r in edges if r["negated"] == "true" for key in r["ius_predicates"].split("|")
+    ]
+    assert negative and len(negated_triples) == len(negative)
 
 
-def test_kgx_rows_kgx_would_merge(kgx, net: nx.MultiDiGraph) -> None:
-    """No two rows share subject, ius property and object; rows that share KGX's key
-    (subject, Biolink predicate, object) are distinct unaligned ius properties, and
-    kgx_key_clashes names exactly those."""
+def test_kgx_rows_carry_every_triple_once(kgx, net: nx.MultiDiGraph) -> None:
+    """Each triple is in exactly one row; the rows that carry several are the unaligned
+    ius properties of one pair, all of one polarity (before, they were rows of one key,
+    and kgx's graph store kept one of them: "not a treatment for back pain" was lost)."""
     _, _, _, edges = kgx
-    triples = [(r["subject"], r["original_predicate"], r["object"]) for r in edges]
-    assert len(set(triples)) == len(triples) == net.number_of_edges()
-    by_key: dict[tuple[str, str, str], list[dict[str, str]]] = {}
-    for r in edges:
-        by_key.setdefault((r["subject"], r["predicate"], r["object"]), []).append(r)
-    shared = sorted(k for k, rows in by_key.items() if len(rows) > 1)
-    _, edges_text = to_kgx(net)
-    assert kgx_key_clashes(edges_text) == shared
-    for key in shared:
-        assert key[1] == "biolink:related_to", key
-        assert len({r["original_predicate"] for r in by_key[key]}) == len(by_key[key])
-    # The back-pain pair: two positive claims and the negative one, each its own row.
-    back = by_key[("ent:mirena", "biolink:related_to", "ent:back-pain")]
-    assert sorted((r["original_predicate"], r["negated"]) for r in back) == [
-        ("ius:hasUse", ""),
-        ("ius:mayRelieve", ""),
-        ("ius:notIndicatedFor", "true"),
+    triples = [
+        (r["subject"], key, r["object"]) for r in edges for key in r["ius_predicates"].split("|")
+    ]
+    assert sorted(triples) == sorted((s, k, o) for s, o, k in net.edges(keys=True))
+    several = {
+        (r["subject"], r["predicate"], r["object"], r["negated"]): r["ius_predicates"]
+        for r in edges
+        if "|" in r["ius_predicates"]
+    }
+    assert several == {
+        ("ent:lng-ius", "biolink:related_to", "ent:healthcare-professional", ""): (
+            "ius:insertedBy|ius:removedBy|ius:storedBy"
+        ),
+        ("ent:lng-ius", "biolink:related_to", "ent:patient", "true"): (
+            "ius:notRemovableBy|ius:notStoredBy"
+        ),
+        ("ent:mirena", "biolink:related_to", "ent:back-pain", ""): "ius:hasUse|ius:mayRelieve",
+    }
+    # The back-pain pair: the two positive claims share a row, the negative is its own.
+    back = sorted(
+        (r["predicate"], r["ius_predicates"], r["negated"])
+        for r in edges
+        if (r["subject"], r["object"]) == ("ent:mirena", "ent:back-pain")
+        and r["predicate"] != "biolink:has_side_effect"
+    )
+    assert back == [
+        ("biolink:related_to", "ius:hasUse|ius:mayRelieve", ""),
+        ("biolink:treats", "ius:notIndicatedFor", "true"),
     ]
 
 
@@ -406,8 +466,8 @@ def test_kgx_prefixes_are_declared(kgx, biolink: dict[str, Any]) -> None:
 
 
 def test_kgx_alignment_rules() -> None:
-    """A negative property is related_to and negated even when aligned to a positive slot;
-    relatedMatch never counts; cells lose tabs, line breaks and stray "|"."""
+    """A negative property is negated, with its ius:negatedMatch and never a positive
+    alignment; relatedMatch never counts; cells lose tabs, line breaks and stray "|"."""
     ontology = Graph().parse(
         format="turtle",
         data="""
@@ -416,6 +476,7 @@ def test_kgx_alignment_rules() -> None:
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         @prefix biolink: <https://w3id.org/biolink/vocab/> .
         ius:notTreats a ius:NegativeProperty ; skos:exactMatch biolink:treats .
+        ius:notCures a ius:NegativeProperty ; ius:negatedMatch biolink:treats .
         ius:treats skos:closeMatch biolink:treats .
         ius:Thing skos:relatedMatch biolink:Device .
         ius:Sub rdfs:subClassOf ius:Parent .
@@ -439,6 +500,8 @@ def test_kgx_alignment_rules() -> None:
         small.add_edge(
             "ent:a", "ent:b", key=key, negated=negated, sources=["src:s"], evidence=evidence
         )
+    small.add_node("ent:c", label="c", category="ius:Thing")
+    small.add_edge("ent:a", "ent:c", key="ius:notCures", sources=["src:s"], evidence=evidence)
     nodes_text, edges_text = to_kgx(small, ontology=ontology)
     _, nodes = _read_tsv(nodes_text)
     _, edges = _read_tsv(edges_text)
@@ -451,11 +514,50 @@ def test_kgx_alignment_rules() -> None:
         "biolink:related_to",
         "true",
     )
+    assert (by_key["ius:notCures"]["predicate"], by_key["ius:notCures"]["negated"]) == (
+        "biolink:treats",
+        "true",
+    )
     assert by_key["ius:treats"]["predicate"] == "biolink:treats"
     assert by_key["ius:treats"]["id"] == "claim:s.1"
     assert by_key["ius:treats"]["supporting_text"] == "one two three|four"
     # A subclass inherits its parent's alignment; exactMatch wins over closeMatch.
     assert {r["id"]: r for r in nodes}["ent:b"]["category"] == "biolink:Device"
+
+
+def _pair(*edges: tuple[str, bool]) -> nx.MultiDiGraph:
+    """Two nodes and unaligned edges between them, each with one claim and its quote."""
+    small = nx.MultiDiGraph()
+    small.add_node("ent:a", label="a", category="ius:Thing")
+    small.add_node("ent:b", label="b", category="ius:Thing")
+    for n, (key, negated) in enumerate(edges):
+        evidence = [{"claim": f"claim:s.{n}", "source": "src:s", "quote": f"quote {n}"}]
+        small.add_edge(
+            "ent:a", "ent:b", key=key, negated=negated, sources=["src:s"], evidence=evidence
+        )
+    return small
+
+
+def test_kgx_one_row_per_key_carries_every_triple() -> None:
+    """Two unaligned properties of one polarity on one pair share KGX's key: one row lists
+    both (kgx's graph store would keep one record of two rows), original_predicate empty."""
+    _, text = to_kgx(_pair(("ius:storedBy", False), ("ius:insertedBy", False)), ontology=Graph())
+    _, rows = _read_tsv(text)
+    assert [
+        (r["id"], r["predicate"], r["original_predicate"], r["ius_predicates"], r["negated"])
+        for r in rows
+    ] == [("claim:s.0", "biolink:related_to", "", "ius:insertedBy|ius:storedBy", "")]
+    assert rows[0]["supporting_text"] == "quote 1|quote 0"
+
+
+def test_kgx_refuses_a_key_with_both_polarities() -> None:
+    """A positive and a negative unaligned property on one pair would be one KGX row with
+    one negated value: the export names them and the fix instead of losing one."""
+    with pytest.raises(IusgraphError) as refused:
+        to_kgx(_pair(("ius:removedBy", False), ("ius:notRemovableBy", True)), ontology=Graph())
+    message = str(refused.value)
+    assert "ent:a ius:notRemovableBy and ius:removedBy ent:b" in message
+    assert "ius:negatedMatch" in message and "skos:closeMatch" in message
 
 
 def test_kgx_files(graph: Graph, net: nx.MultiDiGraph, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 
 from iusgraph.exporters import write
-from iusgraph.network.interchange import KGX_PREFIXES, kgx_key_clashes
+from iusgraph.network.interchange import KGX_PREFIXES
 
 ROOT = Path(__file__).resolve().parents[2]
 KGX = Path(os.environ.get("IUSGRAPH_KGX_VENV", ROOT / ".venv-kgx")) / "bin" / "kgx-offline"
@@ -80,74 +80,55 @@ def test_kgx_validate_without_our_prefixes_names_them(files: tuple[Path, Path, P
     assert not [p for p in ("'src'", "'claim'", "'ius'", "'HP'", "'MESH'") if p in messages]
 
 
-def test_kgx_stream_round_trip_keeps_every_claim_and_its_polarity(
-    files: tuple[Path, Path, Path], graph: Graph, net: nx.MultiDiGraph, tmp_path: Path
+def _triples(record: dict[str, object]) -> list[tuple[str, str, str]]:
+    """The ius triples a kgx edge record carries: kgx reads a ``|``-joined cell as a list
+    and a single value as a string."""
+    keys = record["ius_predicates"]
+    names = [keys] if isinstance(keys, str) else keys
+    assert isinstance(names, list), keys
+    return [(str(record["subject"]), str(k), str(record["object"])) for k in names]
+
+
+@pytest.mark.parametrize("mode", [["--stream"], []], ids=["stream", "graph"])
+def test_kgx_round_trip_keeps_every_claim_and_its_polarity(
+    mode: list[str],
+    files: tuple[Path, Path, Path],
+    graph: Graph,
+    net: nx.MultiDiGraph,
+    tmp_path: Path,
 ) -> None:
+    """Streamed, and through kgx's graph store, which keys edges by subject, predicate and
+    object and keeps one record per key (biolink/kgx#21, #413): every row survives, since
+    the export writes one row per key; every triple keeps its polarity and sources.
+    Before, "not a treatment for back pain" merged into "may relieve back pain" in the
+    graph store and the surviving positive record took negated: true."""
     nodes, edges, _ = files
-    run = _kgx(
-        "transform", "--stream", "-i", "tsv", "-f", "jsonl", "-o", tmp_path / "rt", nodes, edges
-    )
+    run = _kgx("transform", *mode, "-i", "tsv", "-f", "jsonl", "-o", tmp_path / "rt", nodes, edges)
     assert run.returncode == 0, run.stderr
     read = _jsonl(tmp_path / "rt_edges.jsonl")
-    assert len(read) == net.number_of_edges()
-    got = {(e["subject"], e["original_predicate"], e["object"]): e.get("negated") for e in read}
+    assert len(read) == len(edges.read_text(encoding="utf-8").splitlines()) - 1
+    got = {triple: e.get("negated") for e in read for triple in _triples(e)}
     want = {
         (s, k, o): (True if d["negated"] else None)
         for s, o, k, d in net.edges(keys=True, data=True)
     }
     assert got == want
+    assert sum(len(_triples(e)) for e in read) == net.number_of_edges()
     negative = list(graph.query(NEGATIVE))
-    assert negative and sum(e.get("negated") is True for e in read) == len(negative)
+    assert negative and sum(v is True for v in got.values()) == len(negative)
     assert len(_jsonl(tmp_path / "rt_nodes.jsonl")) == net.number_of_nodes()
-    # Every source document of a triple, as a list (KGX's list delimiter).
+    # Every source document of a row's triples, as a list (KGX's list delimiter).
     for e in read:
-        d = net.edges[e["subject"], e["object"], e["original_predicate"]]
-        assert e["publications"] == sorted(d["sources"])
-        assert e["primary_knowledge_source"] == sorted(d["sources"])[0]
-
-
-def test_kgx_graph_round_trip_merges_only_the_named_key_clashes(
-    files: tuple[Path, Path, Path], net: nx.MultiDiGraph, tmp_path: Path
-) -> None:
-    """kgx's graph store keys edges by subject, predicate and object (biolink/kgx#21, #413):
-    every row survives but those kgx_key_clashes names, one row of each clash kept."""
-    nodes, edges, _ = files
-    run = _kgx("transform", "-i", "tsv", "-f", "jsonl", "-o", tmp_path / "rt", nodes, edges)
-    assert run.returncode == 0, run.stderr
-    read = _jsonl(tmp_path / "rt_edges.jsonl")
-    clashes = kgx_key_clashes(edges.read_text(encoding="utf-8"))
-    keys = {(e["subject"], e["predicate"], e["object"]) for e in read}
-    assert len(read) == len(keys)
-    clash_rows = sum(
-        1
-        for line in edges.read_text(encoding="utf-8").splitlines()[1:]
-        if tuple(line.split("\t")[1:4]) in clashes
+        sources = {doc for s, k, o in _triples(e) for doc in net.edges[s, o, k]["sources"]}
+        assert e["publications"] == sorted(sources)
+        assert e["primary_knowledge_source"] == sorted(sources)[0]
+    back = sorted(
+        (e["predicate"], e.get("negated") is True, str(e["ius_predicates"]))
+        for e in read
+        if (e["subject"], e["object"]) == ("ent:mirena", "ent:back-pain")
+        and e["predicate"] != "biolink:has_side_effect"
     )
-    assert len(read) == net.number_of_edges() - clash_rows + len(clashes)
-    # Outside the clashes every record keeps its claim and polarity (KGX read `false` as
-    # true; the cell is now empty for a positive claim).
-    by_triple = {(s, k, o): bool(d["negated"]) for s, o, k, d in net.edges(keys=True, data=True)}
-    for e in read:
-        if (e["subject"], e["predicate"], e["object"]) in clashes:
-            continue
-        triple = (e["subject"], e["original_predicate"], e["object"])
-        assert (e.get("negated") is True) == by_triple[triple], triple
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="kgx's graph store merges one key's rows property by property (biolink/kgx#413); "
-    "an empty negated cell adds no property, so the positive record that survives "
-    "ent:mirena related_to ent:back-pain takes the negative row's negated: true. "
-    "Only --stream keeps these claims apart.",
-)
-def test_kgx_graph_round_trip_keeps_the_polarity_of_a_key_clash(
-    files: tuple[Path, Path, Path], net: nx.MultiDiGraph, tmp_path: Path
-) -> None:
-    nodes, edges, _ = files
-    run = _kgx("transform", "-i", "tsv", "-f", "jsonl", "-o", tmp_path / "rt", nodes, edges)
-    assert run.returncode == 0, run.stderr
-    by_triple = {(s, k, o): bool(d["negated"]) for s, o, k, d in net.edges(keys=True, data=True)}
-    for e in _jsonl(tmp_path / "rt_edges.jsonl"):
-        triple = (e["subject"], e["original_predicate"], e["object"])
-        assert (e.get("negated") is True) == by_triple[triple], triple
+    assert back == [
+        ("biolink:related_to", False, "['ius:hasUse', 'ius:mayRelieve']"),
+        ("biolink:treats", True, "ius:notIndicatedFor"),
+    ]

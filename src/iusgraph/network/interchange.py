@@ -18,24 +18,31 @@ with each other and with the RDF graph, and each is byte-identical across runs.
   terms the ontology aligns our classes and properties to with
   ``skos:exactMatch`` or ``skos:closeMatch``; ``skos:relatedMatch`` is too loose
   to be used, and anything unaligned becomes ``biolink:NamedThing`` or
-  ``biolink:related_to``. A negative property (``ius:NegativeProperty``) never
-  maps to a positive Biolink predicate: it is ``biolink:related_to`` with
-  ``negated`` true, and ``original_predicate`` keeps the ius property.
+  ``biolink:related_to``. A negative property (``ius:NegativeProperty``) is an
+  edge with ``negated`` true, and its predicate is the Biolink predicate the
+  ontology names with ``ius:negatedMatch`` (``ius:notIndicatedFor`` is
+  ``biolink:treats`` negated), or else ``biolink:related_to``: a positive
+  alignment on a negative property is never used, since without the flag it
+  would invert the meaning.
 
-  There is one edge row per direct triple, and ``publications`` lists every
-  source document that backs it: KGX (the reference tool) keys an edge by
-  subject, predicate and object, and merges the rows that share a key, so a row
-  per (triple, source) lost all sources but one. Biolink allows one
-  ``primary_knowledge_source``, so it is the first of them. Two ius properties that map to
-  the same Biolink predicate (the unaligned ones all become ``related_to``) still
-  give two rows with one key, since Biolink's ``original_predicate`` and
-  ``negated`` hold one value each; only a streamed read (``kgx transform
-  --stream``) keeps both, and :func:`kgx_key_clashes` lists these keys.
+  KGX (the reference tool) keys an edge by subject, Biolink predicate and
+  object, and its graph store keeps one record per key, so there is one row per
+  key, carrying every ius triple and every source document behind it: a row per
+  (triple, source) lost all sources but one, and a row per triple lost the ius
+  properties that map to one Biolink predicate on one pair (the unaligned ones,
+  all ``related_to``: a device inserted, removed and stored by a healthcare
+  professional). ``ius_predicates`` lists the row's ius properties, and Biolink's
+  single-valued ``original_predicate`` holds the property when there is one and is
+  empty when there are several. ``negated`` is one value per row, so a key whose
+  triples differ in polarity cannot be written: :func:`to_kgx` refuses it and
+  names the ontology alignment that would tell them apart. ``publications``
+  lists the row's source documents; Biolink allows one
+  ``primary_knowledge_source``, so it is the first of them.
   Our source documents are not in the Information Resource Registry, so
   ``primary_knowledge_source`` and ``publications`` hold the documents' own CURIEs
   (``src:ius-monograph``), which resolve in this graph; ``infores:iusgraph``
   names this graph as the aggregator and as the provider of every node. The row
-  ``id`` is the first CURIE of the claims behind the triple, so it is stable and
+  ``id`` is the first CURIE of the claims behind its triples, so it is stable and
   leads back to the evidence. Curators wrote every claim from the text, hence
   ``knowledge_assertion`` and ``manual_agent``. ``negated`` is ``true`` or empty:
   KGX reads any non-empty cell, ``false`` included, as true.
@@ -70,6 +77,8 @@ INFORES = "infores:iusgraph"
 #: Biolink's catch-alls for an unaligned class and an unaligned or negative property.
 NAMED_THING = "biolink:NamedThing"
 RELATED_TO = "biolink:related_to"
+#: The ontology's link from a negative property to the Biolink predicate it negates.
+NEGATED_MATCH = IUS.negatedMatch
 #: Curators assert every claim by hand from a source's text.
 KNOWLEDGE_LEVEL = "knowledge_assertion"
 AGENT_TYPE = "manual_agent"
@@ -102,6 +111,7 @@ EDGE_COLUMNS = (
     "original_predicate",
     "supporting_text",
     "publications",
+    "ius_predicates",
 )
 
 
@@ -206,7 +216,12 @@ def to_node_link(net: nx.MultiDiGraph) -> str:
 # --------------------------------------------------------------------------- KGX
 
 
-def _biolink_match(ontology: Graph, term: URIRef, parent: URIRef) -> str | None:
+def _biolink_match(
+    ontology: Graph,
+    term: URIRef,
+    parent: URIRef,
+    matches: tuple[URIRef, ...] = (SKOS.exactMatch, SKOS.closeMatch),
+) -> str | None:
     """The Biolink CURIE ``term`` is aligned to, or else its nearest ius ancestor is.
 
     ``skos:exactMatch`` wins over ``skos:closeMatch``; ``skos:relatedMatch`` is too
@@ -217,11 +232,12 @@ def _biolink_match(ontology: Graph, term: URIRef, parent: URIRef) -> str | None:
     :param ontology: the ontology graph
     :param term: an ius class or property
     :param parent: the property that leads to its parents
+    :param matches: the alignment properties, strongest first
     """
     level, seen = [term], {term}
     while level:
         for node in level:
-            for match in (SKOS.exactMatch, SKOS.closeMatch):
+            for match in matches:
                 found = sorted(
                     str(t) for t in ontology.objects(node, match) if str(t).startswith(str(BIOLINK))
                 )
@@ -250,8 +266,9 @@ def _predicate(ontology: Graph, curie: str, negated: bool) -> tuple[str, bool]:
     """The Biolink slot for an ius property and whether the row is negated.
 
     A negative property (the edge says so, or the ontology types it
-    ``ius:NegativeProperty``) is always ``related_to`` with ``negated`` true, even if
-    it carries an alignment: a positive Biolink predicate would invert its meaning.
+    ``ius:NegativeProperty``) is negated, and its slot is its ``ius:negatedMatch``
+    or else ``related_to``; its skos alignments, if any, are never used, since a
+    positive Biolink predicate would invert its meaning.
 
     :param ontology: the ontology graph
     :param curie: the ius property (the edge key)
@@ -259,7 +276,8 @@ def _predicate(ontology: Graph, curie: str, negated: bool) -> tuple[str, bool]:
     """
     prop = expand(curie)
     if negated or (prop, RDF.type, IUS.NegativeProperty) in ontology:
-        return RELATED_TO, True
+        negative = _biolink_match(ontology, prop, RDFS.subPropertyOf, (NEGATED_MATCH,))
+        return negative or RELATED_TO, True
     return _biolink_match(ontology, prop, RDFS.subPropertyOf) or RELATED_TO, False
 
 
@@ -306,9 +324,14 @@ def _node_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
 
 
 def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
-    """One row per ius triple (a projection edge), with all its sources (see the module
-    docstring)."""
-    rows = []
+    """One row per KGX key (subject, Biolink predicate, object), carrying every ius
+    triple and source behind it (see the module docstring).
+
+    :raises IusgraphError: if a triple has a source without evidence from it, or if
+        triples of both polarities share one key
+    """
+    groups: dict[tuple[str, str, str], list[tuple[str, bool, list[str], list[dict[str, Any]]]]]
+    groups = {}
     for subject, obj, key, attrs in net.edges(keys=True, data=True):
         predicate, negated = _predicate(ontology, key, bool(attrs.get("negated")))
         evidence = attrs.get("evidence") or []
@@ -324,6 +347,21 @@ def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
                     "evidence from it; validate the graph (iusgraph validate)"
                 )
             spans += from_source
+        groups.setdefault((subject, predicate, obj), []).append((key, negated, sources, spans))
+    rows = []
+    for (subject, predicate, obj), triples in groups.items():
+        polarity = {negated for _, negated, _, _ in triples}
+        if len(polarity) > 1:
+            names = " and ".join(sorted(key for key, _, _, _ in triples))
+            raise IusgraphError(
+                f"KGX: {subject} {names} {obj} are all {predicate}, some negated and some "
+                "not, and a KGX row holds one polarity: align one of the properties to a "
+                "Biolink predicate in ontology/ (skos:closeMatch, or ius:negatedMatch on "
+                "a negative property)"
+            )
+        keys = sorted(key for key, _, _, _ in triples)
+        sources = sorted({s for _, _, found, _ in triples for s in found})
+        spans = [span for _, _, _, found in sorted(triples) for span in found]
         claims = sorted({span["claim"] for span in spans if span.get("claim")})
         rows.append(
             [
@@ -335,30 +373,14 @@ def _edge_rows(net: nx.MultiDiGraph, ontology: Graph) -> list[list[str]]:
                 KNOWLEDGE_LEVEL,
                 AGENT_TYPE,
                 INFORES,
-                "true" if negated else "",
-                _cell(key),
+                "true" if polarity == {True} else "",
+                _cell(keys[0]) if len(keys) == 1 else "",
                 _multi(span["quote"] for span in spans if span.get("quote")),
                 _multi(sources),
+                _multi(keys),
             ]
         )
     return rows
-
-
-def kgx_key_clashes(edges_text: str) -> list[tuple[str, str, str]]:
-    """The (subject, predicate, object) keys of a KGX edges file that more than one row has.
-
-    Each is two ius properties that map to one Biolink predicate on one pair (both
-    unaligned, so ``related_to``): KGX's graph store merges their rows into one record,
-    a streamed read (``kgx transform --stream``) keeps them apart.
-
-    :param edges_text: the text of ``iusgraph_edges.tsv``
-    """
-    reader = csv.DictReader(io.StringIO(edges_text), delimiter="\t")
-    seen: dict[tuple[str, str, str], int] = {}
-    for row in reader:
-        key = (row["subject"], row["predicate"], row["object"])
-        seen[key] = seen.get(key, 0) + 1
-    return sorted(key for key, count in seen.items() if count > 1)
 
 
 def to_kgx(net: nx.MultiDiGraph, *, ontology: Graph | None = None) -> tuple[str, str]:
@@ -380,7 +402,6 @@ __all__ = [
     "KGX_PREFIXES",
     "edge_id",
     "flatten",
-    "kgx_key_clashes",
     "to_graphml",
     "to_kgx",
     "to_node_link",
