@@ -350,6 +350,10 @@ def test_conflicting_edges_are_marked(net: nx.MultiDiGraph, svg: ET.Element) -> 
     assert _line(marked).get("stroke") == CONFLICT_COLOUR
     assert _line(marked).get("stroke-dasharray")
     assert CONFLICT_MARK in _text(marked)
+    # The mark is joined to its edge by a line (Graphviz's decorate): the review found the
+    # marks floating between the clusters, matched to no edge.
+    assert next(marked.iter(f"{SVG}polyline"), None) is not None
+    assert next(unmarked.iter(f"{SVG}polyline"), None) is None
     for conflict in net.edges[CONFLICTED]["conflicts"]:
         assert net.graph["conflicts"][conflict]["label"] in _tooltip(marked)
     assert _line(unmarked).get("stroke") != CONFLICT_COLOUR

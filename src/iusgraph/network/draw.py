@@ -281,7 +281,9 @@ def _edge_attrs(
         "labeltooltip": _tip(*tooltip),
     }
     if label:
-        attrs["label"] = _lines(*label)
+        # decorate: Graphviz joins the label to its edge by a line, so a label dot places
+        # away from its edge (the conflict marks between clusters) still names one edge.
+        attrs.update(label=_lines(*label), decorate="true")
     if negated:
         attrs["arrowhead"] = "tee"
     return attrs
@@ -304,12 +306,14 @@ def _new_digraph(name: str, title: str) -> graphviz.Digraph:
     return diagram
 
 
-#: Legend samples of the edge styles, drawn with box-drawing glyphs in one table.
-EDGE_SAMPLES: dict[str, tuple[str, str, str]] = {
-    "one": ("────▶", EDGE_COLOUR, "1 source"),
-    "two": ("━━━━▶", EDGE_COLOUR, "2 or more sources: thicker"),
-    "conflict": ("╌╌╌╌▶", CONFLICT_COLOUR, f"{CONFLICT_MARK}: claims in a curated conflict"),
-    "negated": ("┈┈┈┈┤", NEGATED_COLOUR, "negated statement (is not, does not)"),
+#: Legend samples of the edge styles, drawn with box-drawing glyphs in one table: the
+#: glyphs, their colour, their point size (the thick sample is drawn larger, so that it
+#: reads as thicker than the hairline) and the text.
+EDGE_SAMPLES: dict[str, tuple[str, str, int, str]] = {
+    "one": ("────▶", EDGE_COLOUR, 9, "1 source"),
+    "two": ("━━━▶", EDGE_COLOUR, 15, "2 or more sources: thicker"),
+    "conflict": ("╌╌╌╌▶", CONFLICT_COLOUR, 9, f"{CONFLICT_MARK}: claims in a curated conflict"),
+    "negated": ("┈┈┈┈┤", NEGATED_COLOUR, 9, "negated statement (is not, does not)"),
 }
 
 
@@ -337,9 +341,9 @@ def _legend(
         sample = f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="#555555"> </TD>'
         rows.append(sample + f'<TD ALIGN="LEFT">{html.escape(_category_name(category))}</TD>')
     for kind in edge_kinds:
-        glyphs, colour, text = EDGE_SAMPLES[kind]
+        glyphs, colour, size, text = EDGE_SAMPLES[kind]
         rows.append(
-            f'<TD><FONT COLOR="{colour}">{glyphs}</FONT></TD>'
+            f'<TD><FONT COLOR="{colour}" POINT-SIZE="{size}">{glyphs}</FONT></TD>'
             f'<TD ALIGN="LEFT">{html.escape(text)}</TD>'
         )
     body = "".join(f"<TR>{row}</TR>" for row in rows)
