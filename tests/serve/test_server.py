@@ -197,6 +197,9 @@ def test_service_description(client: TestClient) -> None:
                    sd:defaultDataset/sd:defaultGraph/<http://rdfs.org/ns/void#triples> ?triples }""")
     rows = list(answer)
     assert len(rows) == 1 and str(rows[0][0]).endswith("/sparql") and int(rows[0][1]) > 6000
+    # Written with its own prefixes (they were ns1: when the project's replaced them).
+    assert "@prefix sd: <http://www.w3.org/ns/sparql-service-description#>" in response.text
+    assert "ns1:" not in response.text
     as_jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert as_jsonld.headers["content-type"].startswith("application/ld+json")
 

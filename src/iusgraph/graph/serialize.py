@@ -145,12 +145,15 @@ def jsonld_files(graph: Graph) -> tuple[str, str]:
 
 def with_project_prefixes(graph: Graph) -> Graph:
     """``graph`` if the project prefixes are bound on it as they are, else a copy that
-    has them: serializing never rebinds the prefixes of a graph it was given.
+    has them and keeps the graph's own other bindings: serializing never rebinds the
+    prefixes of a graph it was given, nor drops them (``sd:`` must not become ``ns1:``).
 
-    >>> from rdflib import Graph, URIRef
+    >>> from rdflib import Graph, Namespace, URIRef
     >>> g = Graph(bind_namespaces="none")
-    >>> with_project_prefixes(g) is g, dict(g.namespaces()).get("ius")
-    (False, None)
+    >>> g.bind("sd", Namespace("http://www.w3.org/ns/sparql-service-description#"))
+    >>> copy = with_project_prefixes(g)
+    >>> copy is g, dict(g.namespaces()).get("ius"), "sd" in dict(copy.namespaces())
+    (False, None, True)
     """
     manager = graph.namespace_manager
     if all(
@@ -161,6 +164,10 @@ def with_project_prefixes(graph: Graph) -> Graph:
         return graph
     copy = Graph()
     bind_prefixes(copy)
+    taken = {prefix for prefix, _ in copy.namespaces()}
+    for prefix, namespace in graph.namespaces():
+        if prefix not in taken:  # the project's own prefixes win
+            copy.bind(prefix, namespace, override=False)
     copy.addN((s, p, o, copy) for s, p, o in graph)
     return copy
 
