@@ -53,7 +53,7 @@ from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
@@ -261,10 +261,10 @@ def inputs(test: SuiteTest) -> tuple[Graph, Graph]:
     return data, shapes
 
 
-def file_of(iri: Node) -> Path:
+def file_of(iri: Node | None) -> Path:
     """The local file a ``file:`` IRI of the suite names."""
     parts = urlparse(str(iri))
-    if parts.scheme != "file":
+    if iri is None or parts.scheme != "file":
         raise ValueError(f"not a file IRI: {iri}")
     return Path(unquote(parts.path))
 
@@ -308,7 +308,7 @@ def manifest_files(top: Path) -> Iterator[Path]:
         seen.add(path)
         yield path
         graph = parsed(path)
-        for manifest in sorted(graph.subjects(RDF.type, MF.Manifest)):
+        for manifest in sorted(graph.subjects(RDF.type, MF.Manifest), key=str):
             todo += sorted(file_of(o).resolve() for o in graph.objects(manifest, MF.include))
 
 
@@ -317,7 +317,7 @@ def entries(path: Path, sht_root: Path) -> Iterator[SuiteTest]:
     graph = parsed(path)
     listed = [
         entry
-        for manifest in sorted(graph.subjects(RDF.type, MF.Manifest))
+        for manifest in sorted(graph.subjects(RDF.type, MF.Manifest), key=str)
         for head in graph.objects(manifest, MF.entries)
         for entry in Collection(graph, head)
     ]
@@ -329,6 +329,8 @@ def entries(path: Path, sht_root: Path) -> Iterator[SuiteTest]:
         result = graph.value(entry, MF.result)
         status = graph.value(entry, MF.status)
         failure = result == SHT.Failure
+        if result is None:
+            raise ValueError(f"{path}: {entry} has no mf:result")
         conforms = None if failure else graph.value(result, SH.conforms)
         yield SuiteTest(
             id=base if len(validates) == 1 else f"{base}#{fragment}",
@@ -338,7 +340,7 @@ def entries(path: Path, sht_root: Path) -> Iterator[SuiteTest]:
             data=file_of(graph.value(action, SHT.dataGraph)).resolve(),
             shapes=file_of(graph.value(action, SHT.shapesGraph)).resolve(),
             failure=failure,
-            conforms=None if conforms is None else bool(conforms.toPython()),
+            conforms=(conforms.toPython() is True) if isinstance(conforms, Literal) else None,
             results=() if failure else tuple(sorted(report_rows(graph, result).elements())),
         )
 
