@@ -638,6 +638,15 @@ def test_a_failed_download_says_what_to_run(
     assert not (tmp_path / "pyshacl-9.9" / "sht_tests").exists()
 
 
+def test_a_broken_cached_archive_is_dropped(tmp_path: Path) -> None:
+    folder = tmp_path / "pyshacl-9.9"
+    folder.mkdir()
+    (folder / "pyshacl-9.9.tar.gz").write_bytes(b"not a tar")
+    with pytest.raises(w3c.SuiteUnavailable, match="cannot extract"):
+        w3c.suite_root("9.9", cache=tmp_path)
+    assert list(folder.iterdir()) == [], "the next run downloads it again"
+
+
 def test_the_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("IUSGRAPH_CACHE", str(tmp_path / "a"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "b"))

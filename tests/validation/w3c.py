@@ -135,7 +135,11 @@ def suite_root(version: str | None = None, cache: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     archives = sorted(folder.glob(f"pyshacl-{version}.tar.gz"))
     archive = archives[0] if archives else _download(version, folder)
-    extract_suite(archive, root)
+    try:
+        extract_suite(archive, root)
+    except SuiteUnavailable:
+        archive.unlink(missing_ok=True)  # a broken or unsafe archive is not kept: fetch again
+        raise
     return root
 
 
@@ -417,7 +421,12 @@ class Terms:
 
 
 def finding_rows(findings: Iterable[Finding], terms: Terms) -> Rows:
-    """The project's :class:`~iusgraph.validation.report.Finding` objects as rows."""
+    """The project's :class:`~iusgraph.validation.report.Finding` objects as rows.
+
+    Focus and value go through :meth:`Terms.node`, the path through :meth:`Terms.path`,
+    the component CURIE is expanded; the severity is a local name taken to be in ``sh:``
+    (a custom severity's namespace is lost in the finding: misc/severity-002).
+    """
     return Counter(
         (
             terms.node(f.focus),
