@@ -52,7 +52,6 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
-from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
@@ -424,15 +423,15 @@ def finding_rows(findings: Iterable[Finding], terms: Terms) -> Rows:
     """The project's :class:`~iusgraph.validation.report.Finding` objects as rows.
 
     Focus and value go through :meth:`Terms.node`, the path through :meth:`Terms.path`,
-    the component CURIE is expanded; the severity is a local name taken to be in ``sh:``
-    (a custom severity's namespace is lost in the finding: misc/severity-002).
+    the component CURIE is expanded; the severity is a local name in ``sh:`` (Violation,
+    Warning, Info) or the full IRI of a custom severity (misc/severity-002).
     """
     return Counter(
         (
             terms.node(f.focus),
             terms.path(f.path),
             str(expand(f.component)) if f.component else "",
-            str(SH[f.severity]),
+            f.severity if ":" in f.severity else str(SH[f.severity]),
             terms.node(f.value),
         )
         for f in findings
@@ -446,19 +445,11 @@ def finding_rows(findings: Iterable[Finding], terms: Terms) -> Rows:
 Run = tuple[Report, list["Graph | ox.Store"]]
 
 
-#: The exceptions a run records as the engine refusing (any other propagates): pySHACL's
-#: (ConstraintLoadError, ShapeLoadError, ValidationFailure...) and its NotImplementedError
-#: for what it declares unsupported ($shapesGraph); the project's (InputError...);
-#: Oxigraph's SyntaxError for a query it cannot parse, OSError or ValueError for one it
-#: cannot evaluate or a term it refuses.
-REFUSALS: tuple[type[Exception], ...] = (
-    ReportableRuntimeError,
-    NotImplementedError,
-    IusgraphError,
-    SyntaxError,
-    OSError,
-    ValueError,
-)
+#: The exceptions a run records as the engine refusing (any other propagates): the
+#: project turns every refusal into an IusgraphError with its reason (pySHACL's failures
+#: and load errors, Oxigraph's errors on a compiled query, SERVICE and the SPARQL that
+#: SHACL forbids), so anything else is a crash.
+REFUSALS: tuple[type[Exception], ...] = (IusgraphError,)
 
 
 def run_reference(test: SuiteTest) -> Run:

@@ -109,6 +109,15 @@ def canonical(text: str, origin: str = "<query>") -> str:
     return expanded.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def refuse_remote(text: str, origin: str = "<query>") -> None:
+    """Refuse ``SERVICE`` and ``FROM`` in a text that is run without :func:`prepare` (the
+    SPARQL of a shape): read on the exact text, as :func:`canonical` gives it.
+
+    :raises NetworkRefused: naming ``origin``, the line and the column
+    """
+    _refuse_remote(text, origin, [])
+
+
 def _refuse_remote(text: str, origin: str, found: list[str]) -> None:
     if found:
         raise NetworkRefused(

@@ -17,8 +17,14 @@ Two things the store cannot answer are handled apart, never skipped:
 - a shape that uses a SHACL feature this compiler does not know is listed in
   :attr:`Compiled.fallback` and checked by pySHACL;
 - Oxigraph stores integer-derived literals (``xsd:nonNegativeInteger``,
-  ``xsd:int`` ...) as ``xsd:integer``, so ``sh:datatype`` with such a type is
-  a :class:`TermCheck`, run on the parsed input instead of the store.
+  ``xsd:int`` ...) as ``xsd:integer`` and ``xsd:dateTimeStamp`` as ``xsd:dateTime``
+  (:data:`REWRITTEN_INTO`), so ``sh:datatype`` with any of these types is (also) a
+  :class:`TermCheck`, run on the parsed input instead of the store.
+
+Every shape of the shapes graph is accounted for in :attr:`Compiled.coverage`: compiled,
+sent to pySHACL, deactivated, or never applied (no target, and no targeted shape uses it),
+and :func:`compile_shapes` sends to pySHACL any shape its own bookkeeping missed, so a
+shape is never skipped in silence. ``iusgraph validate --explain-coverage`` prints it.
 """
 
 from __future__ import annotations
@@ -32,13 +38,15 @@ from typing import Any, TypeVar, cast
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
+from iusgraph.errors import InputError, IusgraphError
 from iusgraph.graph import terms
 from iusgraph.graph.backend import solution_rows
 from iusgraph.graph.namespaces import SH, prologue, shorten
 from iusgraph.graph.store import in_parallel
+from iusgraph.query.text import canonical, refuse_remote
 from iusgraph.validation.report import Finding
 
 #: Datatypes the store keeps as written, and the SPARQL cast that checks their lexical form.
@@ -76,6 +84,12 @@ INTEGER_DERIVED = {
         "unsignedByte",
     )
 }
+#: The store's rewrites of datatypes: the type it keeps -> the types it turns into it.
+#: ``sh:datatype`` with a type on either side is checked on the input's own literals.
+REWRITTEN_INTO: dict[URIRef, frozenset[URIRef]] = {
+    XSD.integer: frozenset(INTEGER_DERIVED),
+    XSD.dateTime: frozenset({XSD.dateTimeStamp}),
+}
 NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -102,12 +116,20 @@ NON_CONSTRAINTS = {
     SH.property,
     SH.sparql,
     SH.deactivated,
+    SH.ignoredProperties,
+    SH.qualifiedValueShapesDisjoint,
+    SH.prefixes,
     RDFS.label,
     RDFS.comment,
 }
-#: Skipped inside a nested shape (``sh:not``, ``sh:qualifiedValueShape``): there
-#: ``sh:path``, ``sh:property`` and ``sh:sparql`` are looked up, hence refused, as well.
-NESTED_NON_CONSTRAINTS = NON_CONSTRAINTS - {SH.property, SH.sparql, SH.path}
+#: Skipped inside a nested shape (``sh:not``, ``sh:node``, ``sh:and`` ...): there a
+#: shape's ``sh:property`` and ``sh:path`` are compiled into the expression, and its
+#: ``sh:sparql`` is refused.
+NESTED_NON_CONSTRAINTS = NON_CONSTRAINTS - {SH.sparql}
+#: How deep nested shapes may go (a recursive shape has no SHACL meaning: pySHACL).
+MAX_NESTING = 8
+#: sh:minCount and sh:maxCount inside a nested shape compile to that many joined values.
+MAX_NESTED_COUNT = 4
 
 
 class Unsupported(Exception):
@@ -124,11 +146,21 @@ class Check:
     path: str
     message: str
     query: str
+    #: A SPARQL constraint of a node shape: a solution without ``?value`` has the focus
+    #: node as its value (SHACL 5.3.2).
+    value_is_focus: bool = False
 
 
 @dataclass(frozen=True)
 class TermCheck:
-    """``sh:datatype`` with a type the store rewrites: run on the input's own literals."""
+    """``sh:datatype`` with a type the store rewrites: run on the input's own literals.
+
+    With ``rewritten`` empty it flags a literal whose datatype is not ``datatype`` or
+    whose lexical form is invalid (an integer-derived type, which the store no longer
+    tells apart); else it flags a literal whose declared datatype is one of
+    ``rewritten``, which the store shows as ``datatype`` (the store's own check of
+    ``datatype`` sees everything else).
+    """
 
     rule: str
     severity: str
@@ -137,6 +169,13 @@ class TermCheck:
     predicate: URIRef
     datatype: URIRef
     targets: str  # SELECT ?this: the shape's focus nodes
+    rewritten: frozenset[URIRef] = frozenset()
+
+    def flags(self, lexical: str, datatype: str | None) -> bool:
+        """Whether an input literal of the path violates the constraint."""
+        if self.rewritten:
+            return datatype is not None and URIRef(datatype) in self.rewritten
+        return not lexical_ok(lexical, datatype, self.datatype)
 
 
 @dataclass
@@ -148,6 +187,13 @@ class Compiled:
     term_checks: list[TermCheck] = field(default_factory=list)
     fallback: list[Node] = field(default_factory=list)
     fallback_reasons: dict[str, str] = field(default_factory=dict)
+    #: Every shape of the shapes graph by rule name: how it is checked (see the module).
+    coverage: dict[str, str] = field(default_factory=dict)
+    #: Shapes that are never applied (no target, no targeted shape uses them), by rule name.
+    unused: list[str] = field(default_factory=list)
+    #: sh:targetNode literals the store writes in canonical form ("4.0"^^xsd:decimal is
+    #: "4"): (canonical lexical form, datatype IRI) -> the shape's own lexical form.
+    literal_forms: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def sparql_term(term: Node) -> str:
@@ -155,6 +201,26 @@ def sparql_term(term: Node) -> str:
     if isinstance(term, BNode):
         raise Unsupported(f"blank node {term} as a constant")
     return terms.sparql_term(term)
+
+
+#: The severities SHACL defines, which findings name by their local name.
+SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
+
+
+def severity_name(severity: Node | None) -> str:
+    """How a finding names a severity: ``Violation``, ``Warning`` or ``Info``, or the full
+    IRI of a custom one (it is none of them, and its namespace is part of its name).
+
+    >>> severity_name(None), severity_name(SH.Warning)
+    ('Violation', 'Warning')
+    >>> severity_name(URIRef("http://example.org/MySeverity"))
+    'http://example.org/MySeverity'
+    """
+    if severity is None:
+        return "Violation"
+    if severity in SEVERITIES:
+        return str(severity).rsplit("#", 1)[-1]
+    return str(severity)
 
 
 def rule_name(shapes: Graph, shape: Node, constraint: Node | None = None) -> str:
@@ -227,6 +293,15 @@ def _class(c: _Compiler, cls: Node, v: str, owner: Node | None) -> str:
 
 
 def _datatype(c: _Compiler, datatype: Node, v: str, owner: Node | None) -> str:
+    if datatype in REWRITTEN_INTO:
+        # The store also shows other types as this one: only a property shape with an IRI
+        # path can add the check on the input (_property_datatype).
+        raise Unsupported(f"sh:datatype {shorten(datatype)} outside a property shape")
+    return _datatype_expr(datatype, v)
+
+
+def _datatype_expr(datatype: Node, v: str) -> str:
+    """True when ``v`` has the datatype in the store, with a valid lexical form."""
     if datatype == RDF.langString:
         return f'(isLiteral({v}) && lang({v}) != "")'
     if datatype == XSD.string:
@@ -277,15 +352,105 @@ def _not(c: _Compiler, shape: Node, v: str, owner: Node | None) -> str:
     return f"!{c.conforms(shape, v)}"
 
 
+def _node(c: _Compiler, shape: Node, v: str, owner: Node | None) -> str:
+    return c.conforms(shape, v)
+
+
+def _members(c: _Compiler, members: Node, v: str) -> list[str]:
+    return [c.conforms(shape, v) for shape in Collection(c.shapes, members)]
+
+
+def _and(c: _Compiler, members: Node, v: str, owner: Node | None) -> str:
+    return "(" + " && ".join(_members(c, members, v) or ["true"]) + ")"
+
+
+def _or(c: _Compiler, members: Node, v: str, owner: Node | None) -> str:
+    return "(" + " || ".join(_members(c, members, v) or ["false"]) + ")"
+
+
+def _xone(c: _Compiler, members: Node, v: str, owner: Node | None) -> str:
+    ones = [f"IF({expr}, 1, 0)" for expr in _members(c, members, v)] or ["0"]
+    return f"(({' + '.join(ones)}) = 1)"
+
+
+def _bound(op: str) -> ValueFn:
+    """sh:minInclusive and the like: a value that cannot be compared is a violation."""
+
+    def expr(c: _Compiler, bound: Node, v: str, owner: Node | None) -> str:
+        return f"COALESCE({v} {op} {sparql_term(bound)}, false)"
+
+    return expr
+
+
+def _is_true(term: Node | None) -> bool:
+    """Whether a boolean parameter (sh:closed, sh:uniqueLang, sh:deactivated) is true."""
+    return isinstance(term, Literal) and term.datatype == XSD.boolean and str(term) == "true"
+
+
+def _closed_allowed(c: _Compiler, owner: Node | None) -> str:
+    """The predicates a closed shape allows: its property shapes' IRI paths and
+    sh:ignoredProperties."""
+    allowed: set[str] = set()
+    for prop in c.shapes.objects(owner, SH.property):
+        path = c.shapes.value(prop, SH.path)
+        if isinstance(path, URIRef):
+            allowed.add(f"<{path}>")
+    ignored = c.shapes.value(owner, SH.ignoredProperties)
+    if ignored is not None:
+        for member in Collection(c.shapes, ignored):
+            allowed.add(sparql_term(member))
+    return ", ".join(sorted(allowed))
+
+
+def _closed(c: _Compiler, closed: Node, v: str, owner: Node | None) -> str:
+    if not _is_true(closed):
+        return "true"
+    p, o = c.var(), c.var()
+    allowed = _closed_allowed(c, owner)
+    condition = f"FILTER({p} NOT IN ({allowed}))" if allowed else ""
+    return f"NOT EXISTS {{ {v} {p} {o} . {condition} }}"
+
+
+def _node_closed(c: _Compiler, focus: Focus, closed: Node) -> str:
+    """One finding per value of a predicate the closed shape does not allow."""
+    if not _is_true(closed):
+        return "SELECT ?this WHERE { FILTER(false) }"
+    allowed = _closed_allowed(c, focus.shape)
+    condition = f"FILTER(?path NOT IN ({allowed}))" if allowed else ""
+    return f"SELECT DISTINCT ?this ?path ?value WHERE {{ {focus.target} ?this ?path ?value . {condition} }}"
+
+
+def _equals(c: _Compiler, other: Node, v: str, owner: Node | None) -> str:
+    """A node shape's sh:equals: the focus node is the one value of ``other``."""
+    x, y = c.var(), c.var()
+    return (
+        f"(EXISTS {{ {v} {c.iri(other)} {x} . FILTER(sameTerm({x}, {v})) }} && "
+        f"NOT EXISTS {{ {v} {c.iri(other)} {y} . FILTER(!sameTerm({y}, {v})) }})"
+    )
+
+
+def _node_equals(c: _Compiler, focus: Focus, other: Node) -> str:
+    x = c.var()
+    return (
+        f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus.target} ?this {c.iri(other)} ?value . "
+        f"FILTER(!sameTerm(?value, ?this)) }} UNION {{ {focus.target} "
+        f"FILTER NOT EXISTS {{ ?this {c.iri(other)} {x} . FILTER(sameTerm({x}, ?this)) }} "
+        f"BIND(?this AS ?value) }} }}"
+    )
+
+
+def _disjoint(c: _Compiler, other: Node, v: str, owner: Node | None) -> str:
+    x = c.var()
+    return f"NOT EXISTS {{ {v} {c.iri(other)} {x} . FILTER(sameTerm({x}, {v})) }}"
+
+
 def _has_value(c: _Compiler, value: Node, v: str, owner: Node | None) -> str:
     return f"sameTerm({v}, {c.constant(value)})"
 
 
 def _node_has_value(c: _Compiler, focus: Focus, value: Node) -> str:
-    return (
-        f"SELECT ?this ?value WHERE {{ {focus.target} BIND(?this AS ?value) "
-        f"FILTER(!sameTerm(?this, {c.constant(value)})) }}"
-    )
+    """No sh:value: the missing value is the shape's, not the focus node (SHACL 4.8.3)."""
+    return f"SELECT ?this WHERE {{ {focus.target} FILTER(!sameTerm(?this, {c.constant(value)})) }}"
 
 
 VALUE_COMPILERS: dict[URIRef, ValueCompiler] = {
@@ -298,6 +463,24 @@ VALUE_COMPILERS: dict[URIRef, ValueCompiler] = {
     SH.minLength: ValueCompiler("MinLength", "value is too short", _min_length),
     SH.maxLength: ValueCompiler("MaxLength", "value is too long", _max_length),
     SH["not"]: ValueCompiler("Not", "value conforms to a shape it must not conform to", _not),
+    SH.node: ValueCompiler("Node", "value does not conform to the node shape", _node),
+    SH["and"]: ValueCompiler("And", "value does not conform to all the shapes", _and),
+    SH["or"]: ValueCompiler("Or", "value conforms to none of the shapes", _or),
+    SH.xone: ValueCompiler("Xone", "value does not conform to exactly one shape", _xone),
+    SH.minInclusive: ValueCompiler("MinInclusive", "value is too small", _bound(">=")),
+    SH.minExclusive: ValueCompiler("MinExclusive", "value is too small", _bound(">")),
+    SH.maxInclusive: ValueCompiler("MaxInclusive", "value is too large", _bound("<=")),
+    SH.maxExclusive: ValueCompiler("MaxExclusive", "value is too large", _bound("<")),
+    SH.closed: ValueCompiler(
+        "Closed",
+        "the node has a property the closed shape does not allow",
+        _closed,
+        node=_node_closed,
+    ),
+    SH.equals: ValueCompiler(
+        "Equals", "value is not equal to the compared values", _equals, node=_node_equals
+    ),
+    SH.disjoint: ValueCompiler("Disjoint", "value is also a compared value", _disjoint),
     SH.hasValue: ValueCompiler(
         "HasValue", "the required value is missing", _has_value, node=_node_has_value
     ),
@@ -314,10 +497,15 @@ _name)`` here. It then works in node shapes, property shapes and nested shapes.
 
 
 def _property_datatype(c: _Compiler, focus: Focus, datatype: Node, entry: PropertyCompiler) -> None:
-    """The store rewrites integer-derived literals: those are checked on the input."""
+    """The store rewrites some datatypes (:data:`REWRITTEN_INTO`): those are (also) checked
+    on the input's own literals."""
+    rewritten = REWRITTEN_INTO.get(cast(URIRef, datatype), frozenset())
     if datatype not in INTEGER_DERIVED:
-        c.add_value_check(focus, VALUE_COMPILERS[SH.datatype], datatype)
-        return
+        c.add(
+            focus, None, entry, datatype, c.values_query(focus, _datatype_expr(datatype, "?value"))
+        )
+        if not rewritten:
+            return
     if not isinstance(focus.path_node, URIRef):
         raise Unsupported(f"sh:datatype {shorten(datatype)} on a complex path")
     focus.out.term_checks.append(
@@ -327,8 +515,9 @@ def _property_datatype(c: _Compiler, focus: Focus, datatype: Node, entry: Proper
             shorten(focus.path_node),
             c.message(focus.shape, None, entry),
             focus.path_node,
-            cast(URIRef, datatype),  # one of INTEGER_DERIVED
+            cast(URIRef, datatype),  # one of INTEGER_DERIVED or REWRITTEN_INTO
             f"SELECT DISTINCT ?this WHERE {{ {focus.target} }}",
+            rewritten,
         )
     )
 
@@ -342,11 +531,21 @@ def _max_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler)
 
 
 def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler) -> None:
-    """sh:qualifiedValueShape with its bounds: one check per bound present."""
-    if c.shapes.value(focus.shape, SH.qualifiedValueShapesDisjoint) == Literal(True):
-        # Refused before the nested shape is read, so the fallback names this parameter.
-        raise Unsupported("sh:qualifiedValueShapesDisjoint")
-    condition = f"FILTER{c.conforms(shape, '?value')}"
+    """sh:qualifiedValueShape with its bounds: one check per bound present. With
+    sh:qualifiedValueShapesDisjoint a value counts only if it conforms to none of the
+    sibling shapes (the qualified value shapes of the parents' other property shapes)."""
+    condition = c.conforms(shape, "?value")
+    if _is_true(c.shapes.value(focus.shape, SH.qualifiedValueShapesDisjoint)):
+        siblings = {
+            sibling
+            for parent in c.shapes.subjects(SH.property, focus.shape)
+            for prop in c.shapes.objects(parent, SH.property)
+            for sibling in c.shapes.objects(prop, SH.qualifiedValueShape)
+            if sibling != shape
+        }
+        for sibling in sorted(siblings, key=str):
+            condition += f" && !{c.conforms(sibling, '?value')}"
+    condition = f"FILTER({condition})"
     for param, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
         bound = c.shapes.value(focus.shape, param)
         if bound is not None:
@@ -374,16 +573,62 @@ def _property_has_value(c: _Compiler, focus: Focus, value: Node, entry: Property
     )
 
 
-def _less_than(c: _Compiler, focus: Focus, other: Node, entry: PropertyCompiler) -> None:
-    if not isinstance(other, URIRef):
-        raise Unsupported("sh:lessThan with a complex path")
+def _ordered(op: str) -> PropertyFn:
+    """sh:lessThan (``<``) and sh:lessThanOrEquals (``<=``): pairs that cannot be compared
+    are violations."""
+
+    def compile(c: _Compiler, focus: Focus, other: Node, entry: PropertyCompiler) -> None:
+        c.add(
+            focus,
+            None,
+            entry,
+            other,
+            # One finding per pair of values that fails (SHACL 4.5.3: "each pair").
+            f"SELECT DISTINCT ?this ?value ?_other WHERE {{ {focus.target} "
+            f"?this {focus.path} ?value . ?this {c.iri(other)} ?_other . "
+            f"FILTER(!COALESCE(?value {op} ?_other, false)) }}",
+        )
+
+    return compile
+
+
+def _property_equals(c: _Compiler, focus: Focus, other: Node, entry: PropertyCompiler) -> None:
+    """A value of the path that ``other`` lacks, or a value of ``other`` the path lacks."""
+    o = c.iri(other)
     c.add(
         focus,
         None,
         entry,
         other,
-        f"SELECT ?this ?value WHERE {{ {focus.target} ?this {focus.path} ?value . "
-        f"?this <{other}> ?_other . FILTER(!COALESCE(?value < ?_other, false)) }}",
+        f"SELECT DISTINCT ?this ?value WHERE {{ {{ {focus.target} ?this {focus.path} ?value . "
+        f"FILTER NOT EXISTS {{ ?this {o} ?value }} }} UNION {{ {focus.target} ?this {o} ?value . "
+        f"FILTER NOT EXISTS {{ ?this {focus.path} ?value }} }} }}",
+    )
+
+
+def _property_disjoint(c: _Compiler, focus: Focus, other: Node, entry: PropertyCompiler) -> None:
+    c.add(
+        focus,
+        None,
+        entry,
+        other,
+        f"SELECT DISTINCT ?this ?value WHERE {{ {focus.target} ?this {focus.path} ?value . "
+        f"?this {c.iri(other)} ?value }}",
+    )
+
+
+def _unique_lang(c: _Compiler, focus: Focus, unique: Node, entry: PropertyCompiler) -> None:
+    """One finding per language tag that two values of the path share."""
+    if not _is_true(unique):
+        return
+    c.add(
+        focus,
+        None,
+        entry,
+        unique,
+        f"SELECT DISTINCT ?this ?_lang WHERE {{ {focus.target} ?this {focus.path} ?_a . "
+        f'?this {focus.path} ?_b . FILTER(!sameTerm(?_a, ?_b) && lang(?_a) != "" && '
+        f"lang(?_a) = lang(?_b)) BIND(lang(?_a) AS ?_lang) }}",
     )
 
 
@@ -406,8 +651,14 @@ PROPERTY_COMPILERS: dict[URIRef, PropertyCompiler] = {
         "QualifiedMaxCount", "too many values conform to the qualified shape", _qualified_bound
     ),
     SH.lessThan: PropertyCompiler(
-        "LessThan", "value is not less than the compared value", _less_than
+        "LessThan", "value is not less than the compared value", _ordered("<")
     ),
+    SH.lessThanOrEquals: PropertyCompiler(
+        "LessThanOrEquals", "value is greater than the compared value", _ordered("<=")
+    ),
+    SH.equals: _like(SH.equals, _property_equals),
+    SH.disjoint: _like(SH.disjoint, _property_disjoint),
+    SH.uniqueLang: PropertyCompiler("UniqueLang", "two values share a language tag", _unique_lang),
     SH.hasValue: _like(SH.hasValue, _property_has_value),
     SH.datatype: _like(SH.datatype, _property_datatype),
 }
@@ -442,6 +693,9 @@ class _Compiler:
         self.shapes = shapes
         self.subclasses = subclasses
         self.fresh = count()
+        self.depth = 0
+        self.literal_forms: dict[tuple[str, str], str] = {}
+        self.parameters: set[Node] | None = None
 
     # -- helpers --------------------------------------------------------------------
     def var(self) -> str:
@@ -452,15 +706,54 @@ class _Compiler:
             raise Unsupported("sh:class with a blank node")
         return [f"<{c}>" for c in self.subclasses.get(cls, [cls])]
 
+    def is_parameter(self, pred: Node) -> bool:
+        """Whether a predicate of a shape can be a constraint parameter: SHACL's own, or a
+        parameter a constraint component of the shapes graph declares. Others
+        (``rdfs:subClassOf`` on a shape that is a class, ``rdfs:seeAlso`` ...) constrain
+        nothing."""
+        if str(pred).startswith(str(SH)):
+            return True
+        if self.parameters is None:
+            self.parameters = {
+                path
+                for component in shacl_instances(self.shapes, SH.ConstraintComponent)
+                for parameter in self.shapes.objects(component, SH.parameter)
+                for path in self.shapes.objects(parameter, SH.path)
+            }
+        return pred in self.parameters
+
+    def iri(self, term: Node) -> str:
+        """An IRI parameter (sh:equals, sh:disjoint, sh:lessThan name a property)."""
+        if not isinstance(term, URIRef):
+            raise Unsupported(f"a non-IRI property {term}")
+        return f"<{term}>"
+
     def path(self, path: Node) -> str:
+        """A SHACL path as a SPARQL property path (SHACL 2.3.1: every form has one)."""
         if isinstance(path, URIRef):
             return f"<{path}>"
-        inverse = self.shapes.value(path, SH.inversePath)
-        if isinstance(inverse, URIRef):
-            return f"^<{inverse}>"
         if (path, RDF.first, None) in self.shapes:
-            return "/".join(self.path(p) for p in Collection(self.shapes, path))
-        raise Unsupported("a complex sh:path")
+            steps = list(Collection(self.shapes, path))
+            if len(steps) < 2:
+                raise Unsupported("a sequence sh:path of fewer than two steps")
+            return "(" + "/".join(self.path(p) for p in steps) + ")"
+        forms = {
+            SH.inversePath: "^({})",
+            SH.zeroOrMorePath: "({})*",
+            SH.oneOrMorePath: "({})+",
+            SH.zeroOrOnePath: "({})?",
+        }
+        for pred, template in forms.items():
+            inner = self.shapes.value(path, pred)
+            if inner is not None:
+                return template.format(self.path(inner))
+        alternatives = self.shapes.value(path, SH.alternativePath)
+        if alternatives is not None:
+            steps = list(Collection(self.shapes, alternatives))
+            if len(steps) < 2:
+                raise Unsupported("an sh:alternativePath of fewer than two paths")
+            return "(" + "|".join(self.path(p) for p in steps) + ")"
+        raise Unsupported("an sh:path that is no SHACL path")
 
     def targets(self, shape: Node) -> str | None:
         """A sub-select binding ``?this`` to each focus node, or None for an untargeted shape."""
@@ -469,20 +762,23 @@ class _Compiler:
             parts.append(f"VALUES ?_tc {{ {' '.join(self.classes(cls))} }} ?this a ?_tc .")
         for node in self.shapes.objects(shape, SH.targetNode):
             parts.append(f"VALUES ?this {{ {sparql_term(node)} }}")
+            if isinstance(node, Literal) and node.datatype is not None:
+                canonical = canonical_form(node)
+                if canonical != str(node):
+                    self.literal_forms[(canonical, str(node.datatype))] = str(node)
         for prop in self.shapes.objects(shape, SH.targetSubjectsOf):
             parts.append(f"?this <{prop}> {self.var()} .")
         for prop in self.shapes.objects(shape, SH.targetObjectsOf):
             parts.append(f"{self.var()} <{prop}> ?this .")
-        if (shape, RDF.type, RDFS.Class) in self.shapes:
-            raise Unsupported("an implicit class target")
+        if implicit_class_target(self.shapes, shape):
+            parts.append(f"VALUES ?_tc {{ {' '.join(self.classes(shape))} }} ?this a ?_tc .")
         if not parts:
             return None
         body = " UNION ".join(f"{{ {p} }}" for p in parts)
         return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 
     def severity(self, shape: Node) -> str:
-        value = self.shapes.value(shape, SH.severity)
-        return str(value).rsplit("#", 1)[-1] if value is not None else "Violation"
+        return severity_name(self.shapes.value(shape, SH.severity))
 
     def message(self, node: Node, fallback: Node | None, component: Component) -> str:
         for candidate in (node, fallback):
@@ -494,12 +790,95 @@ class _Compiler:
 
     # -- value constraints as expressions ----------------------------------------------
     def conforms(self, shape: Node, v: str) -> str:
-        """An expression true when ``v`` conforms to a nested shape of value constraints."""
+        """An expression true when ``v`` conforms to a nested shape (sh:node, sh:not,
+        sh:and ...): its value constraints, or, for a property shape, its path's values
+        and counts, and its own property shapes, as EXISTS patterns."""
+        if _is_true(self.shapes.value(shape, SH.deactivated)):
+            return "true"
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise Unsupported("shapes nested deeper than 8 (a recursive shape?)")
+            if (shape, SH.path, None) in self.shapes:
+                return self.nested_property(shape, v)
+            parts = []
+            for pred, obj in self.shapes.predicate_objects(shape):
+                if pred == SH.property:
+                    parts.append(self.nested_property(obj, v))
+                elif pred not in NESTED_NON_CONSTRAINTS and self.is_parameter(pred):
+                    parts.append(self.value_expr(pred, obj, v, shape, " inside a nested shape"))
+            return "(" + " && ".join(parts or ["true"]) + ")"
+        finally:
+            self.depth -= 1
+
+    def nested_property(self, prop: Node, v: str) -> str:
+        """An expression true when focus node ``v`` conforms to property shape ``prop``."""
+        path_node = self.shapes.value(prop, SH.path)
+        if path_node is None:
+            raise Unsupported("a property shape without sh:path")
+        if _is_true(self.shapes.value(prop, SH.deactivated)):
+            return "true"
+        path = self.path(path_node)
         parts = []
-        for pred, obj in self.shapes.predicate_objects(shape):
-            if pred not in NESTED_NON_CONSTRAINTS:
-                parts.append(self.value_expr(pred, obj, v, shape, " inside a nested shape"))
+        for pred, obj in self.shapes.predicate_objects(prop):
+            if pred == SH.property:
+                x = self.var()
+                parts.append(
+                    f"NOT EXISTS {{ {v} {path} {x} . FILTER(!{self.nested_property(obj, x)}) }}"
+                )
+            elif pred in (SH.minCount, SH.maxCount):
+                parts.append(self.nested_count(v, path, pred, int(cast(Literal, obj))))
+            elif pred == SH.hasValue:
+                x = self.var()
+                parts.append(
+                    f"EXISTS {{ {v} {path} {x} . FILTER(sameTerm({x}, {self.constant(obj)})) }}"
+                )
+            elif pred in (SH.lessThan, SH.lessThanOrEquals):
+                x, y = self.var(), self.var()
+                op = "<" if pred == SH.lessThan else "<="
+                parts.append(
+                    f"NOT EXISTS {{ {v} {path} {x} . {v} {self.iri(obj)} {y} . "
+                    f"FILTER(!COALESCE({x} {op} {y}, false)) }}"
+                )
+            elif pred == SH.equals:
+                x, y = self.var(), self.var()
+                o = self.iri(obj)
+                parts.append(
+                    f"(NOT EXISTS {{ {v} {path} {x} . FILTER NOT EXISTS {{ {v} {o} {x} }} }} && "
+                    f"NOT EXISTS {{ {v} {o} {y} . FILTER NOT EXISTS {{ {v} {path} {y} }} }})"
+                )
+            elif pred == SH.disjoint:
+                x = self.var()
+                parts.append(f"NOT EXISTS {{ {v} {path} {x} . {v} {self.iri(obj)} {x} }}")
+            elif pred == SH.uniqueLang:
+                if _is_true(obj):
+                    a, b = self.var(), self.var()
+                    parts.append(
+                        f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} . "
+                        f'FILTER(!sameTerm({a}, {b}) && lang({a}) != "" && lang({a}) = lang({b})) }}'
+                    )
+            elif pred in (SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount):
+                raise Unsupported("sh:qualifiedValueShape inside a nested shape")
+            elif pred not in NESTED_NON_CONSTRAINTS and pred != SH.path and self.is_parameter(pred):
+                x = self.var()
+                expr = self.value_expr(pred, obj, x, prop, " inside a nested shape")
+                parts.append(f"NOT EXISTS {{ {v} {path} {x} . FILTER(!{expr}) }}")
         return "(" + " && ".join(parts or ["true"]) + ")"
+
+    def nested_count(self, v: str, path: str, pred: Node, bound: int) -> str:
+        """sh:minCount/sh:maxCount in a nested shape: ``bound`` (or ``bound + 1``)
+        pairwise distinct values joined in one EXISTS."""
+        wanted = bound if pred == SH.minCount else bound + 1
+        if wanted == 0:
+            return "true"
+        if wanted > MAX_NESTED_COUNT:
+            raise Unsupported(f"{shorten(pred)} {bound} inside a nested shape")
+        xs = [self.var() for _ in range(wanted)]
+        pattern = " ".join(f"{v} {path} {x} ." for x in xs)
+        distinct = [f"!sameTerm({a}, {b})" for i, a in enumerate(xs) for b in xs[i + 1 :]]
+        condition = f"FILTER({' && '.join(distinct)})" if distinct else ""
+        exists = f"EXISTS {{ {pattern} {condition} }}"
+        return exists if pred == SH.minCount else f"!{exists}"
 
     def constant(self, term: Node) -> str:
         """A term compared with sameTerm: the store rewrites typed literals, so only IRIs and
@@ -516,13 +895,17 @@ class _Compiler:
 
     # -- whole shapes ------------------------------------------------------------------
     def shape(self, shape: Node, out: Compiled) -> None:
-        """Compile one targeted node shape with its property shapes."""
+        """Compile one targeted shape: a node shape with its property shapes, or a property
+        shape with a target of its own."""
         target = self.targets(shape)
-        if target is None or self.shapes.value(shape, SH.deactivated) == Literal(True):
+        if target is None or _is_true(self.shapes.value(shape, SH.deactivated)):
+            return
+        if (shape, SH.path, None) in self.shapes:
+            self.property_shape(shape, target, out)
             return
         focus = Focus(shape, target, out)
         for pred, obj in self.shapes.predicate_objects(shape):
-            if pred in NON_CONSTRAINTS:
+            if pred in NON_CONSTRAINTS or not self.is_parameter(pred):
                 continue
             entry = _lookup(pred, VALUE_COMPILERS)
             if entry.node is not None:
@@ -530,34 +913,39 @@ class _Compiler:
             else:
                 self.add_value_check(focus, entry, obj)
         for sparql in self.shapes.objects(shape, SH.sparql):
-            self.add(focus, sparql, SPARQL_COMPONENT, sparql, self.sparql_query(target, sparql))
+            query = self.sparql_query(target, sparql)
+            self.add(focus, sparql, SPARQL_COMPONENT, sparql, query, value_is_focus=True)
         for prop in self.shapes.objects(shape, SH.property):
             self.property_shape(prop, target, out)
 
     def add_value_check(self, focus: Focus, entry: ValueCompiler, obj: Node) -> None:
         """A check that every value node (the focus node, or its path's values) conforms."""
         expr = entry.expr(self, obj, "?value", focus.shape)
+        self.add(focus, None, entry, obj, self.values_query(focus, expr))
+
+    def values_query(self, focus: Focus, expr: str) -> str:
+        """The value nodes that fail ``expr``, each once (a path reaches a value node by
+        several routes, but value nodes are a set)."""
         values = f"?this {focus.path} ?value ." if focus.path else "BIND(?this AS ?value)"
-        self.add(
-            focus,
-            None,
-            entry,
-            obj,
-            f"SELECT ?this ?value WHERE {{ {focus.target} {values} FILTER(!{expr}) }}",
-        )
+        return f"SELECT DISTINCT ?this ?value WHERE {{ {focus.target} {values} FILTER(!{expr}) }}"
 
     def property_shape(self, prop: Node, target: str, out: Compiled) -> None:
         path_node = self.shapes.value(prop, SH.path)
         if path_node is None:
             raise Unsupported("a property shape without sh:path")
-        if self.shapes.value(prop, SH.deactivated) == Literal(True):
+        if _is_true(self.shapes.value(prop, SH.deactivated)):
             return
         path = self.path(path_node)
-        if (prop, SH.property, None) in self.shapes or (prop, SH.sparql, None) in self.shapes:
-            raise Unsupported("sh:property or sh:sparql inside a property shape")
         focus = Focus(prop, target, out, path_node, path)
+        for sparql in self.shapes.objects(prop, SH.sparql):
+            query = self.sparql_query(target, sparql, path)
+            self.add(focus, sparql, SPARQL_COMPONENT, sparql, query)
+        if (prop, SH.property, None) in self.shapes:
+            # Its findings count once per focus node of the outer shape that reaches a
+            # value node (pySHACL, property/property-001): the checks here are DISTINCT.
+            raise Unsupported("sh:property inside a property shape")
         for pred, obj in self.shapes.predicate_objects(prop):
-            if pred in NON_CONSTRAINTS:
+            if pred in NON_CONSTRAINTS or not self.is_parameter(pred):
                 continue
             entry = _lookup(pred, PROPERTY_COMPILERS, VALUE_COMPILERS)
             if isinstance(entry, PropertyCompiler):
@@ -575,13 +963,25 @@ class _Compiler:
             f"HAVING (COUNT(DISTINCT ?value) {op} {bound})"
         )
 
-    def sparql_query(self, target: str, constraint: Node) -> str:
+    def sparql_query(self, target: str, constraint: Node, path: str | None = None) -> str:
+        """A SPARQL-based constraint with ``$this`` joined to the focus nodes and, in a
+        property shape, ``$PATH`` replaced by the shape's path (SHACL 5.3.1)."""
+        if _is_true(self.shapes.value(constraint, SH.deactivated)):
+            return "SELECT ?this WHERE { FILTER(false) }"
         select = self.shapes.value(constraint, SH.select)
         if select is None:
             raise Unsupported("a SPARQL constraint without sh:select")
-        text = str(select)
-        if re.search(r"\$(PATH|shapesGraph|currentShape)\b", text):
-            raise Unsupported("a SPARQL constraint using $PATH, $shapesGraph or $currentShape")
+        # The text Oxigraph will read (escapes expanded): the checks below read it too.
+        text = canonical(str(select), rule_name(self.shapes, constraint))
+        if re.search(r"\$(shapesGraph|currentShape)\b", text):
+            raise Unsupported("a SPARQL constraint using $shapesGraph or $currentShape")
+        if re.search(r"\$PATH\b", text):
+            if path is None:
+                raise Unsupported("$PATH in a SPARQL constraint of a node shape")
+            text = re.sub(r"\$PATH\b", path, text)
+        refuse_unsafe_sparql(text, rule_name(self.shapes, constraint))
+        if not this_prebinding_is_a_join(text):
+            raise Unsupported("$this inside a nested group of a SPARQL constraint")
         text = text.replace("$this", "?this")
         where = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
         projection = text[: where.start()] if where else ""
@@ -591,7 +991,15 @@ class _Compiler:
         return f"{prefixes}{text[: where.end()]} {target} {text[where.end() :]}"
 
     def prefixes(self, constraint: Node) -> Iterator[tuple[str, str]]:
-        for source in self.shapes.objects(constraint, SH.prefixes):
+        """The sh:declare of each sh:prefixes, and of the ontologies these import."""
+        sources = list(self.shapes.objects(constraint, SH.prefixes))
+        seen: set[Node] = set()
+        while sources:
+            source = sources.pop()
+            if source in seen:
+                continue
+            seen.add(source)
+            sources += self.shapes.objects(source, OWL.imports)
             for decl in self.shapes.objects(source, SH.declare):
                 yield (
                     str(self.shapes.value(decl, SH.prefix)),
@@ -599,7 +1007,13 @@ class _Compiler:
                 )
 
     def add(
-        self, focus: Focus, constraint: Node | None, component: Component, param: Node, query: str
+        self,
+        focus: Focus,
+        constraint: Node | None,
+        component: Component,
+        param: Node,
+        query: str,
+        value_is_focus: bool = False,
     ) -> None:
         """Record one check of ``focus.shape`` (or of its SPARQL ``constraint``)."""
         shape = focus.shape
@@ -617,39 +1031,265 @@ class _Compiler:
                 path=shorten(focus.path_node) if focus.path_node is not None else "",
                 message=self.message(node, shape if constraint is not None else parent, component),
                 query=query,
+                value_is_focus=value_is_focus,
             )
         )
 
 
+#: The targets of SHACL 2.1.3 other than the implicit class target.
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+#: Parameters whose value is a shape, and those whose value is a list of shapes.
+SHAPE_PARAMETERS = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
+SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
+
+
+def _order(nodes: Iterable[Node]) -> list[Node]:
+    return sorted(set(nodes), key=lambda n: (isinstance(n, BNode), str(n)))
+
+
+def shacl_instances(shapes: Graph, cls: URIRef) -> set[Node]:
+    """The SHACL instances of ``cls`` in the shapes graph (rdf:type/rdfs:subClassOf*)."""
+    classes = {cls} | set(shapes.transitive_subjects(RDFS.subClassOf, cls))
+    return {s for c in classes for s in shapes.subjects(RDF.type, c)}
+
+
+def implicit_class_target(shapes: Graph, shape: Node) -> bool:
+    """Whether ``shape`` has an implicit class target (SHACL 2.1.3.3): it is a class and a
+    node or property shape."""
+    return (
+        isinstance(shape, URIRef)
+        and shape in shacl_instances(shapes, RDFS.Class)
+        and shape
+        in (shacl_instances(shapes, SH.NodeShape) | shacl_instances(shapes, SH.PropertyShape))
+    )
+
+
+#: SHACL 5.3.1.1 forbids these in a SPARQL-based constraint (pre-binding is undefined).
+_FORBIDDEN = re.compile(r"\b(MINUS|VALUES)\b|\bAS\s*[?$](this|value|PATH)\b", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\{\s*SELECT\b(?P<projection>.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
+#: A string, an IRI or a comment of a SPARQL text (after canonical(): one line end).
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\s]*>'
+    r"|#[^\n]*"
+)
+
+
+def sparql_code(text: str) -> str:
+    """``text`` with its strings, IRIs and comments blanked out (same length), so that
+    keywords and braces are read where the engine reads them.
+
+    >>> sparql_code('SELECT * { ?s ?p "MINUS {" } # VALUES')
+    'SELECT * { ?s ?p           }         '
+    """
+    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def refuse_unsafe_sparql(text: str, rule: str) -> None:
+    """Refuse what a SPARQL-based constraint must not hold: ``SERVICE`` or ``FROM``
+    (nothing may reach the network; :func:`iusgraph.query.text.refuse_remote` reads the
+    exact text, comments and strings included), and what SHACL 5.3.1.1 forbids
+    (``MINUS``, ``VALUES``, ``AS $this``, a subquery that does not return ``$this``),
+    read in the code of the query.
+
+    :raises NetworkRefused: for SERVICE or FROM
+    :raises InputError: for the others, naming the rule
+    """
+    refuse_remote(text, rule)
+    code = sparql_code(text)
+    found = _FORBIDDEN.search(code)
+    if found:
+        raise InputError(
+            f"{rule}: a SPARQL-based constraint must not use {found.group(0).strip()} "
+            "(SHACL 5.3.1.1: $this is pre-bound); rewrite the query without it"
+        )
+    for sub in _SUBSELECT.finditer(code):
+        if not re.search(r"[?$]this\b", sub.group("projection")):
+            raise InputError(
+                f"{rule}: a subquery of a SPARQL-based constraint must return $this "
+                "(SHACL 5.3.1.1); add $this to its SELECT"
+            )
+
+
+def this_prebinding_is_a_join(text: str) -> bool:
+    """Whether pre-binding ``$this`` equals joining the query with the focus nodes.
+
+    The focus nodes are joined to the WHERE group. A group that ``EXISTS { }`` or
+    ``OPTIONAL { }`` opens sees the bindings of the group around it; any other group
+    (a UNION branch, a nested group, a subquery's WHERE) is evaluated on its own, so
+    where it uses ``$this`` it must bind it itself, in a triple pattern at its own level
+    (not only inside a FILTER or BIND expression). Where one does not, a join would
+    leave ``$this`` unbound there, and the constraint goes to pySHACL.
+
+    >>> this_prebinding_is_a_join(
+    ...     "SELECT $this WHERE { { $this a ?c } UNION { $this ?p ?o FILTER($this != ?o) } }")
+    True
+    >>> this_prebinding_is_a_join("SELECT $this WHERE { { FILTER($this = <urn:x>) } }")
+    False
+    """
+    code = sparql_code(text)
+    where = re.search(r"\bWHERE\s*\{", code, re.IGNORECASE)
+    if where is None:
+        return False
+
+    @dataclass
+    class Group:
+        parent: Group | None
+        inherits: bool  # the root, or a group EXISTS or OPTIONAL opens
+        binds: bool = False  # $this in a triple pattern at its own level
+        uses: bool = False  # $this at its own level, in an expression
+        parens: int = 0
+
+    groups = [Group(None, True, binds=True)]  # the WHERE group: joined with the targets
+    current = groups[0]
+    for match in re.finditer(r"[{}()]|[?$]this\b", code[where.end() :]):
+        token = match.group(0)
+        if token == "{":
+            before = code[: where.end() + match.start()]
+            opened = bool(re.search(r"\b(EXISTS|OPTIONAL)\s*$", before, re.IGNORECASE))
+            current = Group(current, opened)
+            groups.append(current)
+        elif token == "}":
+            if current.parent is None:
+                break  # the end of the WHERE group
+            current = current.parent
+        elif token == "(":
+            current.parens += 1
+        elif token == ")":
+            current.parens = max(current.parens - 1, 0)
+        elif current.parens:
+            current.uses = True
+        else:
+            current.binds = True
+
+    def bound(group: Group) -> bool:
+        if group.binds:
+            return True
+        return group.inherits and group.parent is not None and bound(group.parent)
+
+    return all(bound(group) for group in groups if group.uses)
+
+
 def targeted_shapes(shapes: Graph) -> list[Node]:
-    """Node shapes with at least one target, in a stable order."""
+    """Shapes with at least one target, explicit or implicit, in a stable order."""
     found: set[Node] = set()
-    for pred in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+    for pred in TARGETS:
         found.update(shapes.subjects(pred, None))
-    return sorted(found, key=lambda n: (isinstance(n, BNode), str(n)))
+    classes = shacl_instances(shapes, RDFS.Class)
+    found.update(s for s in classes if implicit_class_target(shapes, s))
+    return _order(found)
+
+
+def nested_shapes(shapes: Graph, shape: Node) -> set[Node]:
+    """The shapes ``shape`` uses, transitively (sh:property, sh:node, sh:and ...)."""
+    seen: set[Node] = set()
+    todo = [shape]
+    while todo:
+        node = todo.pop()
+        for pred in SHAPE_PARAMETERS:
+            todo += [o for o in shapes.objects(node, pred) if o not in seen]
+            seen.update(shapes.objects(node, pred))
+        for pred in SHAPE_LISTS:
+            for members in shapes.objects(node, pred):
+                found = [m for m in Collection(shapes, members) if m not in seen]
+                seen.update(found)
+                todo += found
+    seen.discard(shape)
+    return seen
+
+
+def all_shapes(shapes: Graph) -> list[Node]:
+    """Every shape of the shapes graph (SHACL 2.1): typed node and property shapes, the
+    subjects of targets, and the values of the shape-expecting parameters."""
+    found = shacl_instances(shapes, SH.NodeShape) | shacl_instances(shapes, SH.PropertyShape)
+    found.update(targeted_shapes(shapes))
+    for pred in SHAPE_PARAMETERS:
+        found.update(shapes.objects(None, pred))
+    for pred in SHAPE_LISTS:
+        for members in shapes.objects(None, pred):
+            found.update(Collection(shapes, members))
+    return _order(found)
 
 
 def needed_classes(shapes: Graph) -> set[URIRef]:
     """Every class the shapes test membership of: their subclasses come from the data."""
     out = {o for o in shapes.objects(None, SH.targetClass) if isinstance(o, URIRef)}
     out |= {o for o in shapes.objects(None, SH["class"]) if isinstance(o, URIRef)}
+    out |= {s for s in targeted_shapes(shapes) if isinstance(s, URIRef)}
     return out
 
 
 def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Compiled:
-    """Translate every targeted shape; the ones that cannot be translated are listed."""
+    """Translate every targeted shape; the ones that cannot be translated are listed.
+
+    Every shape ends in :attr:`Compiled.coverage`. A self-check then sends to pySHACL any
+    shape that has a target but is neither compiled nor sent there (a bug of this module,
+    so it cannot pass unseen), and any compiled shape with constraints but no check.
+    """
     out = Compiled()
-    for shape in targeted_shapes(shapes):
+    roots = targeted_shapes(shapes)
+    compiled: set[Node] = set()
+    for shape in roots:
+        name = rule_name(shapes, shape)
+        if _is_true(shapes.value(shape, SH.deactivated)):
+            out.coverage[name] = "deactivated (sh:deactivated true): not checked"
+            continue
         part = Compiled()
+        compiler = _Compiler(shapes, subclasses)
         try:
-            _Compiler(shapes, subclasses).shape(shape, part)
+            compiler.shape(shape, part)
         except Unsupported as exc:
-            out.fallback.append(shape)
-            out.fallback_reasons[rule_name(shapes, shape)] = str(exc)
+            _fall_back(out, shapes, shape, str(exc))
+            continue
+        if not part.checks and not part.term_checks and _has_constraints(shapes, shape):
+            _fall_back(out, shapes, shape, "nothing (self-check: no check was compiled)")
             continue
         out.checks += part.checks
         out.term_checks += part.term_checks
+        out.literal_forms.update(compiler.literal_forms)
+        compiled.add(shape)
+        out.coverage[name] = f"compiled: {len(part.checks) + len(part.term_checks)} checks"
+    # The self-check, from the raw triples rather than targeted_shapes.
+    explicit = {s for pred in TARGETS for s in shapes.subjects(pred, None)}
+    implicit = {s for s in shacl_instances(shapes, RDFS.Class) if implicit_class_target(shapes, s)}
+    for shape in _order(explicit | implicit):
+        if rule_name(shapes, shape) not in out.coverage:
+            _fall_back(out, shapes, shape, "nothing (self-check: the compiler lost it)")
+    used = {n for root in roots for n in nested_shapes(shapes, root)}
+    for shape in all_shapes(shapes):
+        name = rule_name(shapes, shape)
+        if name in out.coverage:
+            continue
+        if shape in used:
+            owners = [r for r in roots if shape in nested_shapes(shapes, r)]
+            how = "pySHACL" if any(r in out.fallback for r in owners) else "compiled"
+            owner = ", ".join(rule_name(shapes, r) for r in owners[:3])
+            out.coverage[name] = f"{how}, inside {owner}"
+        else:
+            out.coverage[name] = "never applied: it has no target and no targeted shape uses it"
+            out.unused.append(name)
     return out
+
+
+def _fall_back(out: Compiled, shapes: Graph, shape: Node, why: str) -> None:
+    name = rule_name(shapes, shape)
+    out.fallback.append(shape)
+    out.fallback_reasons[name] = why
+    out.coverage[name] = f"pySHACL: the SPARQL compiler cannot translate {why}"
+
+
+def _has_constraints(shapes: Graph, shape: Node) -> bool:
+    """Whether a shape (or a shape it uses) has a constraint parameter."""
+    return any(
+        str(pred).startswith(str(SH))
+        and (pred not in NON_CONSTRAINTS or pred in (SH.property, SH.sparql))
+        for node in {shape} | nested_shapes(shapes, shape)
+        for pred in shapes.predicates(node)
+        if pred != SH.path
+    )
 
 
 def subclass_map(store: ox.Store, classes: Iterable[URIRef]) -> dict[URIRef, list[URIRef]]:
@@ -708,8 +1348,28 @@ def _message(template: str, row: dict[str, Any]) -> str:
     return re.sub(r"\{[?$](\w+)\}", fill, template)
 
 
-def _term_text(term: Any) -> str:
-    return "" if term is None else str(term.value)
+def canonical_form(literal: Literal) -> str:
+    """The lexical form Oxigraph stores for a typed literal (it writes numbers, booleans
+    and dates canonically).
+
+    >>> canonical_form(Literal("4.0", datatype=XSD.decimal))
+    '4'
+    """
+    node = ox.NamedNode("urn:x")
+    typed = ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype)))
+    store = ox.Store()
+    store.add(ox.Quad(node, node, typed))
+    (quad,) = list(store)
+    return str(quad.object.value)
+
+
+def _term_text(term: Any, forms: Mapping[tuple[str, str], str] | None = None) -> str:
+    """A term's text; a literal of a shape's sh:targetNode keeps the shape's lexical form."""
+    if term is None:
+        return ""
+    if forms and isinstance(term, ox.Literal):
+        return forms.get((term.value, term.datatype.value), term.value)
+    return str(term.value)
 
 
 def run_checks(
@@ -721,7 +1381,13 @@ def run_checks(
     """
 
     def solve(check: Check) -> list[dict[str, Any]]:
-        return solution_rows(store, check.query, prefixes=None)
+        try:
+            return solution_rows(store, check.query, prefixes=None)
+        except (SyntaxError, OSError, ValueError) as exc:  # Oxigraph's parse or run errors
+            raise IusgraphError(
+                f"{check.rule}: its compiled query fails in Oxigraph ({exc}); "
+                "validate with --engine pyshacl, and check the shape's SPARQL"
+            ) from None
 
     findings: list[Finding] = []
     for check, rows in zip(compiled.checks, in_parallel(solve, compiled.checks), strict=True):
@@ -732,13 +1398,16 @@ def run_checks(
             findings.append(
                 Finding(
                     severity=check.severity,
-                    focus=values["this"].value,
+                    focus=_term_text(values["this"], compiled.literal_forms),
                     label="",
                     rule=check.rule,
                     message=_message(check.message, values),
                     component=check.component,
                     path=path,
-                    value=_term_text(values.get("value")),
+                    value=_term_text(
+                        values.get("value") or (values["this"] if check.value_is_focus else None),
+                        compiled.literal_forms,
+                    ),
                 )
             )
     if compiled.term_checks:
@@ -763,7 +1432,7 @@ def _term_findings(
     findings = set()
     for subject, predicate, lexical, datatype in input_terms:
         for check in by_predicate.get(predicate, ()):
-            if subject in focus[id(check)] and not lexical_ok(lexical, datatype, check.datatype):
+            if subject in focus[id(check)] and check.flags(lexical, datatype):
                 findings.add(
                     Finding(
                         severity=check.severity,

@@ -1,40 +1,54 @@
 """pySHACL, the reference engine: ``validate --engine pyshacl``, and the shapes the
 SPARQL compiler (:mod:`iusgraph.validation.fastshacl`) cannot translate.
 
-pySHACL runs with the ontology as ``ont_graph`` and no inference: with
-``inference='rdfs'`` an ``rdfs:range`` in the data would make ``sh:class`` pass wrongly
-(pySHACL issue #73).
+pySHACL runs on the data as given (the callers have added the ontology to it) and with
+no inference: with ``inference='rdfs'`` an ``rdfs:range`` in the data would make
+``sh:class`` pass wrongly (pySHACL issue #73). A finding is a result of the report
+(``sh:result``); the results pySHACL nests under a failed ``sh:node`` as ``sh:detail``
+explain that result and are not findings of their own.
 """
 
 from __future__ import annotations
 
 import pyshacl
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
+from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
-from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
+from iusgraph.graph.vocabulary import shapes_graph
 from iusgraph.validation.checks import with_labels
-from iusgraph.validation.fastshacl import rule_name
+from iusgraph.validation.fastshacl import rule_name, severity_name, shacl_instances
 from iusgraph.validation.report import Finding, Report
 
 
 def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
     """Run the shapes with pySHACL and turn its results into findings."""
     shapes = shapes if shapes is not None else shapes_graph()
-    _, results, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology_graph(),
-        inference="none",
-        allow_warnings=True,
-        allow_infos=True,
-    )
+    try:
+        _, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except (ReportableRuntimeError, NotImplementedError) as exc:  # a shape it cannot load
+        raise IusgraphError(f"pySHACL cannot check the shapes: {_reason(exc)}") from None
+    except Exception as exc:  # only rdflib's bare Exception; anything else is re-raised
+        # rdflib's SPARQL parser raises Exception itself for an unknown prefix in a
+        # shape's query (sparql/node/prefixes-001); any subclass is a bug, and propagates.
+        if type(exc) is not Exception:
+            raise
+        raise IusgraphError(f"pySHACL cannot run a shape's SPARQL: {_reason(exc)}") from None
+    if not isinstance(results, Graph):  # a SHACL failure (SHACL 3.6.1), not a report
+        raise IusgraphError(f"pySHACL reports a validation failure: {_reason(results)}")
     report = Report(checks=["shacl"])
-    for result in results.subjects(RDF.type, SH.ValidationResult):
+    for result in results.objects(None, SH.result):
         focus = results.value(result, SH.focusNode)
-        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        severity = severity_name(results.value(result, SH.resultSeverity))
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
         component = results.value(result, SH.sourceConstraintComponent)
@@ -46,7 +60,7 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
                 severity=severity,
                 focus=str(focus),
                 label="",
-                rule=rule_name(shapes, shape, constraint),
+                rule=rule_name(shapes, shape, constraint) if shape is not None else "",
                 message=message,
                 component=shorten(component),
                 path=shorten(path) if path else "",
@@ -57,16 +71,40 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
     return report
 
 
+#: What makes a shape apply by itself: kept on the roots only.
+TARGET_TRIPLES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def _reason(exc: object) -> str:
+    """pySHACL's message, on one line."""
+    return " ".join(str(getattr(exc, "message", None) or exc).split())
+
+
 def fallback_shapes(shapes: Graph, roots: list[Node]) -> Graph:
-    """The part of the shapes graph that ``roots`` use: their triples, transitively."""
+    """The part of the shapes graph that ``roots`` use: their triples, transitively.
+
+    Only the roots keep their targets: a shape that a root merely uses (through
+    ``sh:node``, ``sh:xone`` ...) and that has targets of its own was compiled, so copying
+    its targets would check those focus nodes twice. Its ``rdf:type rdfs:Class`` goes too
+    (an implicit class target), unless it is a root.
+    """
     out = Graph()
-    todo, seen = list(roots), set()
+    # The constraint components the shapes graph declares (SHACL 6) come along, with the
+    # subclass triples that make them components and their validators validators.
+    components = shacl_instances(shapes, SH.ConstraintComponent)
+    todo, seen = list(roots) + sorted(components, key=str), set()
+    out += shapes.triples((None, RDFS.subClassOf, None))
+    root_set = set(roots)
     while todo:
         node = todo.pop()
         if node in seen:
             continue
         seen.add(node)
         for pred, obj in shapes.predicate_objects(node):
+            if node not in root_set and (
+                pred in TARGET_TRIPLES or (pred == RDF.type and obj == RDFS.Class)
+            ):
+                continue
             out.add((node, pred, obj))
             if isinstance(obj, (URIRef, BNode)):
                 todo.append(obj)
