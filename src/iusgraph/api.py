@@ -55,7 +55,7 @@ from iusgraph.validation.ledger import check_graph_units, check_ledgers
 from iusgraph.validation.mappings import check_mapping_sets
 from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_files as _validate_files
-from iusgraph.validation.validate import validate_graph
+from iusgraph.validation.validate import validate_graph, with_shapes
 
 if TYPE_CHECKING:  # the network view loads networkx: imported by the functions using it
     import networkx as nx
@@ -74,12 +74,13 @@ def build(out_dir: Path) -> list[Path]:
     return exporters.write(build_graph(), exporters.BUILD, out_dir)
 
 
-def validate(graph: Graph, engine: str = "oxigraph") -> Report:
+def validate(graph: Graph, engine: str = "oxigraph", shapes: list[Path] | None = None) -> Report:
     """SHACL shapes, QC queries and selector checks, in one report.
 
     :param engine: ``oxigraph`` (shapes compiled to SPARQL) or ``pyshacl`` (the reference)
+    :param shapes: shapes files checked too, beside the project's (``validate --shapes``)
     """
-    return validate_graph(graph, engine)
+    return validate_graph(graph, engine, with_shapes(shapes) if shapes else None)
 
 
 def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report:
@@ -123,9 +124,14 @@ def closure_path(name: str) -> Path:
     return path
 
 
-def validate_files(files: list[Path], engine: str = "oxigraph") -> Report:
-    """Validate RDF files; with ``oxigraph`` they are parsed straight into the store."""
-    return _validate_files(files, engine)
+def validate_files(
+    files: list[Path], engine: str = "oxigraph", shapes: list[Path] | None = None
+) -> Report:
+    """Validate RDF files; with ``oxigraph`` they are parsed straight into the store.
+
+    :param shapes: shapes files checked too, beside the project's (``validate --shapes``)
+    """
+    return _validate_files(files, engine, with_shapes(shapes) if shapes else None)
 
 
 def competency_queries() -> dict[str, NamedQuery]:

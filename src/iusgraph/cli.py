@@ -162,10 +162,35 @@ def build(out_dir: Path) -> None:
     show_default=True,
     help="oxigraph: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference.",
 )
-def validate(files: tuple[Path, ...], graphs: tuple[Path, ...], fmt: str, engine: str) -> None:
+@click.option(
+    "--shapes",
+    "shapes",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A SHACL shapes file to check too, beside the project's shapes (repeatable).",
+)
+@click.option(
+    "--explain-coverage",
+    is_flag=True,
+    help="List how each shape ran: compiled to SPARQL, by pySHACL (and why), or not at all.",
+)
+def validate(
+    files: tuple[Path, ...],
+    graphs: tuple[Path, ...],
+    fmt: str,
+    engine: str,
+    shapes: tuple[Path, ...],
+    explain_coverage: bool,
+) -> None:
     """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
     paths = list(files) + list(graphs)
-    report = api.validate_files(paths, engine) if paths else api.validate(api.load_graph(), engine)
+    extra = list(shapes)
+    if paths:
+        report = api.validate_files(paths, engine, extra)
+    else:
+        report = api.validate(api.load_graph(), engine, extra)
+    if not explain_coverage:
+        report.coverage = {}
     if not paths:  # the curated data: its mapping sets too, against the shipped releases
         # (a release package that is not installed is a warning here; `mappings check` and
         # CI, which installs both, treat it as an error)

@@ -399,7 +399,7 @@ class Terms:
         """
         if not text or text in self.iris:
             return text
-        if text in self.bnodes or (text.startswith("_:") and text[2:] in self.bnodes):
+        if text in self.bnodes or text.startswith("_:"):
             return "_"
         return text
 

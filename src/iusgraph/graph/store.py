@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.load import check_file, load_into, parse_quads
@@ -69,7 +69,8 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
 
 
 def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]:
-    """(subject, predicate, lexical form, datatype) of every triple as written in the files.
+    """(subject, predicate, lexical form, datatype) of every triple as written in the files:
+    a blank node is ``_:`` and its label in the file, an IRI object ``<iri>``.
 
     The store rewrites integer-derived literals; validation reads them from here.
     """
@@ -78,22 +79,24 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
             subject, obj = quad.subject, quad.object
             # RDF 1.2, as the parsers read it: a triple term is never a subject.
             assert not isinstance(subject, ox.Triple)
+            name = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
             if isinstance(obj, ox.Literal):
-                yield subject.value, quad.predicate.value, obj.value, obj.datatype.value
+                yield name, quad.predicate.value, obj.value, obj.datatype.value
             else:
-                yield subject.value, quad.predicate.value, str(obj), None
+                yield name, quad.predicate.value, str(obj), None
 
 
 def graph_terms(graph: Graph) -> Iterator[tuple[str, str, str, str | None]]:
     """The same for an rdflib graph."""
     for s, p, o in graph:
+        name = f"_:{s}" if isinstance(s, BNode) else str(s)
         if isinstance(o, Literal):
             datatype = (
                 str(o.datatype) if o.datatype else (RDF_LANG_STRING if o.language else XSD_STRING)
             )
-            yield str(s), str(p), str(o), datatype
+            yield name, str(p), str(o), datatype
         else:
-            yield str(s), str(p), str(o), None
+            yield name, str(p), f"_:{o}" if isinstance(o, BNode) else f"<{o}>", None
 
 
 def _store(store_dir: Path | None, fingerprint: str, fill: Callable[[ox.Store], None]) -> ox.Store:

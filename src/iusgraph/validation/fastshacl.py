@@ -151,6 +151,11 @@ class Check:
     value_is_focus: bool = False
 
 
+#: A shape's targets that can reach a blank node: ("class", the class and its subclasses),
+#: ("subjects", predicates), ("objects", predicates); IRIs as strings.
+TargetSpec = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 @dataclass(frozen=True)
 class TermCheck:
     """``sh:datatype`` with a type the store rewrites: run on the input's own literals.
@@ -170,6 +175,7 @@ class TermCheck:
     datatype: URIRef
     targets: str  # SELECT ?this: the shape's focus nodes
     rewritten: frozenset[URIRef] = frozenset()
+    spec: TargetSpec = ()
 
     def flags(self, lexical: str, datatype: str | None) -> bool:
         """Whether an input literal of the path violates the constraint."""
@@ -247,6 +253,7 @@ class Focus:
     out: Compiled
     path_node: Node | None = None  # None for a node shape: the value node is the focus node
     path: str | None = None  # path_node in SPARQL
+    spec: TargetSpec = ()  # the targets again, for blank nodes of the input (TermCheck)
 
 
 @dataclass(frozen=True)
@@ -518,6 +525,7 @@ def _property_datatype(c: _Compiler, focus: Focus, datatype: Node, entry: Proper
             cast(URIRef, datatype),  # one of INTEGER_DERIVED or REWRITTEN_INTO
             f"SELECT DISTINCT ?this WHERE {{ {focus.target} }}",
             rewritten,
+            focus.spec,
         )
     )
 
@@ -777,6 +785,20 @@ class _Compiler:
         body = " UNION ".join(f"{{ {p} }}" for p in parts)
         return f"{{ SELECT DISTINCT ?this WHERE {{ {body} }} }}"
 
+    def target_spec(self, shape: Node) -> TargetSpec:
+        """The targets of ``shape`` that can select a blank node, as :data:`TargetSpec`."""
+        spec: list[tuple[str, tuple[str, ...]]] = []
+        classes = list(self.shapes.objects(shape, SH.targetClass))
+        if implicit_class_target(self.shapes, shape):
+            classes.append(shape)
+        for cls in classes:
+            spec.append(("class", tuple(c[1:-1] for c in self.classes(cls))))
+        for kind, pred in (("subjects", SH.targetSubjectsOf), ("objects", SH.targetObjectsOf)):
+            props = tuple(str(p) for p in self.shapes.objects(shape, pred))
+            if props:
+                spec.append((kind, props))
+        return tuple(spec)
+
     def severity(self, shape: Node) -> str:
         return severity_name(self.shapes.value(shape, SH.severity))
 
@@ -900,10 +922,11 @@ class _Compiler:
         target = self.targets(shape)
         if target is None or _is_true(self.shapes.value(shape, SH.deactivated)):
             return
+        spec = self.target_spec(shape)
         if (shape, SH.path, None) in self.shapes:
-            self.property_shape(shape, target, out)
+            self.property_shape(shape, target, out, spec)
             return
-        focus = Focus(shape, target, out)
+        focus = Focus(shape, target, out, spec=spec)
         for pred, obj in self.shapes.predicate_objects(shape):
             if pred in NON_CONSTRAINTS or not self.is_parameter(pred):
                 continue
@@ -916,7 +939,7 @@ class _Compiler:
             query = self.sparql_query(target, sparql)
             self.add(focus, sparql, SPARQL_COMPONENT, sparql, query, value_is_focus=True)
         for prop in self.shapes.objects(shape, SH.property):
-            self.property_shape(prop, target, out)
+            self.property_shape(prop, target, out, spec)
 
     def add_value_check(self, focus: Focus, entry: ValueCompiler, obj: Node) -> None:
         """A check that every value node (the focus node, or its path's values) conforms."""
@@ -929,14 +952,14 @@ class _Compiler:
         values = f"?this {focus.path} ?value ." if focus.path else "BIND(?this AS ?value)"
         return f"SELECT DISTINCT ?this ?value WHERE {{ {focus.target} {values} FILTER(!{expr}) }}"
 
-    def property_shape(self, prop: Node, target: str, out: Compiled) -> None:
+    def property_shape(self, prop: Node, target: str, out: Compiled, spec: TargetSpec = ()) -> None:
         path_node = self.shapes.value(prop, SH.path)
         if path_node is None:
             raise Unsupported("a property shape without sh:path")
         if _is_true(self.shapes.value(prop, SH.deactivated)):
             return
         path = self.path(path_node)
-        focus = Focus(prop, target, out, path_node, path)
+        focus = Focus(prop, target, out, path_node, path, spec)
         for sparql in self.shapes.objects(prop, SH.sparql):
             query = self.sparql_query(target, sparql, path)
             self.add(focus, sparql, SPARQL_COMPONENT, sparql, query)
@@ -1251,20 +1274,22 @@ def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Com
         out.term_checks += part.term_checks
         out.literal_forms.update(compiler.literal_forms)
         compiled.add(shape)
-        out.coverage[name] = f"compiled: {len(part.checks) + len(part.term_checks)} checks"
+        checks = len(part.checks) + len(part.term_checks)
+        out.coverage[name] = f"compiled: {checks} check{'' if checks == 1 else 's'}"
     # The self-check, from the raw triples rather than targeted_shapes.
     explicit = {s for pred in TARGETS for s in shapes.subjects(pred, None)}
     implicit = {s for s in shacl_instances(shapes, RDFS.Class) if implicit_class_target(shapes, s)}
     for shape in _order(explicit | implicit):
         if rule_name(shapes, shape) not in out.coverage:
             _fall_back(out, shapes, shape, "nothing (self-check: the compiler lost it)")
-    used = {n for root in roots for n in nested_shapes(shapes, root)}
+    applied = _order([*roots, *out.fallback])  # a root the self-check caught counts too
+    used = {n for root in applied for n in nested_shapes(shapes, root)}
     for shape in all_shapes(shapes):
         name = rule_name(shapes, shape)
         if name in out.coverage:
             continue
         if shape in used:
-            owners = [r for r in roots if shape in nested_shapes(shapes, r)]
+            owners = [r for r in applied if shape in nested_shapes(shapes, r)]
             how = "pySHACL" if any(r in out.fallback for r in owners) else "compiled"
             owner = ", ".join(rule_name(shapes, r) for r in owners[:3])
             out.coverage[name] = f"{how}, inside {owner}"
@@ -1333,8 +1358,9 @@ INTEGER_RANGES: dict[URIRef, Callable[[int], bool]] = {
 }
 
 
-#: One literal of the input: subject IRI, predicate IRI, lexical form, datatype IRI (None
-#: when the object is not a literal).
+#: One triple of the input: subject (an IRI, or ``_:`` and a blank node's label), predicate
+#: IRI, the object's lexical form (for a literal) or ``<iri>`` / ``_:label``, and its
+#: datatype IRI (None when the object is not a literal).
 InputTerm = tuple[str, str, str, "str | None"]
 
 
@@ -1364,18 +1390,24 @@ def canonical_form(literal: Literal) -> str:
 
 
 def _term_text(term: Any, forms: Mapping[tuple[str, str], str] | None = None) -> str:
-    """A term's text; a literal of a shape's sh:targetNode keeps the shape's lexical form."""
+    """A term's text in a finding: an IRI, ``_:`` and a blank node's id, or a literal's
+    lexical form (for a literal of a shape's sh:targetNode, the shape's own)."""
     if term is None:
         return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
     if forms and isinstance(term, ox.Literal):
         return forms.get((term.value, term.datatype.value), term.value)
     return str(term.value)
 
 
 def run_checks(
-    store: ox.Store, compiled: Compiled, input_terms: Iterable[InputTerm] | None = None
+    store: ox.Store,
+    compiled: Compiled,
+    input_terms: Callable[[], Iterable[InputTerm]] | None = None,
 ) -> list[Finding]:
-    """Every compiled check on the store, and the term checks on ``input_terms``.
+    """Every compiled check on the store, and the term checks on ``input_terms()`` (read
+    once, or twice when a blank node of the input needs its targets matched).
 
     Labels are left empty; the caller looks them up once for all findings.
     """
@@ -1411,16 +1443,20 @@ def run_checks(
                 )
             )
     if compiled.term_checks:
-        findings += _term_findings(store, compiled.term_checks, input_terms or ())
+        findings += _term_findings(store, compiled.term_checks, input_terms or (lambda: ()))
     return findings
 
 
 def _term_findings(
-    store: ox.Store, checks: list[TermCheck], input_terms: Iterable[InputTerm]
+    store: ox.Store, checks: list[TermCheck], terms: Callable[[], Iterable[InputTerm]]
 ) -> list[Finding]:
+    """The term checks on the input's literals, in one pass. A blank-node subject the
+    store does not know by its input label (Oxigraph renames blank nodes when it loads a
+    file, and a parser names ``[]`` anew each time) is matched to the checks' targets
+    from the input's own triples, read in the same pass."""
     focus = {
         id(c): {
-            row["this"].value
+            _focus_key(row["this"])
             for row in cast(ox.QuerySolutions, store.query(c.targets))
             if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
         }
@@ -1429,20 +1465,52 @@ def _term_findings(
     by_predicate: dict[str, list[TermCheck]] = {}
     for check in checks:
         by_predicate.setdefault(str(check.predicate), []).append(check)
-    findings = set()
-    for subject, predicate, lexical, datatype in input_terms:
+    wanted = {(kind, iri) for check in checks for kind, iris in check.spec for iri in iris}
+    classes = {iri for kind, iri in wanted if kind == "class"}
+    subjects_of = {iri for kind, iri in wanted if kind == "subjects"}
+    objects_of = {iri for kind, iri in wanted if kind == "objects"}
+    marks: dict[str, set[tuple[str, str]]] = {}  # blank node -> the targets it meets
+    found: dict[tuple[str, str, str, str | None, str], TermCheck] = {}
+    unknown: list[tuple[str, str, str, str | None, TermCheck]] = []
+    for subject, predicate, text, datatype in terms():
+        if subject.startswith("_:"):
+            if predicate == RDF_TYPE and text[1:-1] in classes:
+                marks.setdefault(subject, set()).add(("class", text[1:-1]))
+            if predicate in subjects_of:
+                marks.setdefault(subject, set()).add(("subjects", predicate))
+        if datatype is None:
+            if text.startswith("_:") and predicate in objects_of:
+                marks.setdefault(text, set()).add(("objects", predicate))
+            continue
         for check in by_predicate.get(predicate, ()):
-            if subject in focus[id(check)] and check.flags(lexical, datatype):
-                findings.add(
-                    Finding(
-                        severity=check.severity,
-                        focus=subject,
-                        label="",
-                        rule=check.rule,
-                        message=check.message,
-                        component="sh:DatatypeConstraintComponent",
-                        path=check.path,
-                        value=lexical,
-                    )
-                )
-    return sorted(findings)
+            if not check.flags(text, datatype):
+                continue
+            if subject in focus[id(check)]:
+                found[(subject, predicate, text, datatype, check.rule)] = check
+            elif subject.startswith("_:"):
+                unknown.append((subject, predicate, text, datatype, check))
+    for subject, predicate, text, datatype, check in unknown:
+        met = marks.get(subject, set())
+        if any((kind, iri) in met for kind, iris in check.spec for iri in iris):
+            found[(subject, predicate, text, datatype, check.rule)] = check
+    return sorted(
+        Finding(
+            severity=check.severity,
+            focus=subject,
+            label="",
+            rule=check.rule,
+            message=check.message,
+            component="sh:DatatypeConstraintComponent",
+            path=check.path,
+            value=text,
+        )
+        for (subject, _, text, _, _), check in found.items()
+    )
+
+
+RDF_TYPE = str(RDF.type)
+
+
+def _focus_key(term: ox.NamedNode | ox.BlankNode) -> str:
+    """A store node as the input terms name it: an IRI, or ``_:`` and a blank node's id."""
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value

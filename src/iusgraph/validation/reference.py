@@ -20,7 +20,7 @@ from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
 from iusgraph.graph.vocabulary import shapes_graph
 from iusgraph.validation.checks import with_labels
-from iusgraph.validation.fastshacl import rule_name, severity_name, shacl_instances
+from iusgraph.validation.fastshacl import all_shapes, rule_name, severity_name, shacl_instances
 from iusgraph.validation.report import Finding, Report
 
 
@@ -58,13 +58,13 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
         report.add(
             Finding(
                 severity=severity,
-                focus=str(focus),
+                focus=_text(focus),
                 label="",
                 rule=rule_name(shapes, shape, constraint) if shape is not None else "",
                 message=message,
                 component=shorten(component),
                 path=shorten(path) if path else "",
-                value=str(value) if value is not None else "",
+                value=_text(value),
             )
         )
     report.findings = with_labels(data, report.findings)
@@ -73,6 +73,20 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
 
 #: What makes a shape apply by itself: kept on the roots only.
 TARGET_TRIPLES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def reference_coverage(shapes: Graph) -> dict[str, str]:
+    """Every shape of ``shapes`` by rule name: pySHACL checks them all."""
+    return {
+        rule_name(shapes, shape): "pySHACL (the reference engine)" for shape in all_shapes(shapes)
+    }
+
+
+def _text(term: Node | None) -> str:
+    """A term's text in a finding, as the fast path writes it (``_:id`` for a blank node)."""
+    if term is None:
+        return ""
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def _reason(exc: object) -> str:

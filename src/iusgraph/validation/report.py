@@ -38,6 +38,9 @@ class Report:
     checks: list[str] = field(default_factory=list)
     stats: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: How each SHACL shape was checked, by rule name (``validate --explain-coverage``);
+    #: rendered only when it is not empty.
+    coverage: dict[str, str] = field(default_factory=dict)
 
     def add(self, finding: Finding) -> None:
         """Record one finding."""
@@ -49,6 +52,7 @@ class Report:
         self.checks.extend(other.checks)
         self.stats.update(other.stats)
         self.notes.extend(other.notes)
+        self.coverage.update(other.coverage)
 
     @property
     def conforms(self) -> bool:
@@ -56,14 +60,17 @@ class Report:
         return not any(f.severity == "Violation" for f in self.findings)
 
     def counts(self) -> dict[str, int]:
-        """The number of findings of each severity, every severity listed."""
-        return {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES}
+        """The number of findings of each severity: SHACL's three always, then any custom
+        severity (an IRI) that occurs."""
+        custom = sorted({f.severity for f in self.findings} - set(SEVERITIES))
+        return {s: sum(1 for f in self.findings if f.severity == s) for s in (*SEVERITIES, *custom)}
 
     def sorted_findings(self) -> list[Finding]:
-        """The findings by severity (violations first), rule, focus node, path and message."""
+        """The findings by severity (violations first, custom severities last), rule, focus
+        node, path and message."""
         return sorted(
             self.findings,
-            key=lambda f: (SEVERITIES.index(f.severity), f.rule, f.focus, f.path, f.message),
+            key=lambda f: (_rank(f.severity), f.severity, f.rule, f.focus, f.path, f.message),
         )
 
     def to_text(self) -> str:
@@ -78,9 +85,13 @@ class Report:
                 f"{f.severity.upper()}: {where}{path}\n  rule: {f.rule}{detail}\n  {f.message}"
             )
         counts = self.counts()
-        summary = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
+        summary = ", ".join(
+            f"{n} {s.lower()}{'s' if n != 1 else ''}" if s in SEVERITIES else f"{n} <{s}>"
+            for s, n in counts.items()
+        )
         stats = "".join(f"; {v} {k}" for k, v in sorted(self.stats.items()))
         lines += [f"note: {note}" for note in self.notes]
+        lines += [f"coverage: {rule}: {how}" for rule, how in sorted(self.coverage.items())]
         verdict = "conforms" if self.conforms else "does not conform"
         lines.append(f"{verdict}: {summary}{stats}")
         return "\n".join(lines) + "\n"
@@ -95,6 +106,7 @@ class Report:
                     "checks": self.checks,
                     "stats": dict(sorted(self.stats.items())),
                     "notes": self.notes,
+                    **({"coverage": dict(sorted(self.coverage.items()))} if self.coverage else {}),
                     "results": [asdict(f) for f in self.sorted_findings()],
                 },
                 indent=2,
@@ -114,7 +126,8 @@ class Report:
             node = BNode(f"r{number}")
             graph.add((report, SH.result, node))
             graph.add((node, RDF.type, SH.ValidationResult))
-            graph.add((node, SH.resultSeverity, SH[f.severity]))
+            severity = SH[f.severity] if f.severity in SEVERITIES else URIRef(f.severity)
+            graph.add((node, SH.resultSeverity, severity))
             graph.add(
                 (
                     node,
@@ -135,6 +148,10 @@ class Report:
     def render(self, fmt: str) -> str:
         """The report in the format ``fmt``: ``text``, ``json`` or ``turtle``."""
         return {"text": self.to_text, "json": self.to_json, "turtle": self.to_turtle}[fmt]()
+
+
+def _rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def _term(text: str) -> URIRef:

@@ -50,8 +50,8 @@ def fast_shacl_findings(
     """The shapes as SPARQL on Oxigraph; shapes it cannot translate go to pySHACL."""
     shapes = shapes if shapes is not None else shapes_graph()
     compiled = compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))
-    report = Report(checks=["shacl"])
-    report.findings = run_checks(store, compiled, terms() if compiled.term_checks else None)
+    report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
+    report.findings = run_checks(store, compiled, terms if compiled.term_checks else None)
     if compiled.fallback:
         from iusgraph.validation.reference import fallback_shapes, shacl_findings
 
@@ -65,12 +65,23 @@ def fast_shacl_findings(
     return report
 
 
-def validate_graph(data: Graph, engine: str = "oxigraph") -> Report:
+def with_shapes(paths: list[Path]) -> Graph:
+    """The project's shapes with the shapes of ``paths`` added (``validate --shapes``)."""
+    shapes = Graph()
+    shapes += shapes_graph()
+    if paths:
+        shapes += load_files(paths)
+    return shapes
+
+
+def validate_graph(data: Graph, engine: str = "oxigraph", shapes: Graph | None = None) -> Report:
     """All checks on a graph: SHACL, QC queries, selector lengths, duration bounds.
 
     The ontology and concept schemes are added to (a copy of) the data, so a
     file holding only instance data is checked against the same vocabulary
     as a full export. No inference is run.
+
+    :param shapes: the shapes graph (default: the project's; see :func:`with_shapes`)
     """
     check_engine(engine, VALIDATION_ENGINES, "validation engine")
     ontology = ontology_graph()
@@ -80,18 +91,23 @@ def validate_graph(data: Graph, engine: str = "oxigraph") -> Report:
         combined += ontology
         data = combined
     if engine == "oxigraph":
-        return validate_store(open_store(data), lambda: graph_terms(data), lambda: data)
-    from iusgraph.validation.reference import shacl_findings
+        return validate_store(open_store(data), lambda: graph_terms(data), lambda: data, shapes)
+    from iusgraph.validation.reference import reference_coverage, shacl_findings
 
-    report = Report()
-    for check in (shacl_findings, qc_findings, selector_findings, duration_findings):
+    shapes = shapes if shapes is not None else shapes_graph()
+    report = shacl_findings(data, shapes)
+    report.coverage = reference_coverage(shapes)
+    for check in (qc_findings, selector_findings, duration_findings):
         report.extend(check(data))
     report.stats["triples"] = len(data)
     return report
 
 
 def validate_store(
-    store: ox.Store, terms: Callable[[], Iterable[InputTerm]], as_graph: Callable[[], Graph]
+    store: ox.Store,
+    terms: Callable[[], Iterable[InputTerm]],
+    as_graph: Callable[[], Graph],
+    shapes: Graph | None = None,
 ) -> Report:
     """All checks on an Oxigraph store that already holds the ontology.
 
@@ -99,28 +115,30 @@ def validate_store(
     :param as_graph: the data as an rdflib graph, made only if a shape falls back to pySHACL
     """
     report = Report()
-    report.extend(fast_shacl_findings(store, terms, as_graph))
+    report.extend(fast_shacl_findings(store, terms, as_graph, shapes))
     for check in (qc_findings, selector_findings, duration_findings):
         report.extend(check(store))
     report.stats["triples"] = len(store)
     return report
 
 
-def validate_files(paths: list[Path], engine: str = "oxigraph") -> Report:
+def validate_files(
+    paths: list[Path], engine: str = "oxigraph", shapes: Graph | None = None
+) -> Report:
     """Validate RDF files; with Oxigraph they are parsed straight into the store."""
     check_engine(engine, VALIDATION_ENGINES, "validation engine")
     if engine == "pyshacl":
         graph = load_files(paths)
-        report = validate_graph(graph, engine)
+        report = validate_graph(graph, engine, shapes)
         report.extend(mapping_findings(graph))
         return report
     store = store_from_files(paths)
-    report = validate_loaded(store, paths)
+    report = validate_loaded(store, paths, shapes)
     report.extend(mapping_findings(mapping_part(store)))
     return report
 
 
-def validate_loaded(store: ox.Store, paths: list[Path]) -> Report:
+def validate_loaded(store: ox.Store, paths: list[Path], shapes: Graph | None = None) -> Report:
     """Validate ``paths`` already loaded into ``store`` (the benchmark times the two apart)."""
     ontology = ontology_graph()
     store.bulk_load(to_ntriples(ontology).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
@@ -137,4 +155,4 @@ def validate_loaded(store: ox.Store, paths: list[Path]) -> Report:
         )
         return graph
 
-    return validate_store(store, ontology_terms, as_graph)
+    return validate_store(store, ontology_terms, as_graph, shapes)
