@@ -110,6 +110,22 @@ class Ctx:
         return data
 
 
+#: A shapes file of a user's (validate --shapes): a violation on every claim without a
+#: seriousness, which most claims are.
+EXTRA_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ius: <https://w3id.org/iusgraph/ontology/> .
+@prefix ex: <http://example.org/> .
+ex:EveryClaimIsSerious a sh:NodeShape ; sh:targetClass ius:Claim ;
+    sh:property [ sh:path ius:seriousness ; sh:minCount 1 ] .
+"""
+
+
+def _write(ctx: Ctx, name: str, text: str) -> Path:
+    path = ctx.tmp / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @dataclass
 class Case:
     """One run of a command: its arguments, the exit code, and what the output must say."""
@@ -583,6 +599,54 @@ CASES: list[tuple[str, Case]] = [
             2,
             lambda c: ["validate", "--engine", "jena"],
             lambda c: ["--engine", "'jena'"],
+        ),
+    ),
+    (
+        "extra-shapes",
+        Case(
+            "validate",
+            1,
+            lambda c: ["validate", "--shapes", _write(c, "mine.ttl", EXTRA_SHAPES)],
+            lambda c: [
+                "<http://example.org/EveryClaimIsSerious>/ius:seriousness",
+                "does not conform",
+            ],
+        ),
+    ),
+    (
+        "extra-shapes-pyshacl",
+        Case(
+            "validate",
+            1,
+            lambda c: [
+                "validate",
+                "--engine",
+                "pyshacl",
+                "--shapes",
+                _write(c, "mine.ttl", EXTRA_SHAPES),
+            ],
+            lambda c: [
+                "<http://example.org/EveryClaimIsSerious>/ius:seriousness",
+                "does not conform",
+            ],
+        ),
+    ),
+    (
+        "bad-shapes-file",
+        Case(
+            "validate",
+            2,
+            lambda c: ["validate", "--shapes", _write(c, "bad.ttl", "ex:S a ex:T .\n")],
+            lambda c: ["iusgraph: error:", "bad.ttl:1:", "ex:"],
+        ),
+    ),
+    (
+        "explain-coverage",
+        Case(
+            "validate",
+            0,
+            lambda c: ["validate", "--explain-coverage"],
+            lambda c: ["coverage: shape:ClaimShape: compiled: ", "conforms: 0 violations"],
         ),
     ),
     # verify-evidence

@@ -10,9 +10,8 @@ The W3C suite (``test_w3c_suite.py``) found these; the review
    ``xsd:nonNegativeInteger`` / ``xsd:dateTimeStamp``, which the store rewrites into them;
 4. the fallback inflated findings: (a) pySHACL's ``sh:detail`` results were counted, (b)
    a compiled shape reached from a fallback shape was validated twice (probe p12);
-5. datatype checks on the input's literals miss blank-node focus nodes (probe p4): only in
-   file mode (``open_store`` keeps rdflib's blank-node ids, Oxigraph's parser does not),
-   still open there, so that case is a strict xfail;
+5. datatype checks on the input's literals missed blank-node focus nodes (probe p4): only
+   in file mode (``open_store`` keeps rdflib's blank-node ids, Oxigraph's parser does not);
 6. a sequence path reported a value twice when two intermediate nodes reach it.
 
 Two more tests check the bookkeeping of :func:`compile_shapes`: its self-check sends a
@@ -248,17 +247,7 @@ ex:iri a ex:T ; ex:n "-2"^^xsd:nonNegativeInteger .
 """
 
 
-@pytest.mark.parametrize(
-    "engine",
-    (
-        "pyshacl",
-        "graph",
-        pytest.param(
-            "file",
-            marks=pytest.mark.xfail(strict=True, reason="cause 5 in file mode: being fixed"),
-        ),
-    ),
-)
+@pytest.mark.parametrize("engine", ("pyshacl", "graph", "file"))
 def test_cause5_blank_node_focus_is_term_checked(engine: str, tmp_path: Path) -> None:
     found = rows(run(engine, BLANK_FOCUS, tmp_path))
     assert found == Counter(
