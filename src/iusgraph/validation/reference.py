@@ -20,8 +20,8 @@ from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
 from iusgraph.graph.vocabulary import shapes_graph
 from iusgraph.validation.checks import with_labels
-from iusgraph.validation.fastshacl import all_shapes, rule_name, severity_name, shacl_instances
 from iusgraph.validation.report import Finding, Report
+from iusgraph.validation.shapegraph import all_shapes, rule_name, severity_name, shacl_instances
 
 
 def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
