@@ -27,10 +27,14 @@ from iusgraph.validation.shapegraph import all_shapes, rule_name, severity_name,
 def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
     """Run the shapes with pySHACL and turn its results into findings."""
     shapes = shapes if shapes is not None else shapes_graph()
+    # pySHACL adds its "system triples" (owl:Class rdfs:subClassOf rdfs:Class ...) to the
+    # shapes graph it is given; the cached shapes_graph() must not change.
+    own = Graph()
+    own += shapes
     try:
         _, results, _ = pyshacl.validate(
             data,
-            shacl_graph=shapes,
+            shacl_graph=own,
             inference="none",
             allow_warnings=True,
             allow_infos=True,
