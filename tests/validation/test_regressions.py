@@ -324,3 +324,13 @@ def test_coverage_classifies_every_shape() -> None:
     }
     assert compiled.unused == [path("Unused")]
     assert compiled.fallback == [URIRef(ex("Fallback"))]
+
+
+def test_pyshacl_leaves_the_shapes_graph_as_it_was(graph: Graph) -> None:
+    """pySHACL adds triples to the shapes graph it validates with; the adapter hands it a
+    copy, so the cached shapes graph (and the fast path, which reads it next) is unchanged."""
+    from iusgraph.graph.vocabulary import shapes_graph
+
+    before = set(shapes_graph())
+    shacl_findings(graph, shapes_graph())
+    assert set(shapes_graph()) == before

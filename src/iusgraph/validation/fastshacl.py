@@ -1,9 +1,13 @@
 """SHACL on Oxigraph: the shapes compiled to SPARQL, for graphs too big for pySHACL.
 
 pySHACL stays the reference engine (``validate --engine pyshacl``).
-``tests/validation/test_fastshacl.py`` checks that both report the same set of
-(focus node, path, constraint component, severity, rule) on every shape
-fixture, on the real graph and on synthetic graphs with injected faults.
+``tests/validation/test_fastshacl.py`` checks that both report the same multiset of
+(focus node, path, constraint component, severity, rule, value) on every shape
+fixture, on the real graph and on synthetic graphs with injected faults, and
+``tests/validation/test_w3c_suite.py`` runs the W3C SHACL test suite on both. What the
+shapes graph holds is read by :mod:`iusgraph.validation.shapegraph`, SPARQL-based
+constraints are screened by :mod:`iusgraph.validation.sparqlconstraint`, and the
+datatypes the store rewrites are checked by :mod:`iusgraph.validation.termcheck`.
 
 Each constraint parameter of a shape (``sh:minCount``, ``sh:class`` ...) is looked up
 in one of two tables: :data:`VALUE_COMPILERS` for constraints on one value node (usable
@@ -18,8 +22,9 @@ Two things the store cannot answer are handled apart, never skipped:
   :attr:`Compiled.fallback` and checked by pySHACL;
 - Oxigraph stores integer-derived literals (``xsd:nonNegativeInteger``,
   ``xsd:int`` ...) as ``xsd:integer`` and ``xsd:dateTimeStamp`` as ``xsd:dateTime``
-  (:data:`REWRITTEN_INTO`), so ``sh:datatype`` with any of these types is (also) a
-  :class:`TermCheck`, run on the parsed input instead of the store.
+  (:data:`~iusgraph.validation.termcheck.REWRITTEN_INTO`), so ``sh:datatype`` with any
+  of these types is (also) a :class:`~iusgraph.validation.termcheck.TermCheck`, run on
+  the parsed input instead of the store.
 
 Every shape of the shapes graph is accounted for in :attr:`Compiled.coverage`: compiled,
 sent to pySHACL, deactivated, or never applied (no target, and no targeted shape uses it),
@@ -41,13 +46,34 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from iusgraph.errors import InputError, IusgraphError
+from iusgraph.errors import IusgraphError
 from iusgraph.graph import terms
 from iusgraph.graph.backend import solution_rows
 from iusgraph.graph.namespaces import SH, prologue, shorten
 from iusgraph.graph.store import in_parallel
-from iusgraph.query.text import canonical, refuse_remote
+from iusgraph.query.text import canonical
 from iusgraph.validation.report import Finding
+from iusgraph.validation.shapegraph import (
+    TARGETS,
+    all_shapes,
+    implicit_class_target,
+    is_true,
+    nested_shapes,
+    ordered,
+    rule_name,
+    severity_name,
+    shacl_instances,
+    targeted_shapes,
+)
+from iusgraph.validation.sparqlconstraint import refuse_unsafe_sparql, this_prebinding_is_a_join
+from iusgraph.validation.termcheck import (
+    INTEGER_DERIVED,
+    REWRITTEN_INTO,
+    InputTerm,
+    TargetSpec,
+    TermCheck,
+    term_findings,
+)
 
 #: Datatypes the store keeps as written, and the SPARQL cast that checks their lexical form.
 CASTABLE = {
@@ -66,30 +92,8 @@ CASTABLE = {
         "dayTimeDuration",
     )
 }
-#: Datatypes Oxigraph rewrites to xsd:integer on load: checked on the parsed input.
-INTEGER_DERIVED = {
-    XSD[name]
-    for name in (
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
-#: The store's rewrites of datatypes: the type it keeps -> the types it turns into it.
-#: ``sh:datatype`` with a type on either side is checked on the input's own literals.
-REWRITTEN_INTO: dict[URIRef, frozenset[URIRef]] = {
-    XSD.integer: frozenset(INTEGER_DERIVED),
-    XSD.dateTime: frozenset({XSD.dateTimeStamp}),
-}
+
+
 NODE_KINDS = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
@@ -98,6 +102,8 @@ NODE_KINDS = {
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }
+
+
 #: Shape properties that are not constraints: skipped when a shape's parameters are looked up.
 NON_CONSTRAINTS = {
     RDF.type,
@@ -122,12 +128,18 @@ NON_CONSTRAINTS = {
     RDFS.label,
     RDFS.comment,
 }
+
+
 #: Skipped inside a nested shape (``sh:not``, ``sh:node``, ``sh:and`` ...): there a
 #: shape's ``sh:property`` and ``sh:path`` are compiled into the expression, and its
 #: ``sh:sparql`` is refused.
 NESTED_NON_CONSTRAINTS = NON_CONSTRAINTS - {SH.sparql}
+
+
 #: How deep nested shapes may go (a recursive shape has no SHACL meaning: pySHACL).
 MAX_NESTING = 8
+
+
 #: sh:minCount and sh:maxCount inside a nested shape compile to that many joined values.
 MAX_NESTED_COUNT = 4
 
@@ -149,39 +161,6 @@ class Check:
     #: A SPARQL constraint of a node shape: a solution without ``?value`` has the focus
     #: node as its value (SHACL 5.3.2).
     value_is_focus: bool = False
-
-
-#: A shape's targets that can reach a blank node: ("class", the class and its subclasses),
-#: ("subjects", predicates), ("objects", predicates); IRIs as strings.
-TargetSpec = tuple[tuple[str, tuple[str, ...]], ...]
-
-
-@dataclass(frozen=True)
-class TermCheck:
-    """``sh:datatype`` with a type the store rewrites: run on the input's own literals.
-
-    With ``rewritten`` empty it flags a literal whose datatype is not ``datatype`` or
-    whose lexical form is invalid (an integer-derived type, which the store no longer
-    tells apart); else it flags a literal whose declared datatype is one of
-    ``rewritten``, which the store shows as ``datatype`` (the store's own check of
-    ``datatype`` sees everything else).
-    """
-
-    rule: str
-    severity: str
-    path: str
-    message: str
-    predicate: URIRef
-    datatype: URIRef
-    targets: str  # SELECT ?this: the shape's focus nodes
-    rewritten: frozenset[URIRef] = frozenset()
-    spec: TargetSpec = ()
-
-    def flags(self, lexical: str, datatype: str | None) -> bool:
-        """Whether an input literal of the path violates the constraint."""
-        if self.rewritten:
-            return datatype is not None and URIRef(datatype) in self.rewritten
-        return not lexical_ok(lexical, datatype, self.datatype)
 
 
 @dataclass
@@ -209,41 +188,6 @@ def sparql_term(term: Node) -> str:
     return terms.sparql_term(term)
 
 
-#: The severities SHACL defines, which findings name by their local name.
-SEVERITIES = (SH.Violation, SH.Warning, SH.Info)
-
-
-def severity_name(severity: Node | None) -> str:
-    """How a finding names a severity: ``Violation``, ``Warning`` or ``Info``, or the full
-    IRI of a custom one (it is none of them, and its namespace is part of its name).
-
-    >>> severity_name(None), severity_name(SH.Warning)
-    ('Violation', 'Warning')
-    >>> severity_name(URIRef("http://example.org/MySeverity"))
-    'http://example.org/MySeverity'
-    """
-    if severity is None:
-        return "Violation"
-    if severity in SEVERITIES:
-        return str(severity).rsplit("#", 1)[-1]
-    return str(severity)
-
-
-def rule_name(shapes: Graph, shape: Node, constraint: Node | None = None) -> str:
-    """How findings name their rule: a named SPARQL constraint, else the shape, else
-    (for a blank property shape) its node shape and path."""
-    if isinstance(constraint, URIRef):
-        return shorten(constraint)
-    if isinstance(shape, URIRef):
-        return shorten(shape)
-    path = shapes.value(shape, SH.path)
-    parent = shapes.value(predicate=SH.property, object=shape)
-    if parent is None:
-        parent = shapes.value(predicate=SH.sparql, object=shape)
-    name = shorten(parent) if parent is not None else "shape"
-    return f"{name}/{shorten(path)}" if path is not None else name
-
-
 @dataclass(frozen=True)
 class Focus:
     """Where a shape's checks apply: its focus nodes and, for a property shape, its path."""
@@ -268,8 +212,12 @@ class Component:
 #: (compiler, parameter value, value variable, shape holding the parameter) -> a SPARQL
 #: expression true when the value node conforms.
 ValueFn = Callable[["_Compiler", Node, str, "Node | None"], str]
+
+
 #: (compiler, focus, parameter value) -> the SELECT of a node shape's own check.
 NodeFn = Callable[["_Compiler", Focus, Node], str]
+
+
 #: (compiler, property shape, parameter value, its entry): adds the checks to ``focus.out``.
 PropertyFn = Callable[["_Compiler", Focus, Node, "PropertyCompiler"], None]
 
@@ -389,11 +337,6 @@ def _bound(op: str) -> ValueFn:
     return expr
 
 
-def _is_true(term: Node | None) -> bool:
-    """Whether a boolean parameter (sh:closed, sh:uniqueLang, sh:deactivated) is true."""
-    return isinstance(term, Literal) and term.datatype == XSD.boolean and str(term) == "true"
-
-
 def _closed_allowed(c: _Compiler, owner: Node | None) -> str:
     """The predicates a closed shape allows: its property shapes' IRI paths and
     sh:ignoredProperties."""
@@ -410,7 +353,7 @@ def _closed_allowed(c: _Compiler, owner: Node | None) -> str:
 
 
 def _closed(c: _Compiler, closed: Node, v: str, owner: Node | None) -> str:
-    if not _is_true(closed):
+    if not is_true(closed):
         return "true"
     p, o = c.var(), c.var()
     allowed = _closed_allowed(c, owner)
@@ -420,7 +363,7 @@ def _closed(c: _Compiler, closed: Node, v: str, owner: Node | None) -> str:
 
 def _node_closed(c: _Compiler, focus: Focus, closed: Node) -> str:
     """One finding per value of a predicate the closed shape does not allow."""
-    if not _is_true(closed):
+    if not is_true(closed):
         return "SELECT ?this WHERE { FILTER(false) }"
     allowed = _closed_allowed(c, focus.shape)
     condition = f"FILTER(?path NOT IN ({allowed}))" if allowed else ""
@@ -543,7 +486,7 @@ def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler)
     sh:qualifiedValueShapesDisjoint a value counts only if it conforms to none of the
     sibling shapes (the qualified value shapes of the parents' other property shapes)."""
     condition = c.conforms(shape, "?value")
-    if _is_true(c.shapes.value(focus.shape, SH.qualifiedValueShapesDisjoint)):
+    if is_true(c.shapes.value(focus.shape, SH.qualifiedValueShapesDisjoint)):
         siblings = {
             sibling
             for parent in c.shapes.subjects(SH.property, focus.shape)
@@ -627,7 +570,7 @@ def _property_disjoint(c: _Compiler, focus: Focus, other: Node, entry: PropertyC
 
 def _unique_lang(c: _Compiler, focus: Focus, unique: Node, entry: PropertyCompiler) -> None:
     """One finding per language tag that two values of the path share."""
-    if not _is_true(unique):
+    if not is_true(unique):
         return
     c.add(
         focus,
@@ -679,6 +622,7 @@ write ``def _name(c, focus, param, entry) -> None`` that builds a SELECT returni
 and passes it to ``c.add(focus, None, entry, param, query)``; then add
 ``SH.param: PropertyCompiler("Name", "default message", _name)`` here.
 """
+
 
 #: The component of a node shape's ``sh:sparql`` constraints.
 SPARQL_COMPONENT = Component("SPARQL", "the SPARQL constraint found a problem")
@@ -815,7 +759,7 @@ class _Compiler:
         """An expression true when ``v`` conforms to a nested shape (sh:node, sh:not,
         sh:and ...): its value constraints, or, for a property shape, its path's values
         and counts, and its own property shapes, as EXISTS patterns."""
-        if _is_true(self.shapes.value(shape, SH.deactivated)):
+        if is_true(self.shapes.value(shape, SH.deactivated)):
             return "true"
         self.depth += 1
         try:
@@ -838,7 +782,7 @@ class _Compiler:
         path_node = self.shapes.value(prop, SH.path)
         if path_node is None:
             raise Unsupported("a property shape without sh:path")
-        if _is_true(self.shapes.value(prop, SH.deactivated)):
+        if is_true(self.shapes.value(prop, SH.deactivated)):
             return "true"
         path = self.path(path_node)
         parts = []
@@ -873,7 +817,7 @@ class _Compiler:
                 x = self.var()
                 parts.append(f"NOT EXISTS {{ {v} {path} {x} . {v} {self.iri(obj)} {x} }}")
             elif pred == SH.uniqueLang:
-                if _is_true(obj):
+                if is_true(obj):
                     a, b = self.var(), self.var()
                     parts.append(
                         f"NOT EXISTS {{ {v} {path} {a} . {v} {path} {b} . "
@@ -920,7 +864,7 @@ class _Compiler:
         """Compile one targeted shape: a node shape with its property shapes, or a property
         shape with a target of its own."""
         target = self.targets(shape)
-        if target is None or _is_true(self.shapes.value(shape, SH.deactivated)):
+        if target is None or is_true(self.shapes.value(shape, SH.deactivated)):
             return
         spec = self.target_spec(shape)
         if (shape, SH.path, None) in self.shapes:
@@ -956,7 +900,7 @@ class _Compiler:
         path_node = self.shapes.value(prop, SH.path)
         if path_node is None:
             raise Unsupported("a property shape without sh:path")
-        if _is_true(self.shapes.value(prop, SH.deactivated)):
+        if is_true(self.shapes.value(prop, SH.deactivated)):
             return
         path = self.path(path_node)
         focus = Focus(prop, target, out, path_node, path, spec)
@@ -989,7 +933,7 @@ class _Compiler:
     def sparql_query(self, target: str, constraint: Node, path: str | None = None) -> str:
         """A SPARQL-based constraint with ``$this`` joined to the focus nodes and, in a
         property shape, ``$PATH`` replaced by the shape's path (SHACL 5.3.1)."""
-        if _is_true(self.shapes.value(constraint, SH.deactivated)):
+        if is_true(self.shapes.value(constraint, SH.deactivated)):
             return "SELECT ?this WHERE { FILTER(false) }"
         select = self.shapes.value(constraint, SH.select)
         if select is None:
@@ -1059,184 +1003,6 @@ class _Compiler:
         )
 
 
-#: The targets of SHACL 2.1.3 other than the implicit class target.
-TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-#: Parameters whose value is a shape, and those whose value is a list of shapes.
-SHAPE_PARAMETERS = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape)
-SHAPE_LISTS = (SH["and"], SH["or"], SH.xone)
-
-
-def _order(nodes: Iterable[Node]) -> list[Node]:
-    return sorted(set(nodes), key=lambda n: (isinstance(n, BNode), str(n)))
-
-
-def shacl_instances(shapes: Graph, cls: URIRef) -> set[Node]:
-    """The SHACL instances of ``cls`` in the shapes graph (rdf:type/rdfs:subClassOf*)."""
-    classes = {cls} | set(shapes.transitive_subjects(RDFS.subClassOf, cls))
-    return {s for c in classes for s in shapes.subjects(RDF.type, c)}
-
-
-def implicit_class_target(shapes: Graph, shape: Node) -> bool:
-    """Whether ``shape`` has an implicit class target (SHACL 2.1.3.3): it is a class and a
-    node or property shape."""
-    return (
-        isinstance(shape, URIRef)
-        and shape in shacl_instances(shapes, RDFS.Class)
-        and shape
-        in (shacl_instances(shapes, SH.NodeShape) | shacl_instances(shapes, SH.PropertyShape))
-    )
-
-
-#: SHACL 5.3.1.1 forbids these in a SPARQL-based constraint (pre-binding is undefined).
-_FORBIDDEN = re.compile(r"\b(MINUS|VALUES)\b|\bAS\s*[?$](this|value|PATH)\b", re.IGNORECASE)
-_SUBSELECT = re.compile(r"\{\s*SELECT\b(?P<projection>.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
-#: A string, an IRI or a comment of a SPARQL text (after canonical(): one line end).
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*"
-)
-
-
-def sparql_code(text: str) -> str:
-    """``text`` with its strings, IRIs and comments blanked out (same length), so that
-    keywords and braces are read where the engine reads them.
-
-    >>> sparql_code('SELECT * { ?s ?p "MINUS {" } # VALUES')
-    'SELECT * { ?s ?p           }         '
-    """
-    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def refuse_unsafe_sparql(text: str, rule: str) -> None:
-    """Refuse what a SPARQL-based constraint must not hold: ``SERVICE`` or ``FROM``
-    (nothing may reach the network; :func:`iusgraph.query.text.refuse_remote` reads the
-    exact text, comments and strings included), and what SHACL 5.3.1.1 forbids
-    (``MINUS``, ``VALUES``, ``AS $this``, a subquery that does not return ``$this``),
-    read in the code of the query.
-
-    :raises NetworkRefused: for SERVICE or FROM
-    :raises InputError: for the others, naming the rule
-    """
-    refuse_remote(text, rule)
-    code = sparql_code(text)
-    found = _FORBIDDEN.search(code)
-    if found:
-        raise InputError(
-            f"{rule}: a SPARQL-based constraint must not use {found.group(0).strip()} "
-            "(SHACL 5.3.1.1: $this is pre-bound); rewrite the query without it"
-        )
-    for sub in _SUBSELECT.finditer(code):
-        if not re.search(r"[?$]this\b", sub.group("projection")):
-            raise InputError(
-                f"{rule}: a subquery of a SPARQL-based constraint must return $this "
-                "(SHACL 5.3.1.1); add $this to its SELECT"
-            )
-
-
-def this_prebinding_is_a_join(text: str) -> bool:
-    """Whether pre-binding ``$this`` equals joining the query with the focus nodes.
-
-    The focus nodes are joined to the WHERE group. A group that ``EXISTS { }`` or
-    ``OPTIONAL { }`` opens sees the bindings of the group around it; any other group
-    (a UNION branch, a nested group, a subquery's WHERE) is evaluated on its own, so
-    where it uses ``$this`` it must bind it itself, in a triple pattern at its own level
-    (not only inside a FILTER or BIND expression). Where one does not, a join would
-    leave ``$this`` unbound there, and the constraint goes to pySHACL.
-
-    >>> this_prebinding_is_a_join(
-    ...     "SELECT $this WHERE { { $this a ?c } UNION { $this ?p ?o FILTER($this != ?o) } }")
-    True
-    >>> this_prebinding_is_a_join("SELECT $this WHERE { { FILTER($this = <urn:x>) } }")
-    False
-    """
-    code = sparql_code(text)
-    where = re.search(r"\bWHERE\s*\{", code, re.IGNORECASE)
-    if where is None:
-        return False
-
-    @dataclass
-    class Group:
-        parent: Group | None
-        inherits: bool  # the root, or a group EXISTS or OPTIONAL opens
-        binds: bool = False  # $this in a triple pattern at its own level
-        uses: bool = False  # $this at its own level, in an expression
-        parens: int = 0
-
-    groups = [Group(None, True, binds=True)]  # the WHERE group: joined with the targets
-    current = groups[0]
-    for match in re.finditer(r"[{}()]|[?$]this\b", code[where.end() :]):
-        token = match.group(0)
-        if token == "{":
-            before = code[: where.end() + match.start()]
-            opened = bool(re.search(r"\b(EXISTS|OPTIONAL)\s*$", before, re.IGNORECASE))
-            current = Group(current, opened)
-            groups.append(current)
-        elif token == "}":
-            if current.parent is None:
-                break  # the end of the WHERE group
-            current = current.parent
-        elif token == "(":
-            current.parens += 1
-        elif token == ")":
-            current.parens = max(current.parens - 1, 0)
-        elif current.parens:
-            current.uses = True
-        else:
-            current.binds = True
-
-    def bound(group: Group) -> bool:
-        if group.binds:
-            return True
-        return group.inherits and group.parent is not None and bound(group.parent)
-
-    return all(bound(group) for group in groups if group.uses)
-
-
-def targeted_shapes(shapes: Graph) -> list[Node]:
-    """Shapes with at least one target, explicit or implicit, in a stable order."""
-    found: set[Node] = set()
-    for pred in TARGETS:
-        found.update(shapes.subjects(pred, None))
-    classes = shacl_instances(shapes, RDFS.Class)
-    found.update(s for s in classes if implicit_class_target(shapes, s))
-    return _order(found)
-
-
-def nested_shapes(shapes: Graph, shape: Node) -> set[Node]:
-    """The shapes ``shape`` uses, transitively (sh:property, sh:node, sh:and ...)."""
-    seen: set[Node] = set()
-    todo = [shape]
-    while todo:
-        node = todo.pop()
-        for pred in SHAPE_PARAMETERS:
-            todo += [o for o in shapes.objects(node, pred) if o not in seen]
-            seen.update(shapes.objects(node, pred))
-        for pred in SHAPE_LISTS:
-            for members in shapes.objects(node, pred):
-                found = [m for m in Collection(shapes, members) if m not in seen]
-                seen.update(found)
-                todo += found
-    seen.discard(shape)
-    return seen
-
-
-def all_shapes(shapes: Graph) -> list[Node]:
-    """Every shape of the shapes graph (SHACL 2.1): typed node and property shapes, the
-    subjects of targets, and the values of the shape-expecting parameters."""
-    found = shacl_instances(shapes, SH.NodeShape) | shacl_instances(shapes, SH.PropertyShape)
-    found.update(targeted_shapes(shapes))
-    for pred in SHAPE_PARAMETERS:
-        found.update(shapes.objects(None, pred))
-    for pred in SHAPE_LISTS:
-        for members in shapes.objects(None, pred):
-            found.update(Collection(shapes, members))
-    return _order(found)
-
-
 def needed_classes(shapes: Graph) -> set[URIRef]:
     """Every class the shapes test membership of: their subclasses come from the data."""
     out = {o for o in shapes.objects(None, SH.targetClass) if isinstance(o, URIRef)}
@@ -1257,7 +1023,7 @@ def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Com
     compiled: set[Node] = set()
     for shape in roots:
         name = rule_name(shapes, shape)
-        if _is_true(shapes.value(shape, SH.deactivated)):
+        if is_true(shapes.value(shape, SH.deactivated)):
             out.coverage[name] = "deactivated (sh:deactivated true): not checked"
             continue
         part = Compiled()
@@ -1279,10 +1045,10 @@ def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Com
     # The self-check, from the raw triples rather than targeted_shapes.
     explicit = {s for pred in TARGETS for s in shapes.subjects(pred, None)}
     implicit = {s for s in shacl_instances(shapes, RDFS.Class) if implicit_class_target(shapes, s)}
-    for shape in _order(explicit | implicit):
+    for shape in ordered(explicit | implicit):
         if rule_name(shapes, shape) not in out.coverage:
             _fall_back(out, shapes, shape, "nothing (self-check: the compiler lost it)")
-    applied = _order([*roots, *out.fallback])  # a root the self-check caught counts too
+    applied = ordered([*roots, *out.fallback])  # a root the self-check caught counts too
     used = {n for root in applied for n in nested_shapes(shapes, root)}
     for shape in all_shapes(shapes):
         name = rule_name(shapes, shape)
@@ -1327,41 +1093,6 @@ def subclass_map(store: ox.Store, classes: Iterable[URIRef]) -> dict[URIRef, lis
             {URIRef(row["c"].value) for row in rows if isinstance(row["c"], ox.NamedNode)} | {cls}
         )
     return out
-
-
-def lexical_ok(lexical: str, datatype: str | None, required: URIRef) -> bool:
-    """Whether an input literal has the integer-derived ``required`` type and a valid form.
-
-    >>> lexical_ok("7", str(XSD.nonNegativeInteger), XSD.nonNegativeInteger)
-    True
-    >>> lexical_ok("-1", str(XSD.nonNegativeInteger), XSD.nonNegativeInteger)
-    False
-    """
-    if datatype != str(required) or not re.fullmatch(r"\s*[+-]?[0-9]+\s*", lexical):
-        return False
-    return INTEGER_RANGES[required](int(lexical))
-
-
-INTEGER_RANGES: dict[URIRef, Callable[[int], bool]] = {
-    XSD.nonNegativeInteger: lambda n: n >= 0,
-    XSD.positiveInteger: lambda n: n > 0,
-    XSD.nonPositiveInteger: lambda n: n <= 0,
-    XSD.negativeInteger: lambda n: n < 0,
-    XSD.long: lambda n: -(2**63) <= n < 2**63,
-    XSD.int: lambda n: -(2**31) <= n < 2**31,
-    XSD.short: lambda n: -(2**15) <= n < 2**15,
-    XSD.byte: lambda n: -(2**7) <= n < 2**7,
-    XSD.unsignedLong: lambda n: 0 <= n < 2**64,
-    XSD.unsignedInt: lambda n: 0 <= n < 2**32,
-    XSD.unsignedShort: lambda n: 0 <= n < 2**16,
-    XSD.unsignedByte: lambda n: 0 <= n < 2**8,
-}
-
-
-#: One triple of the input: subject (an IRI, or ``_:`` and a blank node's label), predicate
-#: IRI, the object's lexical form (for a literal) or ``<iri>`` / ``_:label``, and its
-#: datatype IRI (None when the object is not a literal).
-InputTerm = tuple[str, str, str, "str | None"]
 
 
 def _message(template: str, row: dict[str, Any]) -> str:
@@ -1443,74 +1174,5 @@ def run_checks(
                 )
             )
     if compiled.term_checks:
-        findings += _term_findings(store, compiled.term_checks, input_terms or (lambda: ()))
+        findings += term_findings(store, compiled.term_checks, input_terms or (lambda: ()))
     return findings
-
-
-def _term_findings(
-    store: ox.Store, checks: list[TermCheck], terms: Callable[[], Iterable[InputTerm]]
-) -> list[Finding]:
-    """The term checks on the input's literals, in one pass. A blank-node subject the
-    store does not know by its input label (Oxigraph renames blank nodes when it loads a
-    file, and a parser names ``[]`` anew each time) is matched to the checks' targets
-    from the input's own triples, read in the same pass."""
-    focus = {
-        id(c): {
-            _focus_key(row["this"])
-            for row in cast(ox.QuerySolutions, store.query(c.targets))
-            if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
-        }
-        for c in checks
-    }
-    by_predicate: dict[str, list[TermCheck]] = {}
-    for check in checks:
-        by_predicate.setdefault(str(check.predicate), []).append(check)
-    wanted = {(kind, iri) for check in checks for kind, iris in check.spec for iri in iris}
-    classes = {iri for kind, iri in wanted if kind == "class"}
-    subjects_of = {iri for kind, iri in wanted if kind == "subjects"}
-    objects_of = {iri for kind, iri in wanted if kind == "objects"}
-    marks: dict[str, set[tuple[str, str]]] = {}  # blank node -> the targets it meets
-    found: dict[tuple[str, str, str, str | None, str], TermCheck] = {}
-    unknown: list[tuple[str, str, str, str | None, TermCheck]] = []
-    for subject, predicate, text, datatype in terms():
-        if subject.startswith("_:"):
-            if predicate == RDF_TYPE and text[1:-1] in classes:
-                marks.setdefault(subject, set()).add(("class", text[1:-1]))
-            if predicate in subjects_of:
-                marks.setdefault(subject, set()).add(("subjects", predicate))
-        if datatype is None:
-            if text.startswith("_:") and predicate in objects_of:
-                marks.setdefault(text, set()).add(("objects", predicate))
-            continue
-        for check in by_predicate.get(predicate, ()):
-            if not check.flags(text, datatype):
-                continue
-            if subject in focus[id(check)]:
-                found[(subject, predicate, text, datatype, check.rule)] = check
-            elif subject.startswith("_:"):
-                unknown.append((subject, predicate, text, datatype, check))
-    for subject, predicate, text, datatype, check in unknown:
-        met = marks.get(subject, set())
-        if any((kind, iri) in met for kind, iris in check.spec for iri in iris):
-            found[(subject, predicate, text, datatype, check.rule)] = check
-    return sorted(
-        Finding(
-            severity=check.severity,
-            focus=subject,
-            label="",
-            rule=check.rule,
-            message=check.message,
-            component="sh:DatatypeConstraintComponent",
-            path=check.path,
-            value=text,
-        )
-        for (subject, _, text, _, _), check in found.items()
-    )
-
-
-RDF_TYPE = str(RDF.type)
-
-
-def _focus_key(term: ox.NamedNode | ox.BlankNode) -> str:
-    """A store node as the input terms name it: an IRI, or ``_:`` and a blank node's id."""
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value

@@ -20,17 +20,21 @@ from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
 from iusgraph.graph.vocabulary import shapes_graph
 from iusgraph.validation.checks import with_labels
-from iusgraph.validation.fastshacl import all_shapes, rule_name, severity_name, shacl_instances
 from iusgraph.validation.report import Finding, Report
+from iusgraph.validation.shapegraph import all_shapes, rule_name, severity_name, shacl_instances
 
 
 def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
     """Run the shapes with pySHACL and turn its results into findings."""
     shapes = shapes if shapes is not None else shapes_graph()
+    # pySHACL adds its "system triples" (owl:Class rdfs:subClassOf rdfs:Class ...) to the
+    # shapes graph it is given; the cached shapes_graph() must not change.
+    own = Graph()
+    own += shapes
     try:
         _, results, _ = pyshacl.validate(
             data,
-            shacl_graph=shapes,
+            shacl_graph=own,
             inference="none",
             allow_warnings=True,
             allow_infos=True,

@@ -31,14 +31,9 @@ from iusgraph.validation.checks import (
     selector_findings,
     with_labels,
 )
-from iusgraph.validation.fastshacl import (
-    InputTerm,
-    compile_shapes,
-    needed_classes,
-    run_checks,
-    subclass_map,
-)
+from iusgraph.validation.fastshacl import compile_shapes, needed_classes, run_checks, subclass_map
 from iusgraph.validation.report import Report
+from iusgraph.validation.termcheck import InputTerm
 
 
 def fast_shacl_findings(
