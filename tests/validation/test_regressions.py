@@ -29,11 +29,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from iusgraph.graph.store import graph_terms, input_terms, open_store, store_from_files
+from iusgraph.graph.store import (
+    graph_terms,
+    input_terms,
+    open_store,
+    store_from_files,
+    store_graph,
+)
 from iusgraph.validation import fastshacl
 from iusgraph.validation.fastshacl import compile_shapes
 from iusgraph.validation.reference import shacl_findings
@@ -94,16 +99,9 @@ def fast_graph(data: Graph, shapes: Graph) -> Report:
 
 def fast_file(file: Path, shapes: Graph) -> Report:
     store = store_from_files([file])
-
-    def as_graph() -> Graph:
-        graph = Graph()
-        graph.parse(
-            data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
-            format="nt",
-        )
-        return graph
-
-    return fast_shacl_findings(store, lambda: input_terms([file]), as_graph, shapes=shapes)
+    return fast_shacl_findings(
+        store, lambda: input_terms([file]), lambda: store_graph(store), shapes=shapes
+    )
 
 
 def run(engine: str, turtle: str, tmp_path: Path) -> Report:

@@ -59,7 +59,13 @@ from rdflib.term import Node
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import PREFIXES, expand
-from iusgraph.graph.store import graph_terms, input_terms, open_store, store_from_files
+from iusgraph.graph.store import (
+    graph_terms,
+    input_terms,
+    open_store,
+    store_from_files,
+    store_graph,
+)
 from iusgraph.validation.reference import shacl_findings
 from iusgraph.validation.report import Finding, Report
 from iusgraph.validation.validate import fast_shacl_findings
@@ -474,11 +480,7 @@ def run_fast_file(test: SuiteTest) -> Run:
     dumped: list[Graph | ox.Store] = []
 
     def as_graph() -> Graph:
-        graph = Graph()
-        graph.parse(
-            data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
-            format="nt",
-        )
+        graph = store_graph(store)
         dumped.append(graph)
         return graph
 

@@ -68,6 +68,16 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
     return _store(store_dir, digest.hexdigest(), fill)
 
 
+def store_graph(store: ox.Store) -> Graph:
+    """The store's default graph as an rdflib graph (for pySHACL, when a shape falls back)."""
+    graph = Graph()
+    graph.parse(
+        data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+        format="nt",
+    )
+    return graph
+
+
 def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]:
     """(subject, predicate, lexical form, datatype) of every triple as written in the files:
     a blank node is ``_:`` and its label in the file, an IRI object ``<iri>``.

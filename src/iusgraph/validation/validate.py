@@ -21,7 +21,13 @@ from rdflib import Graph
 from iusgraph.defaults import VALIDATION_ENGINES, check_engine
 from iusgraph.graph.load import load_files
 from iusgraph.graph.serialize import to_ntriples
-from iusgraph.graph.store import graph_terms, input_terms, open_store, store_from_files
+from iusgraph.graph.store import (
+    graph_terms,
+    input_terms,
+    open_store,
+    store_from_files,
+    store_graph,
+)
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 from iusgraph.validation.checks import (
     duration_findings,
@@ -142,12 +148,4 @@ def validate_loaded(store: ox.Store, paths: list[Path], shapes: Graph | None = N
         yield from input_terms(paths)
         yield from graph_terms(ontology)
 
-    def as_graph() -> Graph:
-        graph = Graph()
-        graph.parse(
-            data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
-            format="nt",
-        )
-        return graph
-
-    return validate_store(store, ontology_terms, as_graph, shapes)
+    return validate_store(store, ontology_terms, lambda: store_graph(store), shapes)
