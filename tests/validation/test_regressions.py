@@ -332,3 +332,32 @@ def test_pyshacl_leaves_the_shapes_graph_as_it_was(graph: Graph) -> None:
     before = set(shapes_graph())
     shacl_findings(graph, shapes_graph())
     assert set(shapes_graph()) == before
+
+
+REMOTE = """
+ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+    sh:sparql [ sh:select "%s" ] .
+ex:a ex:p 1 .
+"""
+
+
+@pytest.mark.parametrize(
+    "select",
+    [
+        "SELECT $this WHERE { SERVICE <http://example.org/sparql> { $this ?p ?o } }",
+        "SELECT $this FROM <http://example.org/g> WHERE { $this ?p ?o }",
+    ],
+    ids=["service", "from"],
+)
+@pytest.mark.parametrize("engine", ["pyshacl", "graph"])
+@pytest.mark.usefixtures("no_network")
+def test_remote_sparql_in_a_shape_is_refused_before_any_engine(
+    select: str, engine: str, tmp_path: Path
+) -> None:
+    """SERVICE and FROM in a shape's SPARQL never reach rdflib or Oxigraph (rdflib runs
+    SERVICE and fetches FROM): both engines refuse the shapes, naming the rule."""
+    from iusgraph.errors import NetworkRefused
+
+    with pytest.raises(NetworkRefused) as refused:
+        run(engine, REMOTE % select, tmp_path)
+    assert "refused" in str(refused.value)

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
 from iusgraph.graph.vocabulary import shapes_graph
+from iusgraph.query.text import canonical, refuse_remote
 from iusgraph.validation.checks import with_labels
 from iusgraph.validation.report import Finding, Report
 from iusgraph.validation.shapegraph import all_shapes, rule_name, severity_name, shacl_instances
@@ -27,6 +28,7 @@ from iusgraph.validation.shapegraph import all_shapes, rule_name, severity_name,
 def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
     """Run the shapes with pySHACL and turn its results into findings."""
     shapes = shapes if shapes is not None else shapes_graph()
+    refuse_remote_sparql(shapes)
     # pySHACL adds its "system triples" (owl:Class rdfs:subClassOf rdfs:Class ...) to the
     # shapes graph it is given; the cached shapes_graph() must not change.
     own = Graph()
@@ -84,6 +86,19 @@ def reference_coverage(shapes: Graph) -> dict[str, str]:
     return {
         rule_name(shapes, shape): "pySHACL (the reference engine)" for shape in all_shapes(shapes)
     }
+
+
+def refuse_remote_sparql(shapes: Graph) -> None:
+    """Refuse a shapes graph whose SPARQL (``sh:select``, ``sh:ask``, in constraints and in
+    validators) holds ``SERVICE`` or ``FROM``, before pySHACL sees it: rdflib would run the
+    one and fetch the other from the network.
+
+    :raises NetworkRefused: naming the rule, the line and the column
+    """
+    for pred in (SH.select, SH.ask):
+        for node, text in shapes.subject_objects(pred):
+            rule = rule_name(shapes, node)
+            refuse_remote(canonical(str(text), rule), rule)
 
 
 def _text(term: Node | None) -> str:
