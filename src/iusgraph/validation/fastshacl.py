@@ -1048,14 +1048,15 @@ def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Com
     for shape in ordered(explicit | implicit):
         if rule_name(shapes, shape) not in out.coverage:
             _fall_back(out, shapes, shape, "nothing (self-check: the compiler lost it)")
-    applied = ordered([*roots, *out.fallback])  # a root the self-check caught counts too
-    used = {n for root in applied for n in nested_shapes(shapes, root)}
+    # The shapes each root uses (a root the self-check caught counts too), walked once.
+    uses = {root: nested_shapes(shapes, root) for root in ordered([*roots, *out.fallback])}
+    used = set().union(*uses.values())
     for shape in all_shapes(shapes):
         name = rule_name(shapes, shape)
         if name in out.coverage:
             continue
         if shape in used:
-            owners = [r for r in applied if shape in nested_shapes(shapes, r)]
+            owners = [root for root, nested in uses.items() if shape in nested]
             how = "pySHACL" if any(r in out.fallback for r in owners) else "compiled"
             owner = ", ".join(rule_name(shapes, r) for r in owners[:3])
             out.coverage[name] = f"{how}, inside {owner}"

@@ -105,14 +105,13 @@ def nested_shapes(shapes: Graph, shape: Node) -> set[Node]:
     todo = [shape]
     while todo:
         node = todo.pop()
-        for pred in SHAPE_PARAMETERS:
-            todo += [o for o in shapes.objects(node, pred) if o not in seen]
-            seen.update(shapes.objects(node, pred))
+        found = [o for pred in SHAPE_PARAMETERS for o in shapes.objects(node, pred)]
         for pred in SHAPE_LISTS:
             for members in shapes.objects(node, pred):
-                found = [m for m in Collection(shapes, members) if m not in seen]
-                seen.update(found)
-                todo += found
+                found += Collection(shapes, members)
+        new = [o for o in dict.fromkeys(found) if o not in seen]
+        seen.update(new)
+        todo += new
     seen.discard(shape)
     return seen
 
