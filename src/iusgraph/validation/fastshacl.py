@@ -163,6 +163,10 @@ class Check:
     value_is_focus: bool = False
 
 
+#: The coverage line of a shape that is never applied.
+NEVER_APPLIED = "never applied: it has no target and no targeted shape uses it"
+
+
 @dataclass
 class Compiled:
     """Shapes compiled: the store's checks, the input's term checks, and the shapes left to
@@ -174,11 +178,14 @@ class Compiled:
     fallback_reasons: dict[str, str] = field(default_factory=dict)
     #: Every shape of the shapes graph by rule name: how it is checked (see the module).
     coverage: dict[str, str] = field(default_factory=dict)
-    #: Shapes that are never applied (no target, no targeted shape uses them), by rule name.
-    unused: list[str] = field(default_factory=list)
     #: sh:targetNode literals the store writes in canonical form ("4.0"^^xsd:decimal is
     #: "4"): (canonical lexical form, datatype IRI) -> the shape's own lexical form.
     literal_forms: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def unused(self) -> list[str]:
+        """The shapes never applied (no target, and no targeted shape uses them)."""
+        return [name for name, how in self.coverage.items() if how == NEVER_APPLIED]
 
 
 def sparql_term(term: Node) -> str:
@@ -1061,8 +1068,7 @@ def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Com
             owner = ", ".join(rule_name(shapes, r) for r in owners[:3])
             out.coverage[name] = f"{how}, inside {owner}"
         else:
-            out.coverage[name] = "never applied: it has no target and no targeted shape uses it"
-            out.unused.append(name)
+            out.coverage[name] = NEVER_APPLIED
     return out
 
 
