@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, Literal
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.load import check_file, load_into, parse_quads
-from iusgraph.graph.terms import XSD_STRING, ntriples_lines, to_oxigraph_quads
+from iusgraph.graph.terms import XSD_STRING, node_text, ntriples_lines, to_oxigraph_quads
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,7 +89,7 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
             subject, obj = quad.subject, quad.object
             # RDF 1.2, as the parsers read it: a triple term is never a subject.
             assert not isinstance(subject, ox.Triple)
-            name = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
+            name = node_text(subject)
             if isinstance(obj, ox.Literal):
                 yield name, quad.predicate.value, obj.value, obj.datatype.value
             else:
@@ -99,7 +99,7 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
 def graph_terms(graph: Graph) -> Iterator[tuple[str, str, str, str | None]]:
     """The same for an rdflib graph."""
     for s, p, o in graph:
-        name = f"_:{s}" if isinstance(s, BNode) else str(s)
+        name = node_text(s)
         if isinstance(o, Literal):
             datatype = (
                 str(o.datatype) if o.datatype else (RDF_LANG_STRING if o.language else XSD_STRING)

@@ -77,6 +77,22 @@ def sparql_term(term: Any) -> str:
     return str(to_oxigraph(term))
 
 
+def node_text(term: Any) -> str:
+    """A node as findings and input terms name it, from rdflib or Oxigraph: ``_:`` and the
+    id for a blank node, the IRI or the lexical form otherwise.
+
+    >>> node_text(BNode("b1")), node_text(ox.BlankNode("b1")), node_text(URIRef("urn:x"))
+    ('_:b1', '_:b1', 'urn:x')
+    """
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return str(term.value)
+    return str(term)
+
+
 def plain(term: Any) -> dict[str, Any] | None:
     """An Oxigraph term as plain data that crosses a process boundary: ``{"iri": …}``,
     ``{"bnode": …}`` or ``{"text": …, "lang": …}``; None stays None."""

@@ -22,7 +22,7 @@ from iusgraph.graph.backend import Data, parallel_safe, select
 from iusgraph.graph.datatypes import approximate_days
 from iusgraph.graph.namespaces import IUS, OA, SSSOM, shorten
 from iusgraph.graph.store import in_parallel
-from iusgraph.graph.terms import to_rdflib
+from iusgraph.graph.terms import node_text, to_rdflib
 from iusgraph.query.catalog import qc_queries
 from iusgraph.validation.evidence import evidence_selectors
 from iusgraph.validation.mappings import check_mapping_sets
@@ -58,7 +58,7 @@ def qc_findings(data: Data) -> Report:
     for qc, rows in zip(queries, answers, strict=True):
         for row in rows:
             focus = row.get("focus") or next(iter(row.values()), "")
-            focus = f"_:{focus}" if isinstance(focus, BNode) else focus
+            focus = node_text(focus) if isinstance(focus, BNode) else focus
             details = ", ".join(f"{k}={shorten(v)}" for k, v in sorted(row.items()) if k != "focus")
             report.add(
                 Finding(

@@ -1132,11 +1132,9 @@ def _term_text(term: Any, forms: Mapping[tuple[str, str], str] | None = None) ->
     lexical form (for a literal of a shape's sh:targetNode, the shape's own)."""
     if term is None:
         return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
     if forms and isinstance(term, ox.Literal):
         return forms.get((term.value, term.datatype.value), term.value)
-    return str(term.value)
+    return terms.node_text(term)
 
 
 def run_checks(

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
+from iusgraph.graph.terms import node_text
 from iusgraph.graph.vocabulary import shapes_graph
 from iusgraph.query.text import canonical, refuse_remote
 from iusgraph.validation.checks import with_labels
@@ -64,13 +65,13 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> Report:
         report.add(
             Finding(
                 severity=severity,
-                focus=_text(focus),
+                focus=node_text(focus) if focus is not None else "",
                 label="",
                 rule=rule_name(shapes, shape, constraint) if shape is not None else "",
                 message=message,
                 component=shorten(component),
                 path=shorten(path) if path else "",
-                value=_text(value),
+                value=node_text(value) if value is not None else "",
             )
         )
     report.findings = with_labels(data, report.findings)
@@ -99,13 +100,6 @@ def refuse_remote_sparql(shapes: Graph) -> None:
         for node, text in shapes.subject_objects(pred):
             rule = rule_name(shapes, node)
             refuse_remote(canonical(str(text), rule), rule)
-
-
-def _text(term: Node | None) -> str:
-    """A term's text in a finding, as the fast path writes it (``_:id`` for a blank node)."""
-    if term is None:
-        return ""
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
 def _reason(exc: object) -> str:

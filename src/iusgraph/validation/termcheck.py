@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import RDF, XSD
 
+from iusgraph.graph.terms import node_text
 from iusgraph.validation.report import Finding
 
 #: Datatypes Oxigraph rewrites to xsd:integer on load: checked on the parsed input.
@@ -124,7 +125,7 @@ def term_findings(
     from the input's own triples, read in the same pass."""
     focus = {
         id(c): {
-            _focus_key(row["this"])
+            node_text(row["this"])
             for row in cast(ox.QuerySolutions, store.query(c.targets))
             if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
         }
@@ -177,8 +178,3 @@ def term_findings(
 
 
 RDF_TYPE = str(RDF.type)
-
-
-def _focus_key(term: ox.NamedNode | ox.BlankNode) -> str:
-    """A store node as the input terms name it: an IRI, or ``_:`` and a blank node's id."""
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
