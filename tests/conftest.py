@@ -3,6 +3,8 @@ compiled and validated once per test session."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,10 @@ from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_graph
 
 from .helpers import SOURCES, cli
+
+# The test session's own cache folder (inherited by the commands the tests start), so that
+# no test reads what an earlier run or the user's own commands left in ~/.cache/iusgraph.
+os.environ["IUSGRAPH_CACHE"] = tempfile.mkdtemp(prefix="iusgraph-test-cache-")
 
 
 @pytest.fixture()

@@ -11,66 +11,52 @@ claim,product,effect,seriousness,action,source,reliability,quote
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from rdflib import Graph
+from typing import TYPE_CHECKING, Any
 
 from iusgraph import exporters
-from iusgraph.curation.anchor import anchor_tables
-from iusgraph.curation.compile import build_graph, read_curation
-from iusgraph.curation.entities import read_entities
-from iusgraph.curation.ledger import Refresh, refresh_table
-from iusgraph.curation.mappings import (
-    CLOSURE_FILE,
-    candidates_tsv,
-    evaluate,
-    hpo_closure,
-    read_mapping_sets,
-    read_sssom,
-    release,
-    suggest,
+from iusgraph.defaults import (
+    CHUNK_TRIPLES,
+    EXTRA_GRAPHS,
+    QUERY_ENGINES,
+    VALIDATION_ENGINES,
+    check_engine,
 )
-from iusgraph.curation.registry import read_text
-from iusgraph.defaults import CHUNK_TRIPLES, EXTRA_GRAPHS, QUERY_ENGINES
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.backend import Data
 from iusgraph.graph.files import atomic_write_text
-from iusgraph.graph.load import load_files
 from iusgraph.graph.resources import data_dir, is_bundled
-from iusgraph.graph.store import store_from_files
-from iusgraph.graph.terms import ntriples_lines, to_oxigraph_quads
-from iusgraph.graph.vocabulary import load_vocabulary
 from iusgraph.query.catalog import NamedQuery, named_queries, resolve_query
-from iusgraph.query.results import format_result
-from iusgraph.query.run import run_query
-from iusgraph.query.stats import Stats, compute_stats
-from iusgraph.query.text import parse_binding
-from iusgraph.remote import PublishResult, query_endpoint
-from iusgraph.remote import publish as _publish
-from iusgraph.scale.synth import write_corpus
-from iusgraph.serve.settings import DEFAULTS, Options, check_base_url, check_port
-from iusgraph.validation.evidence import verify_evidence as _verify
-from iusgraph.validation.ledger import check_graph_units, check_ledgers
-from iusgraph.validation.mappings import check_mapping_sets
-from iusgraph.validation.report import Report
-from iusgraph.validation.validate import validate_files as _validate_files
-from iusgraph.validation.validate import validate_graph, with_shapes
+from iusgraph.serve.settings import DEFAULTS
 
-if TYPE_CHECKING:  # the network view loads networkx: imported by the functions using it
+# The engines, the compiler and the network view are imported by the functions that use
+# them, so that a command that only queries the curated graph loads none of rdflib,
+# pySHACL, networkx or the server (``python -X importtime -m iusgraph query NAME``).
+if TYPE_CHECKING:
     import networkx as nx
+    import pyoxigraph as ox
+    from rdflib import Graph
 
+    from iusgraph.curation.ledger import Refresh
     from iusgraph.network.agreement import Agreement
     from iusgraph.network.explain import Explanation
+    from iusgraph.query.stats import Stats
+    from iusgraph.remote import PublishResult
+    from iusgraph.validation.report import Report
 
 
 def load_graph(files: list[Path] | None = None) -> Graph:
     """The graph in the given RDF files, or compiled from the curated data when none are given."""
+    from iusgraph.curation.compile import build_graph
+    from iusgraph.graph.load import load_files
+
     return load_files(files) if files else build_graph()
 
 
 def build(out_dir: Path) -> list[Path]:
     """Compile the curated data and write every export into ``out_dir``."""
+    from iusgraph.curation.compile import build_graph
+
     return exporters.write(build_graph(), exporters.BUILD, out_dir)
 
 
@@ -80,7 +66,32 @@ def validate(graph: Graph, engine: str = "oxigraph", shapes: list[Path] | None =
     :param engine: ``oxigraph`` (shapes compiled to SPARQL) or ``pyshacl`` (the reference)
     :param shapes: shapes files checked too, beside the project's (``validate --shapes``)
     """
+    from iusgraph.validation.validate import validate_graph, with_shapes
+
     return validate_graph(graph, engine, with_shapes(shapes) if shapes else None)
+
+
+def validate_curated(engine: str = "oxigraph") -> Report:
+    """``iusgraph validate`` with no files: the curated graph with the shapes, QC queries
+    and checks, and its mapping sets against the shipped releases (a release package that
+    is not installed is a warning finding here).
+
+    The report is kept in the cache (:mod:`iusgraph.graph.cache`) under a key of the data,
+    the package, the libraries and the release files, and made again when any changes.
+    """
+    from iusgraph.curation.releases import release_files
+    from iusgraph.graph import cache
+    from iusgraph.validation.report import Report
+
+    check_engine(engine, VALIDATION_ENGINES)
+
+    def compute() -> bytes:
+        report = validate(load_graph(), engine)
+        report.extend(check_mappings(strict=False))
+        return report.dump().encode("utf-8")
+
+    key = cache.inputs_key("validate", engine, files=release_files())
+    return Report.load(cache.cached("report", key, compute).decode("utf-8"))
 
 
 def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report:
@@ -89,6 +100,11 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 
     :param strict: a missing release package is an error; else a warning finding
     """
+    from iusgraph.curation.entities import read_entities
+    from iusgraph.curation.mappings import read_mapping_sets
+    from iusgraph.graph.vocabulary import load_vocabulary
+    from iusgraph.validation.mappings import check_mapping_sets
+
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
     return check_mapping_sets(read_mapping_sets(folder / "mappings"), entities, strict=strict)
@@ -97,6 +113,16 @@ def check_mappings(folder: Path | None = None, *, strict: bool = True) -> Report
 def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, str]:
     """Lexical candidates for ``vocabulary`` as SSSOM TSV, and their precision and recall
     against the curated set (empty when there is none). Nothing is written to the data."""
+    from iusgraph.curation.entities import read_entities
+    from iusgraph.curation.mappings import (
+        candidates_tsv,
+        evaluate,
+        read_sssom,
+        release,
+        suggest,
+    )
+    from iusgraph.graph.vocabulary import load_vocabulary
+
     folder = folder or data_dir()
     entities = read_entities(folder / "entities", load_vocabulary())
     rel = release(vocabulary)
@@ -108,6 +134,8 @@ def suggest_mappings(vocabulary: str, folder: Path | None = None) -> tuple[str, 
 
 def write_hpo_closure(folder: Path | None = None) -> Path:
     """Regenerate ``data/mappings/hpo-closure.nt`` from the mapping sets and hp.obo."""
+    from iusgraph.curation.mappings import CLOSURE_FILE, hpo_closure, read_mapping_sets
+
     folder = folder or data_dir()
     path = folder / "mappings" / CLOSURE_FILE
     atomic_write_text(path, hpo_closure(read_mapping_sets(folder / "mappings")))
@@ -116,6 +144,8 @@ def write_hpo_closure(folder: Path | None = None) -> Path:
 
 def closure_path(name: str) -> Path:
     """The extra graph ``query --with NAME`` adds (``hpo``: the HPO is_a closure)."""
+    from iusgraph.curation.mappings import CLOSURE_FILE
+
     if name not in EXTRA_GRAPHS:
         raise IusgraphError(f"unknown graph {name!r} for --with; use " + ", ".join(EXTRA_GRAPHS))
     path = data_dir() / "mappings" / CLOSURE_FILE
@@ -131,7 +161,21 @@ def validate_files(
 
     :param shapes: shapes files checked too, beside the project's (``validate --shapes``)
     """
+    from iusgraph.validation.validate import validate_files as _validate_files
+    from iusgraph.validation.validate import with_shapes
+
     return _validate_files(files, engine, with_shapes(shapes) if shapes else None)
+
+
+def parse_binding(text: str) -> tuple[str, Any]:
+    """``--bind NAME=VALUE`` (a CURIE, an ``<IRI>`` or a plain string) as an rdflib term.
+
+    >>> parse_binding("effect=ent:back-pain")
+    ('effect', rdflib.term.URIRef('https://w3id.org/iusgraph/entity/back-pain'))
+    """
+    from iusgraph.query.text import parse_binding as _parse_binding
+
+    return _parse_binding(text)
 
 
 def competency_queries() -> dict[str, NamedQuery]:
@@ -165,10 +209,45 @@ def query(
     :param endpoint: a SPARQL endpoint URL: run the query on that server instead
     :param default_graph: with ``endpoint``, the graph to query (e.g. one ``publish`` wrote)
     """
+    return "".join(
+        query_chunks(
+            name_or_file,
+            graph,
+            sparql=sparql,
+            fmt=fmt,
+            bindings=bindings,
+            engine=engine,
+            store=store,
+            files=files,
+            endpoint=endpoint,
+            default_graph=default_graph,
+            with_graphs=with_graphs,
+        )
+    )
+
+
+def query_chunks(
+    name_or_file: str | None,
+    graph: Graph | None = None,
+    *,
+    sparql: str | None = None,
+    fmt: str = "table",
+    bindings: list[str] | None = None,
+    engine: str | None = None,
+    store: Path | None = None,
+    files: list[Path] | None = None,
+    endpoint: str | None = None,
+    default_graph: str | None = None,
+    with_graphs: list[str] | None = None,
+) -> Iterator[str]:
+    """The answer of :func:`query`, chunk by chunk: with Oxigraph, CSV, TSV and JSON are
+    written as the engine evaluates, from its own terms, so a large answer is never held
+    whole; on the curated graph the compiled graph and the query check come from the cache
+    (:mod:`iusgraph.graph.cache`)."""
     if name_or_file and sparql is not None:
         raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
     if endpoint is not None:
-        local = [
+        given = [
             option
             for option, given in (
                 ("--engine", engine is not None),
@@ -178,9 +257,9 @@ def query(
             )
             if given
         ]
-        if local:
+        if given:
             raise IusgraphError(
-                f"--endpoint runs the query on the server: leave out {' and '.join(local)}"
+                f"--endpoint runs the query on the server: leave out {' and '.join(given)}"
             )
     elif default_graph is not None:
         raise IusgraphError("--default-graph names a graph on a server: use it with --endpoint")
@@ -193,24 +272,73 @@ def query(
         origin, text = resolve_query(name_or_file)
     else:
         raise IusgraphError("give a query NAME, a FILE.rq or --sparql TEXT")
-    init = dict(parse_binding(b) for b in bindings or [])
     if endpoint is not None:
-        return format_result(
-            query_endpoint(endpoint, text, init, default_graph, origin=origin), fmt
-        )
+        from iusgraph.query.results import format_result
+        from iusgraph.query.text import parse_binding
+        from iusgraph.remote import query_endpoint
+
+        init = dict(parse_binding(b) for b in bindings or [])
+        yield format_result(query_endpoint(endpoint, text, init, default_graph, origin=origin), fmt)
+        return
+    check_engine(engine, QUERY_ENGINES)
     extra = [closure_path(name) for name in with_graphs or []]
+    if engine == "oxigraph":
+        from iusgraph.query import local
+
+        found = dict(local.parse_binding(b) for b in bindings or [])
+        if graph is None and not files and store is None:
+            target = local.curated_store(extra)
+        else:
+            target = _given_store(graph, files, store, extra)
+        yield from local.answer_text(local.run(target, text, found, origin), fmt, origin)
+        return
+    yield _rdflib_answer(graph, files, text, origin, fmt, bindings or [], extra)
+
+
+def _with_extra(graph: Graph | None, files: list[Path] | None, extra: list[Path]) -> Graph:
+    """The given graph (or files, or the curated graph) with the ``extra`` N-Triples files,
+    as a copy: the caller's graph stays as it was."""
+    from rdflib import Graph
+
+    merged = load_graph(files) if graph is None else graph + Graph()
+    for path in extra:
+        merged.parse(path, format="nt")
+    return merged
+
+
+def _given_store(
+    graph: Graph | None, files: list[Path] | None, store: Path | None, extra: list[Path]
+) -> ox.Store:
+    """The Oxigraph store of a given graph or given files (on disk in ``store`` if given)."""
+    from iusgraph.graph.store import open_store, store_from_files
+
     if extra:
-        # A copy of a given graph: the caller's graph stays as it was.
-        graph = load_graph(files) if graph is None else graph + Graph()
-        for path in extra:
-            graph.parse(path, format="nt")
-    data: Data
-    if graph is None and files and engine == "oxigraph":
-        data = store_from_files(files, store)
+        return open_store(_with_extra(graph, files, extra), store)
+    if graph is None and files:
+        return store_from_files(files, store)
+    return open_store(graph if graph is not None else load_graph(files), store)
+
+
+def _rdflib_answer(
+    graph: Graph | None,
+    files: list[Path] | None,
+    text: str,
+    origin: str,
+    fmt: str,
+    bindings: list[str],
+    extra: list[Path],
+) -> str:
+    """The answer of rdflib's SPARQL engine, written from its Result."""
+    from iusgraph.query.results import format_result
+    from iusgraph.query.run import run_query
+    from iusgraph.query.text import parse_binding
+
+    init = dict(parse_binding(b) for b in bindings)
+    if extra:
+        data = _with_extra(graph, files, extra)
     else:
         data = graph if graph is not None else load_graph(files)
-    result = run_query(data, text, engine=engine, bindings=init, store_dir=store, origin=origin)
-    return format_result(result, fmt)
+    return format_result(run_query(data, text, engine="rdflib", bindings=init, origin=origin), fmt)
 
 
 def publish(
@@ -227,6 +355,9 @@ def publish(
     :param graph_iri: the named graph to replace; None for the server's default graph
     :param chunk_triples: triples per request (sorted N-Triples, in chunks)
     """
+    from iusgraph.graph.terms import ntriples_lines, to_oxigraph_quads
+    from iusgraph.remote import publish as _publish
+
     # A graph's terms are checked on the way (an IRI a server would refuse is an input
     # error here, before anything is sent).
     lines = graph if isinstance(graph, Path) else ntriples_lines(to_oxigraph_quads(graph))
@@ -262,6 +393,7 @@ def serve(
     """
     from iusgraph.serve.app import build_settings
     from iusgraph.serve.app import serve as _serve
+    from iusgraph.serve.settings import Options, check_base_url, check_port
 
     options = Options(
         host=host,
@@ -343,6 +475,10 @@ def verify_evidence(sources: Path, graph: Graph | None = None) -> Report:
         then each finding names the table row (``claims/<source>.tsv:LINE``,
         ``ledger/<source>.tsv:LINE``) to fix; a given graph's text units are checked too
     """
+    from iusgraph.curation.compile import build_graph, read_curation
+    from iusgraph.validation.evidence import verify_evidence as _verify
+    from iusgraph.validation.ledger import check_graph_units
+
     if graph is not None:
         report = _verify(sources, graph)
         report.extend(check_graph_units(graph, sources))
@@ -362,6 +498,8 @@ def verify_ledger(sources: Path) -> Report:
     """Check each ``data/ledger/<source>.tsv`` against the segmenter's reading of its document:
     a missing table, a row that is not a unit, a unit with no row, a text cell that does not
     match each name the table's line."""
+    from iusgraph.validation.ledger import check_ledgers
+
     return check_ledgers(data_dir(), sources)
 
 
@@ -371,6 +509,11 @@ def ledger(sources: Path, *, drop_stale: bool = False) -> list[Refresh]:
 
     :param drop_stale: clear the reason of a unit that a claim now cites
     """
+    from iusgraph.curation.compile import read_curation
+    from iusgraph.curation.ledger import refresh_table
+    from iusgraph.curation.registry import read_text
+    from iusgraph.graph.vocabulary import load_vocabulary
+
     folder = data_dir()
     if is_bundled(folder):
         raise IusgraphError(
@@ -400,11 +543,15 @@ def ledger(sources: Path, *, drop_stale: bool = False) -> list[Refresh]:
 def stats(graph: Graph) -> Stats:
     """What the graph holds, counted: entities by class, claims by source and predicate,
     evidence spans, conflicts and each source's ledger."""
+    from iusgraph.query.stats import compute_stats
+
     return compute_stats(graph)
 
 
 def synth(out_dir: Path, *, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:
     """Write a synthetic corpus (for scale tests) into ``out_dir``; deterministic per seed."""
+    from iusgraph.scale.synth import write_corpus
+
     return write_corpus(out_dir, drugs, faults, seed)
 
 
@@ -414,6 +561,8 @@ def anchor(sources: Path, tables: list[Path] | None = None) -> tuple[int, list[s
     The tables are those of the data folder in use (``--data``, ``IUSGRAPH_DATA`` or the
     checkout); the copy installed with the package is never written.
     """
+    from iusgraph.curation.anchor import anchor_tables
+
     folder = data_dir()
     if is_bundled(folder) or any(is_bundled(table) for table in tables or []):
         raise IusgraphError(

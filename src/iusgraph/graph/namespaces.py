@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from rdflib import BNode, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-BASE = "https://w3id.org/iusgraph/"
+from iusgraph.graph.prefixes import BASE as BASE
+from iusgraph.graph.prefixes import PREFIXES as PREFIXES
+from iusgraph.graph.prefixes import shorten_iri
 
 IUS = Namespace(BASE + "ontology/")
 IUSV = Namespace(BASE + "vocab/")
@@ -29,30 +30,6 @@ SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
 
 ONTOLOGY_IRI = BASE + "ontology"
-
-#: Prefixes bound in every graph we write or query, so exports and query
-#: results read the same everywhere.
-PREFIXES: dict[str, str] = {
-    "ius": str(IUS),
-    "iusv": str(IUSV),
-    "ent": str(ENT),
-    "claim": str(CLAIM),
-    "ev": str(EV),
-    "src": str(SRC),
-    "conflict": str(CONFLICT),
-    "shape": str(SHAPE),
-    "oa": str(OA),
-    "prov": str(PROV),
-    "skos": str(SKOS),
-    "schema": str(SCHEMA),
-    "biolink": str(BIOLINK),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "dcterms": str(DCTERMS),
-    "sh": str(SH),
-}
 
 
 def local_name(iri: object) -> str:
@@ -115,10 +92,7 @@ def shorten(term: Any) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if str(term).startswith(iri):
-                return f"{prefix}:{str(term)[len(iri) :]}"
-        return f"<{term}>"
+        return shorten_iri(str(term))
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)

@@ -4,8 +4,6 @@ JSON, XML); CONSTRUCT answers as Turtle. The media types are in
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Any, cast
 
 from rdflib.query import Result
@@ -13,10 +11,15 @@ from rdflib.query import Result
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.formats import QUERY_FORMATS
 from iusgraph.graph.namespaces import shorten
+from iusgraph.query.answers import csv_chunks, table_text, tsv_chunks
 
 if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.query import ResultRow
+
+
+def _csv_term(term: Any) -> str:
+    return "" if term is None else str(term)
 
 
 def _tsv_term(term: Any) -> str:
@@ -45,21 +48,9 @@ def format_result(result: Result, fmt: str) -> str:
     variables = [str(v) for v in result.vars or []]
     # Rows of a SELECT answer (the other types returned above) are ResultRows.
     answers = (cast("ResultRow", row).asdict() for row in result)
-    rows = [[r.get(v) for v in variables] for r in answers]
+    rows = ([r.get(v) for v in variables] for r in answers)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(variables)
-        for row in rows:
-            writer.writerow(["" if t is None else str(t) for t in row])
-        return out.getvalue()
+        return "".join(csv_chunks(variables, ([_csv_term(t) for t in row] for row in rows)))
     if fmt == "tsv":
-        lines = ["\t".join("?" + v for v in variables)]
-        lines += ["\t".join(_tsv_term(t) for t in row) for row in rows]
-        return "\n".join(lines) + "\n"
-    cells = [[shorten(t) for t in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"
+        return "".join(tsv_chunks(variables, ([_tsv_term(t) for t in row] for row in rows)))
+    return table_text(variables, ([shorten(t) for t in row] for row in rows))

@@ -19,10 +19,10 @@ from rdflib.query import Result
 from iusgraph.defaults import QUERY_ENGINES, check_engine
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.backend import Data, oxigraph_result
-from iusgraph.graph.namespaces import PREFIXES
 from iusgraph.graph.store import open_store
 from iusgraph.graph.terms import to_oxigraph as _to_oxigraph
-from iusgraph.query.text import checked, prepare
+from iusgraph.query import local
+from iusgraph.query.text import prepare
 
 
 def run(graph: Graph, text: str, origin: str = "<query>") -> Result:
@@ -37,18 +37,15 @@ def query_oxigraph(
 
     Returning rdflib's Result lets one set of formatters serve both engines.
     """
-    # Refuses SERVICE and FROM, reports syntax errors with positions, and gives the
-    # canonical text: Oxigraph runs exactly the text that was checked.
-    text = checked(text, origin)
     try:
-        substitutions = {ox.Variable(k): _to_oxigraph(v) for k, v in (bindings or {}).items()}
+        substitutions = {k: _to_oxigraph(v) for k, v in (bindings or {}).items()}
     except ValueError as exc:
         raise IusgraphError(f"cannot bind that value: {exc}; bind an IRI or a literal") from None
+    # Refuses SERVICE and FROM, reports syntax errors with positions, and runs the
+    # canonical text: Oxigraph runs exactly the text that was checked.
+    answer = local.run(store, text, substitutions, origin)
     try:
-        answer = store.query(text, prefixes=PREFIXES, substitutions=substitutions or None)
         return oxigraph_result(answer)  # Oxigraph evaluates lazily, while this reads it
-    except SyntaxError as exc:  # rdflib accepted it, Oxigraph did not
-        problem = f"{origin}: Oxigraph cannot run this query: {exc}"
     except (OSError, RuntimeError, ValueError) as exc:
         problem = f"{origin}: the query failed while it ran: {exc}"
     # Raised outside the handler, so no traceback keeps Oxigraph's answer iterator alive:

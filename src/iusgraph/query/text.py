@@ -21,119 +21,11 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import traverse
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from iusgraph.errors import InputError, IusgraphError, NetworkRefused
-from iusgraph.graph.namespaces import PREFIXES, expand, prologue
-from iusgraph.graph.terms import BAD_IRI_CHARACTER, sparql_term, to_oxigraph
-
-
-def _position(text: str, loc: int) -> tuple[int, int]:
-    line = text.count("\n", 0, loc) + 1
-    column = loc - (text.rfind("\n", 0, loc) + 1) + 1
-    return line, column
-
-
-#: SPARQL 1.1 §19.2 codepoint escapes, and anything rdflib's own expansion would still take
-#: for one (it matches ``\\u`` with 4 or 8 digits, in either case).
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
-_LEFTOVER_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
-
-
-#: Whitespace or comments between two tokens, as any engine may read them: a comment here
-#: ends at any line or page break, not only where rdflib or Oxigraph end it.
-_GAP = r"(?:\s|#[^\n\r\x0b\x0c\x85\u2028\u2029]*)*"
-
-
-#: ``SERVICE`` or ``FROM`` standing as a keyword and followed by what can only be their
-#: operand (an IRI, a prefixed name or a variable), wherever they are: in code, comments
-#: or strings. Found on the exact text the engine gets, so no parser decides what hides it.
-_REMOTE_CLAUSE = re.compile(
-    r"(?<![\w?$:.\-])(SERVICE" + _GAP + r"(?:SILENT" + _GAP + r")?(?:<|[?$]|[^\W\d][\w.\-]*:|:)"
-    r"|FROM" + _GAP + r"(?:NAMED" + _GAP + r")?(?:<|[^\W\d][\w.\-]*:|:))",
-    re.IGNORECASE,
-)
-
-
-def canonical(text: str, origin: str = "<query>") -> str:
-    """The query text both engines read the same way: escapes expanded, one line end.
-
-    SPARQL 1.1 (§19.2) expands ``\\uXXXX`` and ``\\UXXXXXXXX`` before parsing; rdflib
-    does so everywhere, Oxigraph only inside strings and IRIs, and Oxigraph also ends a
-    comment at a carriage return where rdflib does not. So the escapes are expanded here,
-    once, every line end becomes ``\\n``, and the engines are given this text, never the
-    original: the refusal then acts on the text they run.
-
-    >>> canonical('SELECT * { # c\\rSERVICE <http://x/> {} }'.replace("\\\\r", "\\r"))
-    'SELECT * { # c\\nSERVICE <http://x/> {} }'
-    >>> canonical(r'SELECT ("caf\\u00E9" AS ?x) {}')
-    'SELECT ("café" AS ?x) {}'
-    """
-
-    def expand(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            line, column = _position(text, match.start())
-            raise InputError(
-                f"{match.group(0)} is not a Unicode character (a surrogate or past "
-                "U+10FFFF); write the character itself, or \\U0001F600 for one "
-                "beyond U+FFFF",
-                path=origin,
-                line=line,
-                column=column,
-            )
-        return chr(code)
-
-    expanded = _ESCAPE.sub(expand, text)
-    leftover = _LEFTOVER_ESCAPE.search(expanded)
-    if leftover:
-        line, column = _position(expanded, leftover.start())
-        raise InputError(
-            "an escape sequence expands to another escape sequence "
-            f"({leftover.group(0)}); write the character itself",
-            path=origin,
-            line=line,
-            column=column,
-        )
-    try:
-        expanded.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        line, column = _position(expanded, exc.start)
-        raise InputError(
-            "the query holds a lone surrogate, which is not a character; "
-            "write the character itself",
-            path=origin,
-            line=line,
-            column=column,
-        ) from None
-    return expanded.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def refuse_remote(text: str, origin: str = "<query>") -> None:
-    """Refuse ``SERVICE`` and ``FROM`` in a text that is run without :func:`prepare` (the
-    SPARQL of a shape): read on the exact text, as :func:`canonical` gives it.
-
-    :raises NetworkRefused: naming ``origin``, the line and the column
-    """
-    _refuse_remote(text, origin, [])
-
-
-def _refuse_remote(text: str, origin: str, found: list[str]) -> None:
-    if found:
-        raise NetworkRefused(
-            f"{origin}: refused {', '.join(sorted(set(found)))}: iusgraph never sends "
-            "queries or fetches graphs over the network; query the local graph, or load "
-            "other data with --graph FILE"
-        )
-    match = _REMOTE_CLAUSE.search(text)
-    if match:
-        line, column = _position(text, match.start())
-        keyword = match.group(0).split(None, 1)[0].split("#", 1)[0].upper()
-        raise NetworkRefused(
-            f"{origin}:{line}:{column}: refused {keyword}: the text holds {keyword} followed by "
-            "an IRI or a variable, even if a parser reads it as a comment or a string; "
-            "iusgraph never sends queries or fetches graphs over the network, so remove it"
-        )
+from iusgraph.errors import InputError, IusgraphError
+from iusgraph.graph.namespaces import PREFIXES, prologue
+from iusgraph.graph.terms import BAD_IRI_CHARACTER, sparql_term, to_rdflib
+from iusgraph.query.canonical import canonical as canonical
+from iusgraph.query.canonical import refuse_remote, text_position
 
 
 def prepare(text: str, origin: str = "<query>") -> Any:
@@ -155,7 +47,7 @@ def _prepare(text: str, origin: str) -> Any:
     try:
         query = prepareQuery(text, initNs=PREFIXES)
     except ParseException as exc:
-        line, column = _position(text, exc.loc)
+        line, column = text_position(text, exc.loc)
         raise InputError(
             f"SPARQL syntax error: {exc.msg}", path=origin, line=line, column=column
         ) from None
@@ -191,7 +83,7 @@ def _prepare(text: str, origin: str) -> Any:
             "the query is nested too deeply for the query checker; split it into smaller groups",
             path=origin,
         ) from None
-    _refuse_remote(text, origin, found)
+    refuse_remote(text, origin, found)
     return query
 
 
@@ -358,23 +250,13 @@ def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
 
 
 def parse_binding(text: str) -> tuple[str, URIRef | Literal]:
-    """``name=value`` where value is a CURIE, an ``<IRI>`` or a plain string.
+    """``name=value`` where value is a CURIE, an ``<IRI>`` or a plain string, as rdflib
+    reads it (the one reader is :func:`iusgraph.query.local.parse_binding`).
 
     >>> parse_binding("effect=ent:back-pain")
     ('effect', rdflib.term.URIRef('https://w3id.org/iusgraph/entity/back-pain'))
     """
-    name, sep, value = text.partition("=")
-    name = name.strip().lstrip("?$")
-    if not sep or not name or not value:
-        raise IusgraphError(f"--bind {text!r}: write NAME=VALUE, e.g. effect=ent:back-pain")
-    prefix, colon, _ = value.partition(":")
-    term = (
-        expand(value)
-        if ((value.startswith("<") and value.endswith(">")) or (colon and prefix in PREFIXES))
-        else Literal(value)
-    )
-    try:
-        to_oxigraph(term)  # the check every engine needs: one rdflib would let through
-    except ValueError as exc:
-        raise IusgraphError(f"--bind {text!r}: {exc}; bind an IRI or a literal") from None
-    return name, term
+    from iusgraph.query.local import parse_binding as oxigraph_binding
+
+    name, term = oxigraph_binding(text)
+    return name, to_rdflib(term)

@@ -51,7 +51,7 @@ from iusgraph.graph import terms
 from iusgraph.graph.backend import solution_rows
 from iusgraph.graph.namespaces import SH, prologue, shorten
 from iusgraph.graph.store import in_parallel
-from iusgraph.query.text import canonical
+from iusgraph.query.canonical import canonical
 from iusgraph.validation.report import Finding
 from iusgraph.validation.shapegraph import (
     TARGETS,

@@ -20,7 +20,7 @@ from iusgraph.errors import IusgraphError
 from iusgraph.graph.namespaces import SH, shorten
 from iusgraph.graph.terms import node_text
 from iusgraph.graph.vocabulary import shapes_graph
-from iusgraph.query.text import canonical, refuse_remote
+from iusgraph.query.canonical import canonical, refuse_remote
 from iusgraph.validation.checks import with_labels
 from iusgraph.validation.report import Finding, Report
 from iusgraph.validation.shapegraph import all_shapes, rule_name, severity_name, shacl_instances

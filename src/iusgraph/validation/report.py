@@ -7,13 +7,15 @@ Text is for people, JSON for CI tools, Turtle is a SHACL
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from dataclasses import asdict, astuple, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from iusgraph.defaults import SEVERITIES
-from iusgraph.graph.namespaces import PREFIXES, SH, bind_prefixes
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 
 @dataclass(frozen=True, order=True)
@@ -115,8 +117,47 @@ class Report:
             + "\n"
         )
 
+    def dump(self) -> str:
+        """Everything the report holds, as JSON that :meth:`load` reads back to an equal
+        report (the cache of ``iusgraph validate`` keeps this)."""
+        return json.dumps(
+            {
+                "findings": [list(astuple(f)) for f in self.findings],
+                "checks": self.checks,
+                "stats": self.stats,
+                "notes": self.notes,
+                "coverage": self.coverage,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def load(cls, text: str) -> Report:
+        """The report :meth:`dump` wrote.
+
+        >>> report = Report([Finding("Warning", "urn:x", "x", "rule", "message")], ["c"])
+        >>> Report.load(report.dump()) == report
+        True
+        """
+        try:
+            data: dict[str, Any] = json.loads(text)
+            return cls(
+                findings=[Finding(*row) for row in data["findings"]],
+                checks=list(data["checks"]),
+                stats=dict(data["stats"]),
+                notes=list(data["notes"]),
+                coverage=dict(data["coverage"]),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise IusgraphError(f"not a dumped report: {exc}") from None
+
     def to_turtle(self) -> str:
         """The report as a SHACL ``sh:ValidationReport`` in Turtle."""
+        from rdflib import BNode, Graph, Literal, URIRef
+        from rdflib.namespace import RDF, XSD
+
+        from iusgraph.graph.namespaces import SH, bind_prefixes
+
         graph = Graph()
         bind_prefixes(graph)
         report = BNode("report")
@@ -156,6 +197,8 @@ def _rank(severity: str) -> int:
 
 def _term(text: str) -> URIRef:
     """Rules are IRIs, CURIEs of known prefixes, or names (made into urn:iusgraph:)."""
+
+    from rdflib import URIRef
 
     if "://" in text:
         return URIRef(text)

@@ -3,7 +3,7 @@ pre-binding ``$this`` is the same as joining the query with the focus nodes.
 
 Both read the query's code with its strings, IRIs and comments blanked out
 (:func:`sparql_code`); ``SERVICE`` and ``FROM`` are refused on the whole exact text, as
-everywhere else (:func:`iusgraph.query.text.refuse_remote`).
+everywhere else (:func:`iusgraph.query.canonical.refuse_remote`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from iusgraph.errors import InputError
-from iusgraph.query.text import refuse_remote
+from iusgraph.query.canonical import refuse_remote
 
 #: SHACL 5.3.1.1 forbids these in a SPARQL-based constraint (pre-binding is undefined).
 _FORBIDDEN = re.compile(r"\b(MINUS|VALUES)\b|\bAS\s*[?$](this|value|PATH)\b", re.IGNORECASE)
@@ -44,7 +44,7 @@ def sparql_code(text: str) -> str:
 
 def refuse_unsafe_sparql(text: str, rule: str) -> None:
     """Refuse what a SPARQL-based constraint must not hold: ``SERVICE`` or ``FROM``
-    (nothing may reach the network; :func:`iusgraph.query.text.refuse_remote` reads the
+    (nothing may reach the network; :func:`iusgraph.query.canonical.refuse_remote` reads the
     exact text, comments and strings included), and what SHACL 5.3.1.1 forbids
     (``MINUS``, ``VALUES``, ``AS $this``, a subquery that does not return ``$this``),
     read in the code of the query.

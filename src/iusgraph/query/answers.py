@@ -1,0 +1,135 @@
+"""Writing an Oxigraph answer straight from Oxigraph's own terms, in chunks.
+
+The answer of a query on Oxigraph is written as the engine read it: a literal keeps the
+lexical form Oxigraph gives (its canonical form: ``PT0S`` for a zero ``xsd:duration``),
+with no conversion to another library's terms and no rdflib import. CSV, TSV and JSON
+are streamed: :func:`answer_chunks` yields text as the solutions arrive, a chunk per
+:data:`CHUNK_ROWS` rows, so an answer of any size is never held whole. The table (for
+people) is aligned, so it reads all rows first. CONSTRUCT and DESCRIBE answers are left to
+:func:`iusgraph.query.results.format_result`, which writes Turtle with the project prefixes.
+
+Cells are written as in :mod:`iusgraph.query.results`: CSV holds the IRI, the blank node
+id or the lexical form; TSV holds N-Triples terms; the table CURIEs.
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> store.add(ox.Quad(ox.NamedNode("https://w3id.org/iusgraph/entity/a"),
+...     ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("a, b")))
+>>> "".join(answer_chunks(store.query("SELECT ?s ?o { ?s ?p ?o }"), "csv"))
+'s,o\\r\\nhttps://w3id.org/iusgraph/entity/a,"a, b"\\r\\n'
+>>> print("".join(answer_chunks(store.query("SELECT ?s ?o { ?s ?p ?o }"), "table")), end="")
+s      o
+-----  ----
+ent:a  a, b
+(1 rows)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
+
+import pyoxigraph as ox
+
+from iusgraph.errors import IusgraphError
+from iusgraph.graph.prefixes import shorten_iri
+
+#: Rows written per chunk of a streamed answer.
+CHUNK_ROWS = 2000
+
+#: The formats written here from Oxigraph's terms; the rest go through rdflib.
+STREAMED = ("table", "csv", "tsv", "json", "xml")
+
+_SERIALIZED = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+
+
+def csv_cell(term: Any) -> str:
+    """A term as SPARQL 1.1 CSV writes it: the IRI, the lexical form, the blank node id."""
+    return "" if term is None else str(term.value)
+
+
+def tsv_cell(term: Any) -> str:
+    """A term as SPARQL 1.1 TSV writes it: in N-Triples syntax."""
+    return "" if term is None else str(term)
+
+
+def table_cell(term: Any) -> str:
+    """A term for people: a CURIE under the project prefixes, the text of a literal."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term.value)
+
+
+def is_graph(answer: Any) -> bool:
+    """Whether ``answer`` is a CONSTRUCT or DESCRIBE answer (triples, not solutions)."""
+    return isinstance(answer, ox.QueryTriples)
+
+
+def _serialized(answer: Any, fmt: str) -> str:
+    """Oxigraph's own SPARQL 1.1 JSON or XML writer (bytes, as no output is given)."""
+    return cast(bytes, answer.serialize(format=_SERIALIZED[fmt])).decode("utf-8")
+
+
+def answer_chunks(answer: Any, fmt: str) -> Iterator[str]:
+    """The text of an Oxigraph ``ASK`` or ``SELECT`` answer in ``fmt``, chunk by chunk."""
+    if fmt not in STREAMED:
+        raise IusgraphError(f"unknown format {fmt!r}; use one of {', '.join(STREAMED)}")
+    if isinstance(answer, ox.QueryBoolean):
+        if fmt in _SERIALIZED:
+            yield _serialized(answer, fmt)
+        else:
+            yield ("true" if bool(answer) else "false") + "\n"
+        return
+    if is_graph(answer):
+        raise IusgraphError("a CONSTRUCT or DESCRIBE answer is written as Turtle")
+    if fmt in _SERIALIZED:
+        yield _serialized(answer, fmt)
+        return
+    names = [v.value for v in answer.variables]
+    if fmt == "table":
+        yield table_text(names, ([table_cell(row[n]) for n in names] for row in answer))
+    elif fmt == "csv":
+        yield from csv_chunks(names, ([csv_cell(row[n]) for n in names] for row in answer))
+    else:
+        yield from tsv_chunks(names, ([tsv_cell(row[n]) for n in names] for row in answer))
+
+
+def csv_chunks(names: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """SPARQL 1.1 CSV of rows of cells, a chunk per :data:`CHUNK_ROWS` rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(names)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % CHUNK_ROWS == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue()
+
+
+def tsv_chunks(names: list[str], rows: Iterable[list[str]]) -> Iterator[str]:
+    """SPARQL 1.1 TSV of rows of cells, a chunk per :data:`CHUNK_ROWS` rows."""
+    lines = ["\t".join("?" + n for n in names) + "\n"]
+    for row in rows:
+        lines.append("\t".join(row) + "\n")
+        if len(lines) >= CHUNK_ROWS:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
+
+
+def table_text(names: list[str], rows: Iterable[list[str]]) -> str:
+    """An aligned table of rows of cells, for people, with its row count."""
+    cells = list(rows)
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(names)]
+    line = "  ".join(v.ljust(w) for v, w in zip(names, widths, strict=True)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"
