@@ -7,12 +7,15 @@ checked text, the project prefixes, and each ``# example:`` variable bound, here
 of the corpus of the same kind (``EXAMPLE_NODES`` of ``bench/run.py``, as there). One timed
 run is the query evaluated and its answer streamed by Oxigraph as TSV, with no Python term
 per value: the floor for ``--format csv`` or ``tsv`` output. Each query gets a warm-up run,
-then the median of ``--repeat`` runs (5).
+then the median of ``--repeat`` runs (5), both in wall time and in this process's CPU time:
+a query runs on one thread, so on a loaded machine its CPU time is the steadier figure, and
+"CPU µs/row" is that time per row of the answer.
 
 The hash is of the header line and the sorted rows of that TSV, so two texts that give the
 same answer, in any order, have the same hash. With ``--compare DIR`` the queries of another
 checkout (``DIR/queries/cq``, or a folder of ``.rq`` files) run on the same store in the same
-run, interleaved with these, and the table says whether each answer is the same.
+run, interleaved with these, and the table says whether each answer is the same (and in the
+same order, where the ORDER BY leaves ties).
 
     python bench/cq.py [FILE.nt] [--repeat 5] [--compare DIR]
 
@@ -48,27 +51,37 @@ class Timing:
 
     text: str
     bindings: dict[ox.Variable, ox.Term]
-    times: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     rows: int = 0
+    #: Of the header and the sorted rows (the answer as a set), and of the TSV as written.
     digest: str = ""
+    ordered: str = ""
 
     def run(self, store: ox.Store) -> None:
-        """Evaluate once, streaming the answer as TSV; keep the time, row count and hash."""
-        started = time.perf_counter()
+        """Evaluate once, streaming the answer as TSV; keep the times, row count and hashes."""
+        started, cpu = time.perf_counter(), time.process_time()
         answer = store.query(self.text, prefixes=PREFIXES, substitutions=self.bindings or None)
         assert isinstance(answer, ox.QuerySolutions)
         tsv = answer.serialize(format=ox.QueryResultsFormat.TSV)
-        self.times.append(time.perf_counter() - started)
+        self.wall.append(time.perf_counter() - started)
+        self.cpu.append(time.process_time() - cpu)
         assert tsv is not None
         header, *rows = tsv.decode("utf-8").splitlines()
         self.rows = len(rows)
         body = "\n".join([header, *sorted(rows)]).encode("utf-8")
         self.digest = hashlib.sha256(body).hexdigest()[:12]
+        self.ordered = hashlib.sha256(tsv).hexdigest()[:12]
 
     @property
-    def median_ms(self) -> float:
-        """The median of the timed runs (the warm-up left out), in milliseconds."""
-        return statistics.median(self.times[1:]) * 1000
+    def wall_ms(self) -> float:
+        """The median wall time of the timed runs (the warm-up left out), in milliseconds."""
+        return statistics.median(self.wall[1:]) * 1000
+
+    @property
+    def cpu_ms(self) -> float:
+        """The median CPU time of this process over the same runs, in milliseconds."""
+        return statistics.median(self.cpu[1:]) * 1000
 
 
 def query_files(folder: Path) -> dict[str, Path]:
@@ -95,15 +108,20 @@ def timing(store: ox.Store, path: Path, first: Callable[[str], ox.Term]) -> Timi
 
 
 def _row(name: str, runs: list[Timing | None]) -> str:
-    """A table row: rows, each text's median, µs per row and hash of the last text given."""
+    """A table row: rows, each text's wall and CPU medians, CPU µs per row, the hash."""
     shown = next(t for t in reversed(runs) if t)
     cells = [f"`{name}`", str(shown.rows)]
-    cells += [f"{t.median_ms:.1f}" if t else "" for t in runs]
-    cells.append(f"{shown.median_ms * 1000 / shown.rows:.1f}" if shown.rows else "")
+    cells += [f"{t.wall_ms:.1f}" if t else "" for t in runs]
+    cells += [f"{t.cpu_ms:.1f}" if t else "" for t in runs]
+    cells.append(f"{shown.cpu_ms * 1000 / shown.rows:.1f}" if shown.rows else "")
     cells.append(f"`{shown.digest}`")
     if len(runs) == 2:
-        same = runs[0] and runs[1] and runs[0].digest == runs[1].digest
-        cells.append("yes" if same else "**no**")
+        old, new = runs
+        same = bool(old and new and old.digest == new.digest)
+        in_order = bool(same and old and new and old.ordered == new.ordered)
+        cells.append(
+            "yes" if in_order else "same rows, ties in another order" if same else "**no**"
+        )
     return "| " + " | ".join(cells) + " |"
 
 
@@ -129,8 +147,11 @@ def main() -> None:
     if args.only:
         names = [n for n in names if n in args.only.split(",")]
     compare = bool(args.compare)
-    head = ["query", "rows"] + (["before ms", "after ms"] if compare else ["median ms"])
-    head += ["µs/row", "answer hash"] + (["same answer"] if compare else [])
+    if compare:
+        head = ["query", "rows", "before ms", "after ms", "before CPU ms", "after CPU ms"]
+    else:
+        head = ["query", "rows", "ms", "CPU ms"]
+    head += ["CPU µs/row", "answer hash"] + (["same answer"] if compare else [])
     align = ["---"] + ["---:"] * (len(head) - 2 - compare) + ["---"] * (1 + compare)
     print(f"{args.file}: {len(store)} triples, loaded in {load_s:.1f} s; median of {args.repeat}")
     print()
