@@ -3,8 +3,9 @@
 Loads an N-Triples file (default: the 1M-triple synthetic corpus) into an in-memory
 Oxigraph store once, with the project's loader, then runs every ``queries/cq/*.rq`` as
 ``iusgraph query`` runs it on Oxigraph (:func:`iusgraph.query.run.query_oxigraph`): the
-checked text, the project prefixes, and each ``# example:`` variable bound, here to a node
-of the corpus of the same kind (``EXAMPLE_NODES`` of ``bench/run.py``, as there). One timed
+checked text, the project prefixes, and each ``# example:`` variable bound: to the example's
+own node where the store has it (the real graph), else to a node of the corpus of the same
+kind (``EXAMPLE_NODES`` of ``bench/run.py``, as there). One timed
 run is the query evaluated and its answer streamed by Oxigraph as TSV, with no Python term
 per value: the floor for ``--format csv`` or ``tsv`` output. Each query gets a warm-up run,
 then the median of ``--repeat`` runs (5), both in wall time and in this process's CPU time:
@@ -17,7 +18,7 @@ checkout (``DIR/queries/cq``, or a folder of ``.rq`` files) run on the same stor
 run, interleaved with these, and the table says whether each answer is the same (and in the
 same order, where the ORDER BY leaves ties).
 
-    python bench/cq.py [FILE.nt] [--repeat 5] [--compare DIR]
+    python bench/cq.py [FILE.nt] [--repeat 5] [--compare DIR] [--only NAME,NAME]
 
 It prints Markdown; docs/benchmarks.md holds a copy of its output.
 """
