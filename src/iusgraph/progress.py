@@ -81,8 +81,10 @@ class Bar:
 
     def __init__(self, what: str, total: int | None, *, triples: int, unit: str = "it") -> None:
         self.what = what
+        #: Whether the bar is on the terminal (else every method does nothing).
+        self.shown = shown(triples)
         self._bar: Any = None
-        if shown(triples):
+        if self.shown:
             from tqdm import tqdm
 
             self._bar = tqdm(
@@ -94,11 +96,6 @@ class Bar:
                 file=sys.stderr,
                 dynamic_ncols=True,
             )
-
-    @property
-    def shown(self) -> bool:
-        """Whether the bar is on the terminal (else every method does nothing)."""
-        return self._bar is not None
 
     def stage(self, text: str) -> None:
         """Show what is being done now: ``what: text``."""
