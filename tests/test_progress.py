@@ -101,6 +101,7 @@ def test_nothing_is_written_off_a_terminal_below_the_threshold_or_quiet(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     terminal = on_terminal(monkeypatch)
+
     def work() -> bool:
         with Bar("writing", 4, triples=1000, unit="file") as bar:
             for name in ("a", "b", "c", "d"):
