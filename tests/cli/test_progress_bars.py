@@ -24,6 +24,8 @@ import pytest
 from iusgraph import api
 from iusgraph.progress import THRESHOLD_VARIABLE
 
+from ..helpers import cli
+
 #: tqdm's "[elapsed<left": the estimate of the time left, once a step is timed.
 TIME_LEFT = re.compile(rb"\[\d\d:\d\d<\d\d:\d\d")
 
@@ -78,6 +80,14 @@ def three_runs(args: list[str]) -> tuple[bytes, bytes, bytes]:
     assert out_bar == out_quiet == out_pipe
     assert out_bar  # each command says what it did
     return err_bar, err_quiet, err_pipe
+
+
+@pytest.mark.parametrize(
+    "command", ["synth", "validate", "build", "export", "publish", "query", "serve"]
+)
+def test_the_commands_that_show_progress_take_quiet(command: str) -> None:
+    result = cli(command, "--help")
+    assert result.exit_code == 0 and "--quiet" in result.output
 
 
 def test_synth_shows_the_drugs_written_and_the_time_left(tmp_path: Path) -> None:
