@@ -29,7 +29,7 @@ from iusgraph.errors import IusgraphError
 #: The variable that sets the threshold (in triples), e.g. ``IUSGRAPH_PROGRESS_FROM=1`` to
 #: show progress for any input on a terminal.
 THRESHOLD_VARIABLE = "IUSGRAPH_PROGRESS_FROM"
-#: Work smaller than this (in triples) finishes in about a second: no bar.
+#: The threshold, in triples, unless the variable sets it.
 DEFAULT_FROM = 100_000
 #: Bytes per triple, to weigh an input given in bytes: 10 MB is the threshold. (The
 #: synthetic corpus's N-Triples have 171 bytes a triple, Turtle has fewer.)
