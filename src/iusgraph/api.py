@@ -361,7 +361,8 @@ def publish(
     # A graph's terms are checked on the way (an IRI a server would refuse is an input
     # error here, before anything is sent).
     lines = graph if isinstance(graph, Path) else ntriples_lines(to_oxigraph_quads(graph))
-    return _publish(lines, endpoint, graph_iri, chunk_triples)
+    triples = None if isinstance(graph, Path) else len(graph)
+    return _publish(lines, endpoint, graph_iri, chunk_triples, triples=triples)
 
 
 def serve(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 
 import click
 
-from iusgraph import __version__
+from iusgraph import __version__, progress
 from iusgraph.defaults import (
     CHUNK_TRIPLES,
     EXTRA_GRAPHS,
@@ -104,6 +104,19 @@ class IusgraphGroup(click.Group):
             sys.exit(EXIT_USAGE)
 
 
+def _quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:  # for the command's run, then as it was (a test runs many in one process)
+        ctx.with_resource(progress.quiet())
+
+
+QUIET_OPTION = click.option(
+    "--quiet",
+    is_flag=True,
+    expose_value=False,
+    callback=_quiet,
+    help="No progress bar on standard error (shown there, on a terminal, for large inputs).",
+)
+
 GRAPH_OPTION = click.option(
     "--graph",
     "graphs",
@@ -135,6 +148,7 @@ def main(data: Path | None) -> None:
 
 
 @main.command()
+@QUIET_OPTION
 @click.option(
     "--out",
     "out_dir",
@@ -150,6 +164,7 @@ def build(out_dir: Path) -> None:
 
 
 @main.command()
+@QUIET_OPTION
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @GRAPH_OPTION
 @click.option(
@@ -246,6 +261,7 @@ def mappings_suggest(vocabulary: str, out_file: Path | None) -> None:
 
 
 @main.command()
+@QUIET_OPTION
 @click.argument("name", required=False)
 @click.option("--sparql", help="SPARQL text to run instead of a named query or file.")
 @GRAPH_OPTION
@@ -329,6 +345,7 @@ def query(
 
 
 @main.command()
+@QUIET_OPTION
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--endpoint",
@@ -393,6 +410,7 @@ class ByteSize(click.ParamType[int]):
 
 
 @main.command()
+@QUIET_OPTION
 @click.option("--host", default=DEFAULTS.host, show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULTS.port, show_default=True, type=click.IntRange(1, 65535))
 @click.option(
@@ -564,6 +582,7 @@ def graph_qc(graphs: tuple[Path, ...], fmt: str, strict: bool) -> None:
 
 
 @main.command()
+@QUIET_OPTION
 @click.option(
     "--format",
     "formats",
@@ -629,6 +648,7 @@ def draw(
 
 
 @main.command()
+@QUIET_OPTION
 @click.option("--drugs", required=True, type=click.IntRange(min=1), help="How many drugs.")
 @click.option(
     "--faults",

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.files import write_files
+from iusgraph.progress import Bar
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -137,16 +138,27 @@ def write(graph: Graph, names: Iterable[str], out_dir: Path) -> list[Path]:
     when a network format is chosen."""
 
     chosen = [EXPORTERS[name] for name in check_formats(names)]
-    net = None
-    if any(exporter.source == "network" for exporter in chosen):
-        from iusgraph.network.project import project
+    network = any(exporter.source == "network" for exporter in chosen)
+    steps = len(chosen) + int(network) + 1  # each format, the network view, writing the files
+    with Bar("exporting", steps, triples=len(graph), unit="step") as bar:
+        net = None
+        if network:
+            from iusgraph.network.project import project
 
-        net = project(graph)
-    items: list[tuple[Path, str | bytes]] = []
-    for exporter in chosen:
-        texts = exporter.renderer()(net if exporter.source == "network" else graph)
-        texts = (texts,) if isinstance(texts, str) else texts
-        items += [
-            (Path(out_dir) / name, text) for name, text in zip(exporter.files, texts, strict=True)
-        ]
-    return write_files(items)
+            bar.stage("network view")
+            net = project(graph)
+            bar.update()
+        items: list[tuple[Path, str | bytes]] = []
+        for exporter in chosen:
+            bar.stage(exporter.name)
+            texts = exporter.renderer()(net if exporter.source == "network" else graph)
+            texts = (texts,) if isinstance(texts, str) else texts
+            items += [
+                (Path(out_dir) / name, text)
+                for name, text in zip(exporter.files, texts, strict=True)
+            ]
+            bar.update()
+        bar.stage("writing the files")
+        written = write_files(items)
+        bar.update()
+    return written

@@ -33,6 +33,7 @@ from rdflib.query import Result
 from iusgraph.defaults import CHUNK_TRIPLES, REMOTE_TIMEOUT
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.terms import BAD_IRI_CHARACTER
+from iusgraph.progress import BYTES_PER_TRIPLE, Bar
 from iusgraph.query.text import bind_values, checked, prepare, with_prefixes
 
 N_TRIPLES = "application/n-triples"
@@ -212,6 +213,7 @@ def publish(
     chunk_triples: int = CHUNK_TRIPLES,
     *,
     timeout: float = REMOTE_TIMEOUT,
+    triples: int | None = None,
 ) -> PublishResult:
     """Replace a graph on a SPARQL 1.1 Graph Store endpoint with these N-Triples.
 
@@ -225,6 +227,8 @@ def publish(
         an empty one (a small request, so a refusal comes back as the server's answer
         rather than a connection closed mid-upload); then each chunk is POSTed, which adds
         to it. Statements with blank nodes are sent together in the last chunk.
+    :param triples: how many statements there are, if known, for the progress bar (a
+        file's is measured in bytes)
 
     A failure part-way leaves the graph partly written; publishing again replaces it.
     """
@@ -238,12 +242,21 @@ def publish(
     pending = _chunks(_lines(ntriples), chunk_triples)
     first = next(pending, None)  # an unreadable file fails here, before the graph is emptied
     _request("PUT", url, b"", headers, timeout)
-    triples = chunks = 0
-    for chunk in itertools.chain([first] if first else [], pending):
-        _request("POST", url, ("\n".join(chunk) + "\n").encode("utf-8"), headers, timeout)
-        triples += len(chunk)
-        chunks += 1
-    return PublishResult(endpoint, graph_iri, triples, chunks)
+    total: int | None
+    if isinstance(ntriples, Path):  # a file is measured in bytes, known before it is read
+        total, unit = ntriples.stat().st_size, "B"
+        weight = total // BYTES_PER_TRIPLE
+    else:
+        total, unit, weight = triples, "triple", triples or 0
+    sent = chunks = 0
+    with Bar("publishing", total, triples=weight, unit=unit) as bar:
+        for chunk in itertools.chain([first] if first else [], pending):
+            body = ("\n".join(chunk) + "\n").encode("utf-8")
+            _request("POST", url, body, headers, timeout)
+            sent += len(chunk)
+            chunks += 1
+            bar.update(len(body) if unit == "B" else len(chunk))
+    return PublishResult(endpoint, graph_iri, sent, chunks)
 
 
 # --- query --------------------------------------------------------------------------

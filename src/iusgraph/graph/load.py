@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -32,6 +32,7 @@ from rdflib import Graph
 from iusgraph.errors import InputError, IusgraphError, NetworkRefused
 from iusgraph.graph.namespaces import bind_prefixes
 from iusgraph.graph.terms import to_rdflib
+from iusgraph.progress import BYTES_PER_TRIPLE, Bar
 
 #: The RDF file types iusgraph reads, by suffix: one table for every command.
 FILE_TYPES: dict[str, ox.RdfFormat] = {
@@ -211,19 +212,54 @@ def _no_triples(path: Path) -> InputError:
     )
 
 
-def _parser(path: Path, fmt: ox.RdfFormat, data: bytes | None) -> Iterator[ox.Quad]:
+class _Reported:
+    """A binary file that tells ``report`` how many bytes each read gave the parser."""
+
+    def __init__(self, handle: BinaryIO, report: Callable[[int], None]) -> None:
+        self._handle = handle
+        self._report = report
+
+    def read(self, size: int = -1) -> bytes:
+        """The next ``size`` bytes (all the rest with -1)."""
+        block = self._handle.read(size)
+        self._report(len(block))
+        return block
+
+
+def _parser(
+    path: Path,
+    fmt: ox.RdfFormat,
+    data: bytes | None,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[ox.Quad]:
     base = path.resolve().as_uri()
-    if data is None:
+    if data is not None:
+        if progress is not None:
+            progress(len(data))
+        return iter(ox.parse(data, format=fmt, base_iri=base))
+    if progress is None:
         return iter(ox.parse(path=str(path), format=fmt, base_iri=base))
-    return iter(ox.parse(data, format=fmt, base_iri=base))
+    return _parse_reported(path, fmt, base, progress)
 
 
-def parse_quads(path: Path) -> Iterator[ox.Quad]:
-    """The triples of one RDF file, as Oxigraph reads them, checked and bounded."""
+def _parse_reported(
+    path: Path, fmt: ox.RdfFormat, base: str, progress: Callable[[int], None]
+) -> Iterator[ox.Quad]:
+    with path.open("rb") as handle:
+        # pyoxigraph asks for IO[bytes] and calls only read(size)
+        reported: Any = _Reported(handle, progress)
+        yield from ox.parse(reported, format=fmt, base_iri=base)
+
+
+def parse_quads(path: Path, progress: Callable[[int], None] | None = None) -> Iterator[ox.Quad]:
+    """The triples of one RDF file, as Oxigraph reads them, checked and bounded.
+
+    :param progress: told the number of bytes the parser has read, as it reads them
+    """
     fmt, data = _source(path)
     count = 0
     try:
-        for quad in _parser(path, fmt, data):
+        for quad in _parser(path, fmt, data, progress):
             count += 1
             yield quad
     except (SyntaxError, MemoryError, OSError, ValueError) as exc:
@@ -232,24 +268,37 @@ def parse_quads(path: Path) -> Iterator[ox.Quad]:
         raise _no_triples(path)
 
 
-def load_into(store: ox.Store, path: Path) -> None:
-    """Parse one RDF file into the store's default graph (Oxigraph's bulk loader)."""
+def load_into(store: ox.Store, path: Path, progress: Callable[[int], None] | None = None) -> None:
+    """Parse one RDF file into the store's default graph (Oxigraph's bulk loader).
+
+    :param progress: told the number of bytes the parser has read, as it reads them
+    """
     fmt, data = _source(path)
     try:
         if next(_parser(path, fmt, data), None) is None:  # reads no further than one triple
             raise _no_triples(path)
-        if data is None:
-            store.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        base = path.resolve().as_uri()
+        if data is not None:
+            store.bulk_load(data, format=fmt, base_iri=base)
+            if progress is not None:
+                progress(len(data))
+        elif progress is None:
+            store.bulk_load(path=str(path), format=fmt, base_iri=base)
         else:
-            store.bulk_load(data, format=fmt, base_iri=path.resolve().as_uri())
+            with path.open("rb") as handle:
+                reported: Any = _Reported(handle, progress)  # as in _parse_reported
+                store.bulk_load(reported, format=fmt, base_iri=base)
     except (SyntaxError, MemoryError, OSError, ValueError) as exc:
         raise parse_error(path, exc) from None
 
 
-def load_file(graph: Graph, path: Path) -> None:
-    """Add the triples of one RDF file to an rdflib graph."""
+def load_file(graph: Graph, path: Path, progress: Callable[[int], None] | None = None) -> None:
+    """Add the triples of one RDF file to an rdflib graph.
+
+    :param progress: told the number of bytes the parser has read, as it reads them
+    """
     batch: list[tuple[Any, Any, Any, Graph]] = []
-    for quad in parse_quads(path):
+    for quad in parse_quads(path, progress):
         batch.append(
             (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph)
         )
@@ -263,6 +312,14 @@ def load_files(paths: list[Path]) -> Graph:
     """An rdflib graph of the RDF files, each parsed by Oxigraph (see the module notes)."""
     graph = Graph()
     bind_prefixes(graph)
-    for path in paths:
-        load_file(graph, path)
+    with loading(paths) as bar:
+        for path in paths:
+            bar.stage(path.name)
+            load_file(graph, path, bar.update if bar.shown else None)
     return graph
+
+
+def loading(paths: list[Path]) -> Bar:
+    """The progress bar of loading ``paths``, in bytes (shown for 10 MB and more)."""
+    size = sum(path.stat().st_size for path in paths if path.is_file())
+    return Bar("loading", size, triples=size // BYTES_PER_TRIPLE, unit="B")

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
 
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.load import check_file, load_into, parse_quads
+from iusgraph.graph.load import check_file, load_into, loading, parse_quads
 from iusgraph.graph.terms import XSD_STRING, node_text, ntriples_lines, to_oxigraph_quads
 
 T = TypeVar("T")
@@ -62,8 +62,10 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
                 digest.update(block)
 
     def fill(store: ox.Store) -> None:
-        for path in paths:
-            load_into(store, path)
+        with loading(paths) as bar:
+            for path in paths:
+                bar.stage(path.name)
+                load_into(store, path, bar.update if bar.shown else None)
 
     return _store(store_dir, digest.hexdigest(), fill)
 

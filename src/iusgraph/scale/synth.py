@@ -28,8 +28,12 @@ from iusgraph.graph.files import replaced_folder
 from iusgraph.graph.namespaces import ENT, IUS, IUSV, OA, SRC, bind_prefixes
 from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.vocabulary import load_vocabulary, ontology_graph
+from iusgraph.progress import Bar
 
 CLAIMS_PER_SOURCE = 200
+#: About how many triples a drug adds (439,326 for 1000 drugs): how large a run is, for
+#: the progress bar.
+TRIPLES_PER_DRUG = 440
 EFFECT_POOL = 300
 FAULT_KINDS = (
     "missing-rank",
@@ -188,33 +192,38 @@ def _build(
     sink(head)
     documents: dict[str, str] = {}
     vocab = load_vocabulary()
-    for number, chunk in enumerate(chunks):
-        part = Graph()
-        key = f"synth-source-{number}"
-        text = ""
-        for claim in chunk:
-            sentence = _sentence(claim, entities)
-            claim.evidence = [Evidence(len(text), len(text) + len(sentence), sentence, "synth")]
-            text += sentence + "\n"
-        file_name = f"{key}.txt"
-        documents[file_name] = text
-        for pred, value in (
-            (RDF.type, IUS.SourceDocument),
-            (SKOS.prefLabel, Literal(f"synthetic leaflet {key}", lang="en")),
-            (IUS.fileName, Literal(file_name)),
-            (IUS.sha256, Literal(hashlib.sha256(text.encode("utf-8")).hexdigest())),
-            (IUS.characterCount, Literal(len(text), datatype=XSD.integer)),
-            (IUS.documentKind, IUSV["document-kind-drug-information-page"]),
-            (IUS.reliability, IUSV["reliability-moderate"]),
-            (IUS.reliabilityNote, Literal("Synthetic document for benchmarks.", lang="en")),
-            (IUS.defaultProduct, ENT[f"synth-drug-{_drug_of(chunk[0])}"]),
-        ):
-            part.add((SRC[key], pred, value))
-        for claim in chunk:  # each claim is about its own drug
-            add_claims(part, [claim], vocab, entities, ENT[f"synth-drug-{_drug_of(claim)}"])
-        for edit in edits.get(number, []):
-            edit(part)
-        sink(part)
+    with Bar("synth: writing drugs", drugs, triples=drugs * TRIPLES_PER_DRUG, unit="drug") as bar:
+        written = 0
+        for number, chunk in enumerate(chunks):
+            part = Graph()
+            key = f"synth-source-{number}"
+            text = ""
+            for claim in chunk:
+                sentence = _sentence(claim, entities)
+                claim.evidence = [Evidence(len(text), len(text) + len(sentence), sentence, "synth")]
+                text += sentence + "\n"
+            file_name = f"{key}.txt"
+            documents[file_name] = text
+            for pred, value in (
+                (RDF.type, IUS.SourceDocument),
+                (SKOS.prefLabel, Literal(f"synthetic leaflet {key}", lang="en")),
+                (IUS.fileName, Literal(file_name)),
+                (IUS.sha256, Literal(hashlib.sha256(text.encode("utf-8")).hexdigest())),
+                (IUS.characterCount, Literal(len(text), datatype=XSD.integer)),
+                (IUS.documentKind, IUSV["document-kind-drug-information-page"]),
+                (IUS.reliability, IUSV["reliability-moderate"]),
+                (IUS.reliabilityNote, Literal("Synthetic document for benchmarks.", lang="en")),
+                (IUS.defaultProduct, ENT[f"synth-drug-{_drug_of(chunk[0])}"]),
+            ):
+                part.add((SRC[key], pred, value))
+            for claim in chunk:  # each claim is about its own drug
+                add_claims(part, [claim], vocab, entities, ENT[f"synth-drug-{_drug_of(claim)}"])
+            for edit in edits.get(number, []):
+                edit(part)
+            sink(part)
+            done = _drug_of(chunk[-1]) + 1  # the drugs up to this part's last
+            bar.update(done - written)
+            written = done
     return documents, injected
 
 

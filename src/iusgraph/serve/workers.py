@@ -32,6 +32,7 @@ from iusgraph.graph.formats import TEXT
 from iusgraph.graph.load import check_file
 from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.store import open_store, store_from_files
+from iusgraph.progress import quiet
 from iusgraph.serve import endpoint, pages
 from iusgraph.serve.protocol import Reply
 
@@ -76,7 +77,8 @@ class StoreSource:
             store = ox.Store()
             store.bulk_load(self.ntriples, format=ox.RdfFormat.N_TRIPLES)
             return store
-        return store_from_files([Path(f) for f in self.files])
+        with quiet():  # many workers load at once: no bar from each on the server's terminal
+            return store_from_files([Path(f) for f in self.files])
 
 
 def prepare_source(
