@@ -26,7 +26,6 @@ import hashlib
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -172,6 +171,8 @@ def read(kind: str, key: str) -> bytes | None:
 
 def write(kind: str, key: str, body: bytes) -> None:
     """Store an entry atomically; a folder that cannot be written leaves the cache off."""
+    import tempfile
+
     path = _entry(kind, key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,6 @@ written), so a failed run never leaves a half-written export."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +108,8 @@ def _alive(pid: int) -> bool:
 
 def _stage(path: Path, data: str | bytes) -> Path:
     """``data`` in a new temporary file beside ``path`` (its name holds our pid)."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(path)
@@ -140,6 +140,9 @@ def replaced_folder(folder: Path, owned: set[str]) -> Iterator[Path]:
     the two renames leaves ``folder`` missing rather than mixed. ``folder`` may hold only
     the names in ``owned``, so nothing a user put there is ever removed.
     """
+    import shutil
+    import tempfile
+
     parent = folder.parent
     marker = f".{folder.name}.iusgraph-"
     try:

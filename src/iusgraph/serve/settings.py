@@ -7,9 +7,6 @@ Light on purpose (no engine, no web framework): ``iusgraph --help`` shows these 
 from __future__ import annotations
 
 import os
-import resource
-import socket
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,6 +93,8 @@ def find_yasgui() -> Path | None:
 
 def check_port(host: str, port: int) -> None:
     """Fail with one message when the address cannot be bound (in use, or no such host)."""
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
@@ -119,6 +118,8 @@ def default_base_url(host: str, port: int) -> str:
 
 def check_base_url(url: str) -> str:
     """``--base-url``: an http(s) URL with a host, without query or fragment."""
+    import urllib.parse
+
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise IusgraphError(
@@ -131,6 +132,8 @@ def check_base_url(url: str) -> str:
 def connection_limit(wanted: int) -> int:
     """``wanted`` open connections, or fewer when the file-descriptor limit is lower (some
     are kept for the workers' pipes, the store and the log)."""
+    import resource
+
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
         return wanted
