@@ -405,7 +405,9 @@ def engines_rows(target: int, path: Path, args: argparse.Namespace, bar: Any) ->
         shown = label.get(shapes, shapes)
         tqdm_write(engine_row(triples, name, shown, outcome, keys, against, args))
     if not pyshacl:
-        tqdm_write(f"| {triples} | pySHACL | all | not run above {args.pyshacl_max} triples |||||||")
+        tqdm_write(
+            f"| {triples} | pySHACL | all | not run above {args.pyshacl_max} triples |||||||"
+        )
 
 
 def tqdm_write(line: str) -> None:
