@@ -365,12 +365,16 @@ def engines_rows(target: int, path: Path, args: argparse.Namespace, bar: Any) ->
         runs[kind, shapes_set] = (outcome, keys)
         return outcome, keys
 
-    rudof_set = "all"
-    if "shapes_rejected" in run("pyrudof")[0].steps:
-        bar.total += 1
-        rudof_set = "no-sparql"
-        run("pyrudof", rudof_set)
-    for shapes_set in sorted({"all", rudof_set}):
+    rudof_sets = ["all", "no-sparql"] if args.no_sparql_too else ["all"]
+    for shapes_set in list(rudof_sets):
+        if "shapes_rejected" in run("pyrudof", shapes_set)[0].steps and shapes_set == "all":
+            rudof_sets.remove("all")
+            if "no-sparql" not in rudof_sets:
+                bar.total += 1
+                rudof_sets.append("no-sparql")
+                run("pyrudof", "no-sparql")
+    our_sets = [s for s in SHAPES_SETS if s == "all" or s in rudof_sets]
+    for shapes_set in our_sets:
         run("ours-shapes", shapes_set)
     run("ours-validate")
     run("pyshacl-turbo")
@@ -383,26 +387,22 @@ def engines_rows(target: int, path: Path, args: argparse.Namespace, bar: Any) ->
         return seconds(outcome, args.limit)[3], keys
 
     label = {"all": "all", "no-sparql": "all but sh:sparql"}
-    rows = [
-        ("ours (fast path), shapes only", "ours-shapes", "all", None),
+    rows: list[tuple[str, str, str, tuple[float | None, list[Any] | None] | None]] = [
+        *(("ours (fast path), shapes only", "ours-shapes", s, None) for s in our_sets),
+        ("ours, whole validate", "ours-validate", "all", None),
         *(
-            [("ours (fast path), shapes only", "ours-shapes", rudof_set, None)]
-            if rudof_set != "all"
-            else []
+            ("pyrudof (native)", "pyrudof", s, ours(s) if s in our_sets else None)
+            for s in SHAPES_SETS
         ),
-        ("ours, whole validate", "ours-validate", "all + QC queries and checks", None),
-        ("pyrudof (native)", "pyrudof", rudof_set, ours(rudof_set)),
         ("pyshacl-turbo", "pyshacl-turbo", "all", ours("all")),
     ]
     if pyshacl:
         rows.append(("pySHACL", "pyshacl", "all", ours("all")))
-    if ("pyrudof", "all") in runs and rudof_set != "all":
-        outcome, keys = runs["pyrudof", "all"]
-        tqdm_write(engine_row(triples, "pyrudof (native)", "all", outcome, keys, None, args))
-    for name, kind, shapes, against in rows:
-        shapes_set = shapes if shapes in label else "all"
+    for name, kind, shapes_set, against in rows:
+        if (kind, shapes_set) not in runs:
+            continue
         outcome, keys = runs[kind, shapes_set]
-        shown = label.get(shapes, shapes)
+        shown = "all + QC queries and checks" if kind == "ours-validate" else label[shapes_set]
         tqdm_write(engine_row(triples, name, shown, outcome, keys, against, args))
     if not pyshacl:
         tqdm_write(
@@ -462,6 +462,11 @@ def main(argv: list[str] | None = None) -> None:
         default=100_000,
         help="largest size pySHACL runs at in the engines part",
     )
+    parser.add_argument(
+        "--no-sparql-too",
+        action="store_true",
+        help="also run pyrudof and ours on the shapes without sh:sparql constraints",
+    )
     parser.add_argument("--cache", type=Path, default=Path(__file__).parent / ".cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--worker", choices=["oxigraph", "rdflib", "pyshacl", *KINDS])
@@ -481,7 +486,7 @@ def main(argv: list[str] | None = None) -> None:
     steps = len(sizes)  # the corpus of each size, made or read from the cache
     if scale:
         steps += sum(3 if t <= args.reference_max else 1 for t in sizes)
-    steps += sum(5 + (t <= args.pyshacl_max) for t in engines)
+    steps += sum(5 + 2 * args.no_sparql_too + (t <= args.pyshacl_max) for t in engines)
     bar = progress(steps, args.quiet)
     tqdm_write(machine(args))
     corpora = {}
