@@ -36,6 +36,20 @@ def _emit(**step: object) -> None:
     print(json.dumps(step), flush=True)
 
 
+def peak_mib(pid: int | str = "self") -> float:
+    """A process's peak resident memory (``VmHWM``), in MiB; 0 once it has gone.
+
+    Not ``ru_maxrss``: Linux carries that over ``fork`` and ``exec``, so a worker started
+    by a parent of 160 MiB never reads less than 160 MiB.
+    """
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return 0.0
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
 def node(text: str | None) -> str:
     """A node as compared: an IRI as its text, every blank node ``_``, a literal its lexical
     form (each engine labels blank nodes its own way).
@@ -205,5 +219,5 @@ def worker(kind: str, data: Path, keys_out: Path, shapes_set: str) -> None:
         _emit(load_s=time.perf_counter() - started)
         started = time.perf_counter()
         keys = [finding_key(f) for f in shacl_findings(graph, shapes).findings]
-    _emit(validate_s=time.perf_counter() - started, results=len(keys))
+    _emit(validate_s=time.perf_counter() - started, results=len(keys), peak_mib=peak_mib())
     keys_out.write_text(json.dumps(sorted(keys)), encoding="utf-8")

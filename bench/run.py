@@ -3,7 +3,8 @@
 For each size, a synthetic corpus with 14 injected faults is made by
 ``iusgraph synth`` (the "build": it compiles claims with the real compiler)
 and kept in ``--cache``. Then workers run, each in its own process so that its
-peak memory (the kernel's max RSS, read by ``wait4``) is its own.
+peak memory (``VmHWM``, read by the worker at its end, or by this script every 0.2 s
+while it runs) is its own.
 
 ``--part scale``: three workers per size,
 
@@ -49,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from peers import KINDS, SHAPES_SETS
+from peers import KINDS, SHAPES_SETS, peak_mib
 from peers import worker as peers_worker
 
 TRIPLES_PER_DRUG = 438  # measured: 2,300 drugs give 1,007,202 triples
@@ -130,14 +131,14 @@ def worker(kind: str, path: Path, keys_out: Path) -> None:
             )
     _emit(
         total_s=time.perf_counter() - started,
-        peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        peak_mib=peak_mib(),
     )
 
 
 @dataclass
 class Outcome:
     """How a worker ended: its steps, ``ok``, ``limit`` (stopped), ``oom`` (past the memory
-    cap) or ``failed``, its peak memory (the kernel's, so read even when it was stopped)."""
+    cap) or ``failed``, and its peak memory (read while it runs, so known when stopped)."""
 
     steps: dict[str, Any] = field(default_factory=dict)
     status: str = "ok"
@@ -166,15 +167,16 @@ def run_command(
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err, preexec_fn=_cap(memory_gib))
         started = time.monotonic()
-        status = "ok"
+        status, peak = "ok", 0.0
         while True:
-            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
+            pid, code = os.waitpid(proc.pid, os.WNOHANG)
             if pid:
                 break
+            peak = max(peak, peak_mib(proc.pid))
             elapsed = time.monotonic() - started
             if elapsed >= limit:
                 proc.kill()
-                _, code, usage = os.wait4(proc.pid, 0)
+                _, code = os.waitpid(proc.pid, 0)
                 status = "limit"
                 break
             tick(elapsed)
@@ -183,13 +185,15 @@ def run_command(
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
-    outcome = Outcome(status=status, peak_mib=usage.ru_maxrss / 1024)
+    outcome = Outcome(status=status, peak_mib=peak)
     for line in stdout.splitlines():
         step = json.loads(line)
         if "query" in step:
             outcome.steps.setdefault("queries", {})[step["query"]] = step["median_s"]
         else:
             outcome.steps.update(step)
+    # The worker's own figure when it got to the end; else the last one read every 0.2 s.
+    outcome.peak_mib = max(peak, outcome.steps.pop("peak_mib", 0.0))
     if status == "ok" and proc.returncode != 0:
         memory = any(sign in stderr for sign in OUT_OF_MEMORY)
         outcome.status = "oom" if memory else "failed"

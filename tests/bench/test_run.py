@@ -139,3 +139,17 @@ def test_the_examples_in_peers_hold() -> None:
     result = doctest.testmod(peers)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_the_peak_memory_is_the_workers_own() -> None:
+    # read every 0.2 s while the worker runs (a worker of this script also reports its own)
+    big = (
+        "import time; b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(1)"
+    )
+    small = "import time; time.sleep(1)"
+    measured = [
+        bench_run.run_command([sys.executable, "-c", code], 60.0, 15.0, lambda _: None).peak_mib
+        for code in (big, small)
+    ]
+    assert measured[0] >= 300
+    assert 0 < measured[1] < 300
