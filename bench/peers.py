@@ -12,7 +12,7 @@ their findings, normalised by :func:`key`, to a JSON file; :func:`same` compares
   ``sh:sparql`` constraints (``--shapes-set no-sparql``);
 - ``pyshacl-turbo``: pySHACL's API in Rust, on all the shapes; it parses the file itself,
   so its load is inside its validate time;
-- ``pyshacl``: pySHACL (through iusgraph's adapter), on all the shapes.
+- ``pyshacl-shapes``: pySHACL (through iusgraph's adapter), on all the shapes.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 SH = "http://www.w3.org/ns/shacl#"
 SHAPES_SETS = ("all", "no-sparql")
-KINDS = ("ours-shapes", "ours-validate", "pyrudof", "pyshacl-turbo", "pyshacl")
+KINDS = ("ours-shapes", "ours-validate", "pyrudof", "pyshacl-turbo", "pyshacl-shapes")
 
 #: One result as compared: (focus node, path, constraint component, severity).
 Key = tuple[str, str, str, str]

@@ -153,3 +153,18 @@ def test_the_peak_memory_is_the_workers_own() -> None:
     ]
     assert measured[0] >= 300
     assert 0 < measured[1] < 300
+
+
+def test_the_two_parts_name_their_workers_apart() -> None:
+    assert not set(bench_run.SCALE_KINDS) & set(peers.KINDS)
+
+
+def test_the_scale_part_still_runs_its_oxigraph_worker(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = ["--part", "scale", "--sizes", "2000", "--cache", str(tmp_path)]
+    bench_run.main([*command, "--reference-max", "0", "--quiet"])
+    out = capsys.readouterr().out
+    (row,) = [line.split(" | ") for line in out.splitlines() if "| oxigraph |" in line]
+    assert int(row[5]) > 0  # violations of the injected faults
+    assert len(row[7].split(".")) == 2  # a CQ median in seconds: the queries ran
