@@ -32,9 +32,9 @@ from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 from iusgraph.validation.checks import (
     duration_findings,
     mapping_findings,
-    mapping_part,
     qc_findings,
     selector_findings,
+    store_mapping_findings,
     with_labels,
 )
 from iusgraph.validation.fastshacl import compile_shapes, needed_classes, run_checks, subclass_map
@@ -135,7 +135,7 @@ def validate_files(
         return report
     store = store_from_files(paths)
     report = validate_loaded(store, paths, shapes)
-    report.extend(mapping_findings(mapping_part(store)))
+    report.extend(store_mapping_findings(store))
     return report
 
 
