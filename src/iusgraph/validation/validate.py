@@ -39,12 +39,12 @@ from iusgraph.validation.checks import (
 )
 from iusgraph.validation.fastshacl import compile_shapes, needed_classes, run_checks, subclass_map
 from iusgraph.validation.report import Report
-from iusgraph.validation.termcheck import InputTerm
+from iusgraph.validation.termcheck import InputTerm, InputTerms
 
 
 def fast_shacl_findings(
     store: ox.Store,
-    terms: Callable[[], Iterable[InputTerm]],
+    terms: InputTerms,
     as_graph: Callable[[], Graph],
     shapes: Graph | None = None,
 ) -> Report:
@@ -92,7 +92,9 @@ def validate_graph(data: Graph, engine: str = "oxigraph", shapes: Graph | None =
         combined += ontology
         data = combined
     if engine == "oxigraph":
-        return validate_store(open_store(data), lambda: graph_terms(data), lambda: data, shapes)
+        return validate_store(
+            open_store(data), lambda predicates: graph_terms(data, predicates), lambda: data, shapes
+        )
     from iusgraph.validation.reference import reference_coverage, shacl_findings
 
     shapes = shapes if shapes is not None else shapes_graph()
@@ -106,7 +108,7 @@ def validate_graph(data: Graph, engine: str = "oxigraph", shapes: Graph | None =
 
 def validate_store(
     store: ox.Store,
-    terms: Callable[[], Iterable[InputTerm]],
+    terms: InputTerms,
     as_graph: Callable[[], Graph],
     shapes: Graph | None = None,
 ) -> Report:
@@ -144,8 +146,8 @@ def validate_loaded(store: ox.Store, paths: list[Path], shapes: Graph | None = N
     ontology = ontology_graph()
     store.bulk_load(to_ntriples(ontology).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
 
-    def ontology_terms() -> Iterable[InputTerm]:
-        yield from input_terms(paths)
-        yield from graph_terms(ontology)
+    def ontology_terms(predicates: frozenset[str]) -> Iterable[InputTerm]:
+        yield from input_terms(paths, predicates)
+        yield from graph_terms(ontology, predicates)
 
     return validate_store(store, ontology_terms, lambda: store_graph(store), shapes)
