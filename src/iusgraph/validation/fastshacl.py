@@ -941,6 +941,12 @@ class _Compiler:
                 f"SELECT ?this WHERE {{ {focus.target} "
                 f"FILTER NOT EXISTS {{ ?this {focus.path} ?value . {condition} }} }}"
             )
+        if op == ">" and bound == 1 and not condition:
+            # More than one value is two different ones: a join, no grouping.
+            return (
+                f"SELECT DISTINCT ?this WHERE {{ {focus.target} ?this {focus.path} ?value . "
+                f"?this {focus.path} ?_other . FILTER(!sameTerm(?value, ?_other)) }}"
+            )
         if op == "<":
             pattern = f"OPTIONAL {{ ?this {focus.path} ?value . {condition} }}"
         else:
