@@ -75,3 +75,31 @@ def test_writing_a_graph_leaves_its_prefixes_alone(write) -> None:  # type: igno
     before = _bindings(graph)
     write(graph)
     assert _bindings(graph) == before
+
+
+def test_input_terms_of_some_predicates_keep_every_blank_node(tmp_path: Path) -> None:
+    """With predicates, the input's triples are those of the predicates and those with a
+    blank node, as written, on a file and on an rdflib graph alike."""
+    from iusgraph.graph.store import graph_terms, input_terms
+
+    path = tmp_path / "some.nt"
+    path.write_text(
+        '<urn:a> <urn:p> "05"^^<http://www.w3.org/2001/XMLSchema#int> .\n'
+        '<urn:a> <urn:q> "x" .\n'
+        '_:b <urn:q> "y" .\n'
+        "<urn:a> <urn:q> _:b .\n",
+        encoding="utf-8",
+    )
+    kept = [
+        t
+        for t in input_terms([path], frozenset({"urn:p"}))
+        if t[1] == "urn:p" or "_:" in t[0] + t[2]
+    ]
+    assert kept == list(input_terms([path], frozenset({"urn:p"})))
+    assert (
+        len(kept) == 3 and ("urn:a", "urn:p", "05", "http://www.w3.org/2001/XMLSchema#int") in kept
+    )
+    assert len(list(input_terms([path]))) == 4
+    graph = Graph().parse(path, format="nt")
+    assert len(list(graph_terms(graph, frozenset({"urn:p"})))) == 3
+    assert len(list(graph_terms(graph))) == 4

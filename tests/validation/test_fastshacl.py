@@ -50,7 +50,10 @@ def both(data: Graph, shapes: Graph | None = None) -> tuple[Counter[Key], Counte
     """SHACL findings from pySHACL and from the fast path on the same data."""
     reference = shacl_findings(data, shapes)
     fast = fast_shacl_findings(
-        open_store(data), lambda: graph_terms(data), lambda: data, shapes=shapes
+        open_store(data),
+        lambda predicates: graph_terms(data, predicates),
+        lambda: data,
+        shapes=shapes,
     )
     return keys(reference), keys(fast), fast
 

@@ -94,13 +94,18 @@ def graph_of(turtle: str) -> Graph:
 
 
 def fast_graph(data: Graph, shapes: Graph) -> Report:
-    return fast_shacl_findings(open_store(data), lambda: graph_terms(data), lambda: data, shapes)
+    return fast_shacl_findings(
+        open_store(data), lambda predicates: graph_terms(data, predicates), lambda: data, shapes
+    )
 
 
 def fast_file(file: Path, shapes: Graph) -> Report:
     store = store_from_files([file])
     return fast_shacl_findings(
-        store, lambda: input_terms([file]), lambda: store_graph(store), shapes=shapes
+        store,
+        lambda predicates: input_terms([file], predicates),
+        lambda: store_graph(store),
+        shapes=shapes,
     )
 
 

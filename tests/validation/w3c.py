@@ -468,7 +468,9 @@ def run_fast_graph(test: SuiteTest) -> Run:
     """The fast path on a store made from the rdflib graph (``validate_graph``'s way)."""
     data, shapes = inputs(test)
     store = open_store(data)
-    report = fast_shacl_findings(store, lambda: graph_terms(data), lambda: data, shapes=shapes)
+    report = fast_shacl_findings(
+        store, lambda predicates: graph_terms(data, predicates), lambda: data, shapes=shapes
+    )
     return report, [data, shapes, store]
 
 
@@ -484,7 +486,9 @@ def run_fast_file(test: SuiteTest) -> Run:
         dumped.append(graph)
         return graph
 
-    report = fast_shacl_findings(store, lambda: input_terms([test.data]), as_graph, shapes=shapes)
+    report = fast_shacl_findings(
+        store, lambda predicates: input_terms([test.data], predicates), as_graph, shapes=shapes
+    )
     return report, [data, shapes, store, *dumped]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -80,9 +80,13 @@ def store_graph(store: ox.Store) -> Graph:
     return graph
 
 
-def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]:
+def input_terms(
+    paths: list[Path], predicates: Collection[str] | None = None
+) -> Iterator[tuple[str, str, str, str | None]]:
     """(subject, predicate, lexical form, datatype) of every triple as written in the files:
-    a blank node is ``_:`` and its label in the file, an IRI object ``<iri>``.
+    a blank node is ``_:`` and its label in the file, an IRI object ``<iri>``. With
+    ``predicates``, only the triples with one of these predicates or with a blank node
+    (the others are parsed but not converted).
 
     The store rewrites integer-derived literals; validation reads them from here.
     """
@@ -91,6 +95,13 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
             subject, obj = quad.subject, quad.object
             # RDF 1.2, as the parsers read it: a triple term is never a subject.
             assert not isinstance(subject, ox.Triple)
+            if (
+                predicates is not None
+                and quad.predicate.value not in predicates
+                and not isinstance(subject, ox.BlankNode)
+                and not isinstance(obj, ox.BlankNode)
+            ):
+                continue
             name = node_text(subject)
             if isinstance(obj, ox.Literal):
                 yield name, quad.predicate.value, obj.value, obj.datatype.value
@@ -98,9 +109,18 @@ def input_terms(paths: list[Path]) -> Iterator[tuple[str, str, str, str | None]]
                 yield name, quad.predicate.value, str(obj), None
 
 
-def graph_terms(graph: Graph) -> Iterator[tuple[str, str, str, str | None]]:
+def graph_terms(
+    graph: Graph, predicates: Collection[str] | None = None
+) -> Iterator[tuple[str, str, str, str | None]]:
     """The same for an rdflib graph."""
     for s, p, o in graph:
+        if (
+            predicates is not None
+            and str(p) not in predicates
+            and not isinstance(s, BNode)
+            and not isinstance(o, BNode)
+        ):
+            continue
         name = node_text(s)
         if isinstance(o, Literal):
             datatype = (

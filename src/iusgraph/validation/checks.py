@@ -4,7 +4,8 @@
 - :func:`qc_findings`: every row a ``queries/qc/*-violation.rq`` query returns is a finding;
 - :func:`selector_findings`: a position selector spans as many characters as its quote;
 - :func:`duration_findings`: durations and their approximate days agree;
-- :func:`mapping_findings`: the SSSOM rows a graph carries, against the shipped releases;
+- :func:`mapping_findings`: the SSSOM rows a graph carries, against the shipped releases
+  (:func:`store_mapping_findings` on a store);
 - :func:`with_labels`: findings get their focus node's label.
 """
 
@@ -24,7 +25,7 @@ from iusgraph.graph.namespaces import IUS, OA, SSSOM, shorten
 from iusgraph.graph.store import in_parallel
 from iusgraph.graph.terms import node_text, to_rdflib
 from iusgraph.query.catalog import qc_queries
-from iusgraph.validation.evidence import evidence_selectors
+from iusgraph.validation.evidence import SPAN_MISMATCH, evidence_selectors
 from iusgraph.validation.mappings import check_mapping_sets
 from iusgraph.validation.report import Finding, Report
 
@@ -74,9 +75,13 @@ def qc_findings(data: Data) -> Report:
 
 
 def selector_findings(data: Data) -> Report:
-    """Each position selector spans exactly as many characters as its quote."""
+    """Each position selector spans exactly as many characters as its quote.
+
+    The query leaves out the rows whose xsd:integer offsets already match the quote's
+    length (most of them), so only the rest are converted and compared here.
+    """
     report = Report(checks=["selectors"])
-    for row in evidence_selectors(data):
+    for row in evidence_selectors(data, SPAN_MISMATCH):
         try:
             length = int(cast(Literal, row["end"])) - int(cast(Literal, row["start"]))
         except ValueError:
@@ -148,6 +153,14 @@ def mapping_part(store: ox.Store) -> Graph:
             (to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object))
         )
     return graph
+
+
+def store_mapping_findings(store: ox.Store) -> Report:
+    """:func:`mapping_findings` on the :func:`mapping_part` of a store. A store without an
+    ``sssom:MappingSet`` has no mapping set to read, so the part is not even built."""
+    if not store.query(f"ASK {{ ?set a <{SSSOM.MappingSet}> }}"):
+        return Report()
+    return mapping_findings(mapping_part(store))
 
 
 def mapping_findings(graph: Graph) -> Report:

@@ -14,24 +14,32 @@ from iusgraph.errors import IusgraphError
 from iusgraph.graph.backend import Data, select
 from iusgraph.validation.report import Finding, Report
 
+#: Keeps the rows whose offsets are not both xsd:integer or do not span as many characters
+#: as the quote (STRLEN counts characters as Python's len does; an error keeps the row).
+SPAN_MISMATCH = """FILTER(!COALESCE(datatype(?start) = xsd:integer && datatype(?end) = xsd:integer
+                             && ?end - ?start = STRLEN(?exact), false))"""
 
-def evidence_selectors(graph: Data) -> list[dict[str, object]]:
-    """Every evidence node with its claim, source, quote and offsets, one row each.
+
+def evidence_selectors(graph: Data, condition: str = "") -> list[dict[str, object]]:
+    """Every evidence node with its claim, source, quote and offsets, one row each; with
+    ``condition`` (a FILTER such as :data:`SPAN_MISMATCH`), the rows it keeps, in the same
+    order.
 
     Selectors are matched by their properties, not their types: with the types,
     rdflib would join every quote selector with every position selector first.
     """
     return select(
         graph,
-        """
-        SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {
+        f"""
+        SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {{
           ?claim ius:hasEvidence ?ev .
-          OPTIONAL { ?claim rdfs:label ?label }
+          OPTIONAL {{ ?claim rdfs:label ?label }}
           ?ev oa:hasSource ?src ; oa:hasSelector ?q .
           ?q oa:exact ?exact .
           ?ev oa:hasSelector ?p .
           ?p oa:start ?start ; oa:end ?end .
-        } ORDER BY ?ev""",
+          {condition}
+        }} ORDER BY ?ev""",
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import cast
 
 import pyoxigraph as ox
@@ -77,8 +78,18 @@ class TermCheck:
     def flags(self, lexical: str, datatype: str | None) -> bool:
         """Whether an input literal of the path violates the constraint."""
         if self.rewritten:
-            return datatype is not None and URIRef(datatype) in self.rewritten
-        return not lexical_ok(lexical, datatype, self.datatype)
+            return datatype is not None and datatype in self._rewritten_iris
+        return not _integer_ok(lexical, datatype, *self._required)
+
+    # Read once per literal of the path: plain strings, not rdflib terms (whose equality
+    # and hashing run in Python).
+    @cached_property
+    def _rewritten_iris(self) -> frozenset[str]:
+        return frozenset(str(t) for t in self.rewritten)
+
+    @cached_property
+    def _required(self) -> tuple[str, Callable[[int], bool]]:
+        return str(self.datatype), INTEGER_RANGES[self.datatype]
 
 
 def lexical_ok(lexical: str, datatype: str | None, required: URIRef) -> bool:
@@ -89,9 +100,18 @@ def lexical_ok(lexical: str, datatype: str | None, required: URIRef) -> bool:
     >>> lexical_ok("-1", str(XSD.nonNegativeInteger), XSD.nonNegativeInteger)
     False
     """
-    if datatype != str(required) or not re.fullmatch(r"\s*[+-]?[0-9]+\s*", lexical):
+    return _integer_ok(lexical, datatype, str(required), INTEGER_RANGES[required])
+
+
+def _integer_ok(
+    lexical: str, datatype: str | None, required: str, in_range: Callable[[int], bool]
+) -> bool:
+    if datatype != required or not _INTEGER.fullmatch(lexical):
         return False
-    return INTEGER_RANGES[required](int(lexical))
+    return in_range(int(lexical))
+
+
+_INTEGER = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
 INTEGER_RANGES: dict[URIRef, Callable[[int], bool]] = {
@@ -115,22 +135,29 @@ INTEGER_RANGES: dict[URIRef, Callable[[int], bool]] = {
 #: datatype IRI (None when the object is not a literal).
 InputTerm = tuple[str, str, str, "str | None"]
 
+#: The input's triples (:data:`InputTerm`) that have one of the given predicates or a blank
+#: node; it may give others too. The term checks read only these.
+InputTerms = Callable[[frozenset[str]], Iterable[InputTerm]]
 
-def term_findings(
-    store: ox.Store, checks: list[TermCheck], terms: Callable[[], Iterable[InputTerm]]
-) -> list[Finding]:
-    """The term checks on the input's literals, in one pass. A blank-node subject the
-    store does not know by its input label (Oxigraph renames blank nodes when it loads a
-    file, and a parser names ``[]`` anew each time) is matched to the checks' targets
-    from the input's own triples, read in the same pass."""
-    focus = {
-        id(c): {
-            node_text(row["this"])
-            for row in cast(ox.QuerySolutions, store.query(c.targets))
-            if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
-        }
-        for c in checks
-    }
+
+def term_findings(store: ox.Store, checks: list[TermCheck], terms: InputTerms) -> list[Finding]:
+    """The term checks on the input's literals, in one pass over the triples of the checks'
+    predicates and those with a blank node. A blank-node subject the store does not know
+    by its input label (Oxigraph renames blank nodes when it loads a file, and a parser
+    names ``[]`` anew each time) is matched to the checks' targets from the input's own
+    triples, read in the same pass. A check's focus nodes are read from the store only
+    once a literal fails it."""
+    focus: dict[int, set[str]] = {}
+
+    def focus_of(check: TermCheck) -> set[str]:
+        if id(check) not in focus:
+            focus[id(check)] = {
+                node_text(row["this"])
+                for row in cast(ox.QuerySolutions, store.query(check.targets))
+                if isinstance(row["this"], ox.NamedNode | ox.BlankNode)
+            }
+        return focus[id(check)]
+
     by_predicate: dict[str, list[TermCheck]] = {}
     for check in checks:
         by_predicate.setdefault(str(check.predicate), []).append(check)
@@ -141,7 +168,7 @@ def term_findings(
     marks: dict[str, set[tuple[str, str]]] = {}  # blank node -> the targets it meets
     found: dict[tuple[str, str, str, str | None, str], TermCheck] = {}
     unknown: list[tuple[str, str, str, str | None, TermCheck]] = []
-    for subject, predicate, text, datatype in terms():
+    for subject, predicate, text, datatype in terms(frozenset(by_predicate)):
         if subject.startswith("_:"):
             if predicate == RDF_TYPE and text[1:-1] in classes:
                 marks.setdefault(subject, set()).add(("class", text[1:-1]))
@@ -154,7 +181,7 @@ def term_findings(
         for check in by_predicate.get(predicate, ()):
             if not check.flags(text, datatype):
                 continue
-            if subject in focus[id(check)]:
+            if subject in focus_of(check):
                 found[(subject, predicate, text, datatype, check.rule)] = check
             elif subject.startswith("_:"):
                 unknown.append((subject, predicate, text, datatype, check))

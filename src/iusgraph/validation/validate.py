@@ -34,14 +34,14 @@ from iusgraph.progress import Bar
 from iusgraph.validation.checks import (
     duration_findings,
     mapping_findings,
-    mapping_part,
     qc_findings,
     selector_findings,
+    store_mapping_findings,
     with_labels,
 )
 from iusgraph.validation.fastshacl import compile_shapes, needed_classes, run_checks, subclass_map
 from iusgraph.validation.report import Report
-from iusgraph.validation.termcheck import InputTerm
+from iusgraph.validation.termcheck import InputTerm, InputTerms
 
 #: The checks after the shapes, as each step is named on the progress bar.
 CHECKS = (
@@ -60,7 +60,7 @@ def _run_checks(report: Report, data: Data, bar: Bar) -> None:
 
 def fast_shacl_findings(
     store: ox.Store,
-    terms: Callable[[], Iterable[InputTerm]],
+    terms: InputTerms,
     as_graph: Callable[[], Graph],
     shapes: Graph | None = None,
 ) -> Report:
@@ -108,7 +108,9 @@ def validate_graph(data: Graph, engine: str = "oxigraph", shapes: Graph | None =
         combined += ontology
         data = combined
     if engine == "oxigraph":
-        return validate_store(open_store(data), lambda: graph_terms(data), lambda: data, shapes)
+        return validate_store(
+            open_store(data), lambda predicates: graph_terms(data, predicates), lambda: data, shapes
+        )
     from iusgraph.validation.reference import reference_coverage, shacl_findings
 
     shapes = shapes if shapes is not None else shapes_graph()
@@ -124,7 +126,7 @@ def validate_graph(data: Graph, engine: str = "oxigraph", shapes: Graph | None =
 
 def validate_store(
     store: ox.Store,
-    terms: Callable[[], Iterable[InputTerm]],
+    terms: InputTerms,
     as_graph: Callable[[], Graph],
     shapes: Graph | None = None,
 ) -> Report:
@@ -156,7 +158,7 @@ def validate_files(
         return report
     store = store_from_files(paths)
     report = validate_loaded(store, paths, shapes)
-    report.extend(mapping_findings(mapping_part(store)))
+    report.extend(store_mapping_findings(store))
     return report
 
 
@@ -165,8 +167,8 @@ def validate_loaded(store: ox.Store, paths: list[Path], shapes: Graph | None = N
     ontology = ontology_graph()
     store.bulk_load(to_ntriples(ontology).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
 
-    def ontology_terms() -> Iterable[InputTerm]:
-        yield from input_terms(paths)
-        yield from graph_terms(ontology)
+    def ontology_terms(predicates: frozenset[str]) -> Iterable[InputTerm]:
+        yield from input_terms(paths, predicates)
+        yield from graph_terms(ontology, predicates)
 
     return validate_store(store, ontology_terms, lambda: store_graph(store), shapes)
