@@ -42,7 +42,7 @@ from iusgraph.serve.protocol import (
 
 @functools.lru_cache(maxsize=256)
 def check(text: str) -> str:
-    """:func:`iusgraph.query.run.checked` (SERVICE/FROM refusal, syntax positions): the
+    """:func:`iusgraph.query.text.checked` (SERVICE/FROM refusal, syntax positions): the
     canonical text to run, remembered for texts that passed, as rdflib's parser costs more
     than most of our queries."""
     return checked(text, "query")
