@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.resources
 import os
 import re
 from pathlib import Path
 
+import iusgraph
 from iusgraph.errors import InputError
 
 #: The installed package, computed from the package itself (not from this module's depth),
 #: and the checkout it sits in when installed in editable mode (``src/iusgraph`` → root).
-PACKAGE = Path(str(importlib.resources.files("iusgraph"))).resolve()
+PACKAGE = Path(iusgraph.__file__).resolve().parent
 SOURCE_ROOT = PACKAGE.parent.parent
 ENV_DATA = "IUSGRAPH_DATA"
 _NAME = re.compile(r'^\s*name\s*=\s*"iusgraph"\s*$', re.MULTILINE)
