@@ -56,6 +56,8 @@ def store_from_files(paths: list[Path], store_dir: Path | None = None) -> ox.Sto
     digest = hashlib.sha256()
     for path in paths:
         check_file(path)
+        if store_dir is None:  # an in-memory store is filled anyway: no fingerprint needed
+            continue
         digest.update(str(path.resolve()).encode("utf-8") + b"\0")
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
