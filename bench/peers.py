@@ -172,7 +172,10 @@ def worker(kind: str, data: Path, keys_out: Path, shapes_set: str) -> None:
         started = time.perf_counter()
         if kind == "ours-shapes":
             report = fast_shacl_findings(
-                store, lambda: input_terms([merged]), lambda: store_graph(store), shapes
+                store,
+                lambda predicates: input_terms([merged], predicates),
+                lambda: store_graph(store),
+                shapes,
             )
         else:
             report = validate_loaded(store, [data])
