@@ -183,47 +183,10 @@ def competency_queries() -> dict[str, NamedQuery]:
     return named_queries("cq")
 
 
-def query(
-    name_or_file: str | None,
-    graph: Graph | None = None,
-    *,
-    sparql: str | None = None,
-    fmt: str = "table",
-    bindings: list[str] | None = None,
-    engine: str | None = None,
-    store: Path | None = None,
-    files: list[Path] | None = None,
-    endpoint: str | None = None,
-    default_graph: str | None = None,
-    with_graphs: list[str] | None = None,
-) -> str:
-    """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the result.
-
-    :param with_graphs: extra shipped graphs to include, e.g. ``["hpo"]``: the is_a closure of
-        the mapped HPO terms, to group entities under an HPO ancestor
-
-    :param graph: the data; by default ``files``, or the graph compiled from the curated data
-    :param engine: ``oxigraph`` (the default: an embedded store, in memory or in ``store``)
-        or ``rdflib``
-    :param files: RDF files; with ``oxigraph`` they are parsed straight into the store
-    :param endpoint: a SPARQL endpoint URL: run the query on that server instead
-    :param default_graph: with ``endpoint``, the graph to query (e.g. one ``publish`` wrote)
-    """
-    return "".join(
-        query_chunks(
-            name_or_file,
-            graph,
-            sparql=sparql,
-            fmt=fmt,
-            bindings=bindings,
-            engine=engine,
-            store=store,
-            files=files,
-            endpoint=endpoint,
-            default_graph=default_graph,
-            with_graphs=with_graphs,
-        )
-    )
+def query(name_or_file: str | None, graph: Graph | None = None, **options: Any) -> str:
+    """Run a competency query by name, a ``.rq`` file, or SPARQL text, and render the
+    answer: the chunks of :func:`query_chunks` (which documents the options) joined."""
+    return "".join(query_chunks(name_or_file, graph, **options))
 
 
 def query_chunks(
@@ -240,10 +203,20 @@ def query_chunks(
     default_graph: str | None = None,
     with_graphs: list[str] | None = None,
 ) -> Iterator[str]:
-    """The answer of :func:`query`, chunk by chunk: with Oxigraph, CSV, TSV and JSON are
-    written as the engine evaluates, from its own terms, so a large answer is never held
-    whole; on the curated graph the compiled graph and the query check come from the cache
-    (:mod:`iusgraph.graph.cache`)."""
+    """The answer to a competency query by name, a ``.rq`` file, or SPARQL text, chunk by
+    chunk: with Oxigraph, CSV, TSV and JSON are written as the engine evaluates, from its
+    own terms, so a large answer is never held whole; on the curated graph the compiled
+    graph and the query check come from the cache (:mod:`iusgraph.graph.cache`).
+
+    :param graph: the data; by default ``files``, or the graph compiled from the curated data
+    :param engine: ``oxigraph`` (the default: an embedded store, in memory or in ``store``)
+        or ``rdflib``
+    :param files: RDF files; with ``oxigraph`` they are parsed straight into the store
+    :param endpoint: a SPARQL endpoint URL: run the query on that server instead
+    :param default_graph: with ``endpoint``, the graph to query (e.g. one ``publish`` wrote)
+    :param with_graphs: extra shipped graphs to include, e.g. ``["hpo"]``: the is_a closure
+        of the mapped HPO terms, to group entities under an HPO ancestor
+    """
     if name_or_file and sparql is not None:
         raise IusgraphError("give either a query NAME/FILE or --sparql, not both")
     if endpoint is not None:
