@@ -11,18 +11,19 @@ from iusgraph.graph.prefixes import BASE as BASE
 from iusgraph.graph.prefixes import PREFIXES as PREFIXES
 from iusgraph.graph.prefixes import shorten_iri
 
-IUS = Namespace(BASE + "ontology/")
-IUSV = Namespace(BASE + "vocab/")
-ENT = Namespace(BASE + "entity/")
-CLAIM = Namespace(BASE + "claim/")
-EV = Namespace(BASE + "evidence/")
-SRC = Namespace(BASE + "source/")
-CONFLICT = Namespace(BASE + "conflict/")
-SHAPE = Namespace(BASE + "shapes/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("https://schema.org/")
-BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+# The project's namespaces, from the one table of prefixes (iusgraph.graph.prefixes).
+IUS = Namespace(PREFIXES["ius"])
+IUSV = Namespace(PREFIXES["iusv"])
+ENT = Namespace(PREFIXES["ent"])
+CLAIM = Namespace(PREFIXES["claim"])
+EV = Namespace(PREFIXES["ev"])
+SRC = Namespace(PREFIXES["src"])
+CONFLICT = Namespace(PREFIXES["conflict"])
+SHAPE = Namespace(PREFIXES["shape"])
+OA = Namespace(PREFIXES["oa"])
+SCHEMA = Namespace(PREFIXES["schema"])
+BIOLINK = Namespace(PREFIXES["biolink"])
+SH = Namespace(PREFIXES["sh"])
 #: The mapping targets (data/mappings) and SSSOM's own vocabularies.
 HP = Namespace("http://purl.obolibrary.org/obo/HP_")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
