@@ -235,3 +235,22 @@ def test_query_commands_import_no_rdflib_pyshacl_networkx_or_server(
     }
     assert "iusgraph" in imported
     assert not imported & {"rdflib", "pyshacl", "networkx", "starlette", "uvicorn", "tqdm"}
+
+
+def test_the_stale_install_note_names_the_folders_that_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note reads the same tree digest as the cache key (resources.tree_digest)."""
+    from iusgraph.graph import resources
+
+    checkout, bundled = tmp_path / "checkout", tmp_path / "bundled"
+    for root in (checkout, bundled):
+        for name in ("ontology", "data", "queries"):
+            (root / name).mkdir(parents=True)
+            (root / name / "a.txt").write_text(name, encoding="utf-8")
+    monkeypatch.setattr(resources, "_bundled", lambda: bundled)
+    monkeypatch.setattr(resources, "resource_root", lambda: checkout)
+    assert resources.stale_install_note() is None
+    (checkout / "data" / "a.txt").write_text("edited", encoding="utf-8")
+    note = resources.stale_install_note()
+    assert note is not None and "using data of the checkout" in note

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from iusgraph.graph.resources import PACKAGE, data_dir, ontology_dir, queries_dir
+from iusgraph.graph.resources import PACKAGE, data_dir, ontology_dir, queries_dir, tree_digest
 
 ENV_DIR = "IUSGRAPH_CACHE"
 ENV_OFF = "IUSGRAPH_NO_CACHE"
@@ -74,38 +74,6 @@ def _library_versions() -> list[str]:
     return sorted(found)
 
 
-def _tree_files(folder: str) -> list[tuple[str, os.stat_result]]:
-    """Every file under ``folder`` but compiled bytecode, with its status, in a stable order."""
-    stack = [folder]
-    files = []
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as listing:
-                for item in listing:
-                    if item.is_dir(follow_symlinks=False):
-                        if item.name != "__pycache__":
-                            stack.append(item.path)
-                    elif not item.name.endswith(".pyc"):
-                        files.append((item.path, item.stat()))
-        except OSError:
-            continue
-    return sorted(files, key=lambda pair: pair[0])
-
-
-#: The content hash of each file read in this process, by path, size and modification
-#: time: a file is read again as soon as either changes.
-_DIGESTS: dict[tuple[str, int, int], bytes] = {}
-
-
-def _file_digest(path: str, status: os.stat_result) -> bytes:
-    key = (path, status.st_size, status.st_mtime_ns)
-    if key not in _DIGESTS:
-        with open(path, "rb") as handle:
-            _DIGESTS[key] = hashlib.sha256(handle.read()).digest()
-    return _DIGESTS[key]
-
-
 def inputs_key(*parts: str, files: Sequence[Path] = ()) -> str:
     """A hex SHA-256 of everything a cached value depends on.
 
@@ -124,9 +92,7 @@ def inputs_key(*parts: str, files: Sequence[Path] = ()) -> str:
         if root in seen:
             continue
         seen.add(root)
-        for path, status in _tree_files(root):
-            digest.update(b"\0file\0" + os.path.relpath(path, root).encode() + b"\0")
-            digest.update(_file_digest(path, status))
+        digest.update(b"\0tree\0" + tree_digest(root))
     for release in files:
         try:
             status = release.stat()

@@ -115,12 +115,48 @@ def is_bundled(folder: Path) -> bool:
     return bundled is not None and folder.resolve().is_relative_to(bundled.resolve())
 
 
-def _digest(folder: Path) -> str:
+def _tree_files(folder: str) -> list[tuple[str, os.stat_result]]:
+    """Every file under ``folder`` but compiled bytecode, with its status, in a stable order."""
+    stack = [folder]
+    files = []
+    while stack:
+        current = stack.pop()
+        try:
+            with os.scandir(current) as listing:
+                for item in listing:
+                    if item.is_dir(follow_symlinks=False):
+                        if item.name != "__pycache__":
+                            stack.append(item.path)
+                    elif not item.name.endswith(".pyc"):
+                        files.append((item.path, item.stat()))
+        except OSError:
+            continue
+    return sorted(files, key=lambda pair: pair[0])
+
+
+#: The content hash of each file read in this process, by path, size and modification
+#: time: a file is read again as soon as either changes.
+_DIGESTS: dict[tuple[str, int, int], bytes] = {}
+
+
+def _file_digest(path: str, status: os.stat_result) -> bytes:
+    key = (path, status.st_size, status.st_mtime_ns)
+    if key not in _DIGESTS:
+        with open(path, "rb") as handle:
+            _DIGESTS[key] = hashlib.sha256(handle.read()).digest()
+    return _DIGESTS[key]
+
+
+def tree_digest(folder: str | Path) -> bytes:
+    """A SHA-256 of every file under ``folder`` (but compiled bytecode): each one's path
+    relative to ``folder`` and its content. A file's content is hashed once per process
+    while its size and modification time stay the same."""
+    root = os.fspath(folder)
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    for path, status in _tree_files(root):
+        digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
+        digest.update(_file_digest(path, status))
+    return digest.digest()
 
 
 def stale_install_note() -> str | None:
@@ -135,7 +171,7 @@ def stale_install_note() -> str | None:
     changed = [
         name
         for name in ("ontology", "data", "queries")
-        if (root / name).is_dir() and _digest(root / name) != _digest(bundled / name)
+        if (root / name).is_dir() and tree_digest(root / name) != tree_digest(bundled / name)
     ]
     if not changed:
         return None
