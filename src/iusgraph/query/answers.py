@@ -34,13 +34,11 @@ from typing import Any, cast
 import pyoxigraph as ox
 
 from iusgraph.errors import IusgraphError
+from iusgraph.graph.formats import QUERY_FORMATS
 from iusgraph.graph.prefixes import shorten_iri
 
 #: Rows written per chunk of a streamed answer.
 CHUNK_ROWS = 2000
-
-#: The formats written here from Oxigraph's terms; the rest go through rdflib.
-STREAMED = ("table", "csv", "tsv", "json", "xml")
 
 _SERIALIZED = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
 
@@ -78,8 +76,8 @@ def _serialized(answer: Any, fmt: str) -> str:
 
 def answer_chunks(answer: Any, fmt: str) -> Iterator[str]:
     """The text of an Oxigraph ``ASK`` or ``SELECT`` answer in ``fmt``, chunk by chunk."""
-    if fmt not in STREAMED:
-        raise IusgraphError(f"unknown format {fmt!r}; use one of {', '.join(STREAMED)}")
+    if fmt not in QUERY_FORMATS:
+        raise IusgraphError(f"unknown format {fmt!r}; use one of {', '.join(QUERY_FORMATS)}")
     if isinstance(answer, ox.QueryBoolean):
         if fmt in _SERIALIZED:
             yield _serialized(answer, fmt)
