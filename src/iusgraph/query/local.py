@@ -120,17 +120,17 @@ def run(
     raise IusgraphError(problem)
 
 
-def _turtle(answer: Any) -> Iterator[str]:
+def _turtle(answer: Any, fmt: str) -> Iterator[str]:
     from iusgraph.graph.backend import oxigraph_result
     from iusgraph.query.results import format_result
 
-    yield format_result(oxigraph_result(answer), "table")
+    yield format_result(oxigraph_result(answer), fmt)
 
 
 def answer_text(answer: Any, fmt: str, origin: str = "<query>") -> Iterator[str]:
     """The text of an answer of :func:`run` in ``fmt``, chunk by chunk; CONSTRUCT and
     DESCRIBE answers as Turtle (through rdflib's writer, with the project prefixes)."""
-    chunks = _turtle(answer) if is_graph(answer) else answer_chunks(answer, fmt)
+    chunks = _turtle(answer, fmt) if is_graph(answer) else answer_chunks(answer, fmt)
     problem = None
     try:
         yield from chunks
