@@ -1,0 +1,2 @@
+"""Releases: differences between graphs, and release bundles with their dataset
+description."""
