@@ -137,3 +137,18 @@ def test_validation_on_threads_matches_one_thread(
     single = validate_files([tmp_path / "synth.nt"])
     assert threaded.to_json() == single.to_json()
     assert threaded.counts()["Violation"] > 0
+
+
+def test_xml_answers_keep_false_and_zero_on_both_engines() -> None:
+    """rdflib's XML writer drops every literal that is false in Python (RDFLib/rdflib#3138):
+    ``common-side-effects`` wrote an empty ``?mostCommon`` for each ``false``. Both engines'
+    XML now read back, with Oxigraph's parser, to the solutions of their CSV."""
+    import pyoxigraph as ox
+
+    for engine in ("rdflib", "oxigraph"):
+        xml = api.query("common-side-effects", fmt="xml", engine=engine)
+        read = list(ox.parse_query_results(xml.encode(), format=ox.QueryResultsFormat.XML))
+        values = [s["mostCommon"].value for s in read]
+        assert "false" in values and "" not in values, engine
+        csv_rows = api.query("common-side-effects", fmt="csv", engine=engine).splitlines()[1:]
+        assert len(read) == len(csv_rows), engine

@@ -937,25 +937,73 @@ def test_a_full_wait_queue_answers_503_with_retry_after(tmp_path) -> None:  # ty
         assert queued.result().status_code == 200
 
 
-def test_json_answers_are_the_document_rdflib_writes() -> None:
-    """The server writes SPARQL JSON straight from Oxigraph's terms (cheaper); the bytes
-    are those of the CLI's writer (rdflib), typed literals in rdflib's lexical forms."""
-    from iusgraph.curation.compile import build_graph
-    from iusgraph.graph.backend import oxigraph_result
-    from iusgraph.query.results import format_result
-    from iusgraph.serve.endpoint import check, solutions_json
-
+def _edge_store() -> ox.Store:
+    """The compiled graph, and one subject with literals whose lexical forms or escapes
+    differ between writers: a zero duration, control characters, U+2028, a language tag."""
     store = ox.Store()
     store.bulk_load(to_ntriples(build_graph()).encode(), format=ox.RdfFormat.N_TRIPLES)
     xsd = "http://www.w3.org/2001/XMLSchema#"
     store.bulk_load(
         f"""<http://e/a> <http://e/p> "1"^^<{xsd}integer>, "1.50"^^<{xsd}decimal>,
-        "true"^^<{xsd}boolean>, "a"@en-GB, "P1DT0H"^^<{xsd}duration>, "x\\ny \\"q\\""^^<{xsd}string>,
+        "true"^^<{xsd}boolean>, "a"@en-GB, "P1DT0H"^^<{xsd}duration>, "PT0S"^^<{xsd}duration>,
+        "x\\ny \\"q\\" \\u0001 \\u007f \\u2028 </ \\t é"^^<{xsd}string>,
         "2020-01-01T00:00:00Z"^^<{xsd}dateTime>, _:b1, <http://e/b> .""".encode(),
         format=ox.RdfFormat.TURTLE,
     )
+    return store
+
+
+def _edge_queries() -> list[str]:
+    from iusgraph.serve.endpoint import check
+
     texts = [q["query"] for q in example_queries()]
     texts += ["SELECT ?o WHERE { <http://e/a> ?p ?o }", "SELECT * WHERE { ?s ?p ?o } LIMIT 50"]
-    for text in map(check, texts):
+    texts += ["SELECT ?x WHERE { } LIMIT 0", "SELECT ?o ?unbound WHERE { <http://e/a> ?p ?o }"]
+    return [check(text) for text in texts]
+
+
+def test_json_answers_are_the_bytes_oxigraphs_writer_gives() -> None:
+    """The server writes SPARQL JSON itself, so it can stop at its limits; the bytes are
+    those of Oxigraph's own writer, which ``query --format json`` uses: the engine's
+    lexical forms (``PT0S``), not another library's."""
+    from iusgraph.serve.endpoint import solutions_json
+
+    store = _edge_store()
+    for text in _edge_queries():
         ours = solutions_json(store.query(text), None, None)
-        assert ours == format_result(oxigraph_result(store.query(text)), "json").encode(), text
+        assert ours == store.query(text).serialize(format=ox.QueryResultsFormat.JSON), text
+
+
+def test_server_answers_are_the_clis_in_every_format() -> None:
+    """The bug this catches: the server wrote rdflib's lexical forms (``P0D``) where
+    ``iusgraph query`` writes Oxigraph's (``PT0S``), and its XML lost every false
+    boolean (rdflib's writer, RDFLib/rdflib#3138). CSV and TSV are the CLI's bytes; the
+    XML reads back, with Oxigraph's parser, to the solutions of Oxigraph's own XML."""
+    from iusgraph.query.answers import answer_chunks
+
+    store = _edge_store()
+    for text in _edge_queries():
+        for mime, fmt in (("text/csv", "csv"), ("text/tab-separated-values", "tsv")):
+            reply = execute(store, text, mime, 10_000, checked=True)
+            assert reply.status == 200, reply.body
+            assert reply.body.decode() == "".join(answer_chunks(store.query(text), fmt)), text
+        reply = execute(store, text, "application/sparql-results+xml", 10_000, checked=True)
+        assert reply.status == 200, reply.body
+        ours = ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.XML)
+        theirs = ox.parse_query_results(
+            store.query(text).serialize(format=ox.QueryResultsFormat.XML),
+            format=ox.QueryResultsFormat.XML,
+        )
+        assert [str(s) for s in ours] == [str(s) for s in theirs], text
+
+
+def test_faq_facts_from_the_server_is_the_clis_answer(client: TestClient) -> None:
+    from iusgraph import api
+
+    text = api.competency_queries()["faq-facts"].text
+    response = _get(client, text, "text/csv")
+    assert response.status_code == 200, response.text
+    cli = CliRunner().invoke(main, ["query", "faq-facts", "--format", "csv"])
+    assert cli.exit_code == 0, cli.output
+    assert response.content == cli.stdout_bytes
+    assert "PT0S" in response.text and "P0D" not in response.text

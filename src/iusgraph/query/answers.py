@@ -30,6 +30,8 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
+from xml.sax.saxutils import XMLGenerator
+from xml.sax.xmlreader import AttributesNSImpl
 
 import pyoxigraph as ox
 
@@ -41,6 +43,13 @@ from iusgraph.graph.prefixes import shorten_iri
 CHUNK_ROWS = 2000
 
 _SERIALIZED = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+
+#: A term as the SPARQL results formats see it: its kind (``uri``, ``bnode`` or
+#: ``literal``), its value, and a literal's language or datatype (None for a plain string).
+Cell = tuple[str, str, str | None, str | None]
+_SPARQL_XML = "http://www.w3.org/2005/sparql-results#"
+_XML = "http://www.w3.org/XML/1998/namespace"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def csv_cell(term: Any) -> str:
@@ -131,3 +140,73 @@ def table_text(names: list[str], rows: Iterable[list[str]]) -> str:
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join([line, rule, *body, f"({len(cells)} rows)"]) + "\n"
+
+
+def oxigraph_cell(term: Any) -> Cell | None:
+    """An Oxigraph term (or None) as a :data:`Cell`, in Oxigraph's lexical form."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    if term.language:
+        return ("literal", term.value, term.language, None)
+    datatype = term.datatype.value
+    return ("literal", term.value, None, None if datatype == _XSD_STRING else datatype)
+
+
+def xml_text(names: list[str], rows: Iterable[list[Cell | None]]) -> str:
+    """SPARQL 1.1 XML results of rows of cells, written with the standard library's XML
+    writer. rdflib's own writer drops every literal whose value is false in Python
+    (``false``, ``0``, ``0.0``: RDFLib/rdflib#3138), and Oxigraph's writes only a whole
+    answer, so neither serves a server that must stop at its limits.
+
+    >>> print(xml_text(["b"], [[("literal", "false", None,
+    ...     "http://www.w3.org/2001/XMLSchema#boolean")], [None]]))  # doctest: +ELLIPSIS
+    <?xml ...?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="b"></variable></head><results><result><binding name="b"><literal datatype="http://www.w3.org/2001/XMLSchema#boolean">false</literal></binding></result><result></result></results></sparql>
+    """
+    out = io.StringIO()
+    writer = XMLGenerator(out, encoding="utf-8", short_empty_elements=False)
+    no_attributes = AttributesNSImpl({}, {})
+
+    def start(name: str, attributes: dict[tuple[str | None, str], str] | None = None) -> None:
+        qnames = {key: ("xml:" if key[0] == _XML else "") + key[1] for key in attributes or {}}
+        attrs = AttributesNSImpl(attributes, qnames) if attributes else no_attributes
+        writer.startElementNS((_SPARQL_XML, name), name, attrs)
+
+    def end(name: str) -> None:
+        writer.endElementNS((_SPARQL_XML, name), name)
+
+    writer.startDocument()
+    writer.startPrefixMapping(None, _SPARQL_XML)
+    start("sparql")
+    start("head")
+    for name in names:
+        start("variable", {(None, "name"): name})
+        end("variable")
+    end("head")
+    start("results")
+    for row in rows:
+        start("result")
+        for name, cell in zip(names, row, strict=True):
+            if cell is None:
+                continue
+            kind, value, language, datatype = cell
+            start("binding", {(None, "name"): name})
+            if language:
+                start(kind, {(_XML, "lang"): language})
+            elif datatype:
+                start(kind, {(None, "datatype"): datatype})
+            else:
+                start(kind)
+            writer.characters(value)
+            end(kind)
+            end("binding")
+        end("result")
+    end("results")
+    end("sparql")
+    writer.endPrefixMapping(None)
+    writer.endDocument()
+    return out.getvalue()

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.formats import QUERY_FORMATS
 from iusgraph.graph.namespaces import shorten
-from iusgraph.query.answers import csv_chunks, table_text, tsv_chunks
+from iusgraph.query.answers import Cell, csv_chunks, table_text, tsv_chunks, xml_text
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -25,6 +26,19 @@ def _csv_term(term: Any) -> str:
 def _tsv_term(term: Any) -> str:
     """SPARQL 1.1 TSV writes terms in N-Triples syntax."""
     return "" if term is None else term.n3()
+
+
+def _xml_cell(term: Any) -> Cell | None:
+    """An rdflib term as a cell of :func:`~iusgraph.query.answers.xml_text`."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ("uri", str(term), None, None)
+    if isinstance(term, BNode):
+        return ("bnode", str(term), None, None)
+    assert isinstance(term, Literal)  # a solution binds IRIs, blank nodes and literals
+    datatype = None if term.datatype is None else str(term.datatype)
+    return ("literal", str(term), term.language, datatype)
 
 
 def _serialized(result: Result, fmt: str) -> str:
@@ -43,12 +57,14 @@ def format_result(result: Result, fmt: str) -> str:
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         # rdflib types the graph as optional; a CONSTRUCT or DESCRIBE answer has one.
         return cast("Graph", result.graph).serialize(format="turtle")
-    if fmt in ("json", "xml"):
+    if fmt == "json":
         return _serialized(result, fmt)
     variables = [str(v) for v in result.vars or []]
     # Rows of a SELECT answer (the other types returned above) are ResultRows.
     answers = (cast("ResultRow", row).asdict() for row in result)
     rows = ([r.get(v) for v in variables] for r in answers)
+    if fmt == "xml":  # not rdflib's writer, which drops false and zero (RDFLib/rdflib#3138)
+        return xml_text(variables, ([_xml_cell(t) for t in row] for row in rows))
     if fmt == "csv":
         return "".join(csv_chunks(variables, ([_csv_term(t) for t in row] for row in rows)))
     if fmt == "tsv":

@@ -27,7 +27,8 @@ from iusgraph.graph.formats import (
 )
 from iusgraph.graph.namespaces import BASE, CLAIM, ENT, PREFIXES
 from iusgraph.graph.serialize import serialize
-from iusgraph.graph.terms import XSD_STRING, to_rdflib
+from iusgraph.graph.terms import XSD_STRING
+from iusgraph.query import answers
 from iusgraph.query.results import format_result
 from iusgraph.query.text import checked
 from iusgraph.serve.protocol import (
@@ -87,12 +88,15 @@ def execute(
     try:
         if offers is RESULT_TYPES and offers[mime] == "json":  # the default: no rdflib
             return Reply(200, mime, solutions_json(answer, max_rows, max_bytes))
-        result = oxigraph_result(answer, max_rows, max_bytes=max_bytes)
-        if result.type == "CONSTRUCT":
-            assert result.graph is not None  # a CONSTRUCT result holds its graph
-            body = serialize(result.graph, offers[mime])
-        else:
-            body = format_result(result, offers[mime]).encode("utf-8")
+        if offers is RESULT_TYPES:  # CSV, TSV, XML: the CLI's writers
+            body = solutions_text(answer, offers[mime], max_rows, max_bytes)
+        else:  # ASK, CONSTRUCT: rdflib's writers
+            result = oxigraph_result(answer, max_rows, max_bytes=max_bytes)
+            if result.type == "CONSTRUCT":
+                assert result.graph is not None  # a CONSTRUCT result holds its graph
+                body = serialize(result.graph, offers[mime])
+            else:
+                body = format_result(result, offers[mime]).encode("utf-8")
     except TooManyRows as exc:
         if exc.unit == "bytes":
             return too_large(max_bytes or 0)
@@ -119,26 +123,46 @@ def _json_term(term: Any) -> dict[str, str]:
     datatype = term.datatype.value
     if datatype == XSD_STRING:
         return {"type": "literal", "value": term.value}
-    # Typed literals in the lexical form rdflib writes (e.g. P0D, not PT0S), as the CLI.
-    return {"type": "literal", "value": str(to_rdflib(term)), "datatype": datatype}
+    return {"type": "literal", "value": term.value, "datatype": datatype}
+
+
+def _kept(answer: Any, max_rows: int | None, max_bytes: int | None) -> tuple[list[str], list[Any]]:
+    """The variables and the solutions of ``answer``, TooManyRows past a limit."""
+    names = [v.value for v in answer.variables]
+    rows = bounded(answer, max_rows, max_bytes=max_bytes, terms=lambda row: (row[n] for n in names))
+    return names, list(rows)
 
 
 def solutions_json(answer: Any, max_rows: int | None, max_bytes: int | None) -> bytes:
-    """SELECT solutions as SPARQL 1.1 JSON, straight from Oxigraph's terms (the same
-    document rdflib writes, at a fraction of the cost); TooManyRows past a limit."""
-    names = [v.value for v in answer.variables]
-    kept = list(
-        bounded(answer, max_rows, max_bytes=max_bytes, terms=lambda row: (row[n] for n in names))
-    )
+    """SELECT solutions as SPARQL 1.1 JSON, straight from Oxigraph's terms, in the bytes
+    Oxigraph's own writer gives (``query --format json``), but read no further than the
+    limits (TooManyRows past one)."""
+    names, kept = _kept(answer, max_rows, max_bytes)
     bindings = [{n: _json_term(row[n]) for n in names if row[n] is not None} for row in kept]
     body = json.dumps(
-        {"results": {"bindings": bindings}, "head": {"vars": names}},
+        {"head": {"vars": names}, "results": {"bindings": bindings}},
         ensure_ascii=False,
         allow_nan=False,
+        separators=(",", ":"),
     ).encode("utf-8")
     if max_bytes is not None and len(body) > max_bytes:
         raise TooManyRows(f"more than {max_bytes} bytes", unit="bytes", limit=max_bytes)
     return body
+
+
+def solutions_text(answer: Any, fmt: str, max_rows: int | None, max_bytes: int | None) -> bytes:
+    """SELECT solutions as SPARQL 1.1 CSV, TSV or XML, written from Oxigraph's terms by the
+    writers of :mod:`iusgraph.query.answers`, so ``query --format csv`` (or ``tsv``) and
+    the server agree byte for byte; TooManyRows past a limit."""
+    names, kept = _kept(answer, max_rows, max_bytes)
+    if fmt == "csv":
+        chunks = answers.csv_chunks(names, ([answers.csv_cell(r[n]) for n in names] for r in kept))
+    elif fmt == "tsv":
+        chunks = answers.tsv_chunks(names, ([answers.tsv_cell(r[n]) for n in names] for r in kept))
+    else:
+        rows = ([answers.oxigraph_cell(r[n]) for n in names] for r in kept)
+        chunks = iter([answers.xml_text(names, rows)])
+    return "".join(chunks).encode("utf-8")
 
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
