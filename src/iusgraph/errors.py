@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import logging
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from logging import LogRecord
 
 #: Exit codes, documented in the README.
 EXIT_OK = 0
@@ -49,19 +52,45 @@ class NetworkRefused(IusgraphError):
     """A query or document asked for something remote; iusgraph never fetches."""
 
 
-class _OneLine(logging.Filter):
-    """Library warnings as one line: rdflib logs a full traceback for every ill-typed literal."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.exc_info, record.exc_text, record.stack_info = None, None, None
-        return True
+def _one_line(record: LogRecord) -> bool:
+    """A logging filter: library warnings as one line (rdflib logs a full traceback for
+    every ill-typed literal)."""
+    record.exc_info, record.exc_text, record.stack_info = None, None, None
+    return True
 
 
 def one_line_library_logs() -> None:
-    """Keep rdflib's loggers from printing tracebacks (the CLI and the query workers)."""
+    """Keep rdflib's loggers from printing tracebacks (the CLI and the query workers).
+
+    rdflib logs from child loggers (``rdflib.term``), and a logger's own filters never see
+    a child's records, so the filter sits on a handler of the ``rdflib`` logger, which
+    writes to the ``sys.stderr`` of the moment and stops the records there. ``logging``
+    is imported here, not at startup: ``iusgraph --help`` never logs.
+    """
+    import logging
+    import sys
+
+    class OneLine(logging.StreamHandler):  # type: ignore[type-arg]
+        """Warnings of rdflib, one line each, on the current standard error."""
+
+        @property
+        def stream(self) -> Any:
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, _value: Any) -> None:
+            """The stream is always the current standard error."""
+
     logger = logging.getLogger("rdflib")
-    if not any(isinstance(f, _OneLine) for f in logger.filters):
-        logger.addFilter(_OneLine())
+    if any(handler.get_name() == "iusgraph-one-line" for handler in logger.handlers):
+        return
+    handler = OneLine()
+    handler.set_name("iusgraph-one-line")
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("warning: %(name)s: %(message)s"))
+    handler.addFilter(_one_line)
+    logger.addHandler(handler)
+    logger.propagate = False
 
 
 class TooManyRows(IusgraphError):

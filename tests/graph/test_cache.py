@@ -254,3 +254,22 @@ def test_the_stale_install_note_names_the_folders_that_differ(
     (checkout / "data" / "a.txt").write_text("edited", encoding="utf-8")
     note = resources.stale_install_note()
     assert note is not None and "using data of the checkout" in note
+
+
+def test_help_imports_neither_logging_nor_hashlib() -> None:
+    """``--help`` neither logs nor hashes: iusgraph.errors imports logging, and
+    graph.resources hashlib, only when they are used (about 9 ms of startup)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "iusgraph", "--help"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {
+        line.split("|")[-1].strip()
+        for line in result.stderr.decode().splitlines()
+        if line.startswith("import time:")
+    }
+    assert "iusgraph.cli" in imported
+    assert not imported & {"logging", "hashlib"}

@@ -14,10 +14,13 @@ order, so that a curator who edits ``data/`` checks what they edited:
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import hashlib
 
 import iusgraph
 from iusgraph.errors import InputError
@@ -139,11 +142,19 @@ def _tree_files(folder: str) -> list[tuple[str, os.stat_result]]:
 _DIGESTS: dict[tuple[str, int, int], bytes] = {}
 
 
+def _sha256(data: bytes = b"") -> hashlib._Hash:
+    """A SHA-256 hash object; hashlib is imported on first use, not at startup
+    (``iusgraph --help`` hashes nothing)."""
+    import hashlib
+
+    return hashlib.sha256(data)
+
+
 def _file_digest(path: str, status: os.stat_result) -> bytes:
     key = (path, status.st_size, status.st_mtime_ns)
     if key not in _DIGESTS:
         with open(path, "rb") as handle:
-            _DIGESTS[key] = hashlib.sha256(handle.read()).digest()
+            _DIGESTS[key] = _sha256(handle.read()).digest()
     return _DIGESTS[key]
 
 
@@ -152,7 +163,7 @@ def tree_digest(folder: str | Path) -> bytes:
     relative to ``folder`` and its content. A file's content is hashed once per process
     while its size and modification time stay the same."""
     root = os.fspath(folder)
-    digest = hashlib.sha256()
+    digest = _sha256()
     for path, status in _tree_files(root):
         digest.update(os.path.relpath(path, root).encode("utf-8") + b"\0")
         digest.update(_file_digest(path, status))
