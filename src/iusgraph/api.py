@@ -522,6 +522,26 @@ def stats(graph: Graph) -> Stats:
     return compute_stats(graph)
 
 
+def release(
+    version: str,
+    out_dir: Path,
+    *,
+    previous: Path | None = None,
+    date: str | None = None,
+) -> list[Path]:
+    """Write the release bundle ``version`` of the curated graph into ``out_dir``: every
+    export, the versioned ontology, ``void.ttl``, ``SHA256SUMS`` and, given the
+    ``previous`` bundle, ``CHANGES.md`` (see :mod:`iusgraph.release.bundle`).
+
+    :param date: the release date (YYYY-MM-DD); by default ``SOURCE_DATE_EPOCH``'s UTC
+        date if it is set, else today's UTC date
+    """
+    from iusgraph.graph.release_info import ReleaseInfo
+    from iusgraph.release.bundle import release_date, write_release
+
+    return write_release(ReleaseInfo(version, release_date(date)), out_dir, previous)
+
+
 def synth(out_dir: Path, *, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:
     """Write a synthetic corpus (for scale tests) into ``out_dir``; deterministic per seed."""
     from iusgraph.scale.synth import write_corpus

@@ -649,6 +649,33 @@ def draw(
 
 @main.command()
 @QUIET_OPTION
+@click.option("--version", "version", required=True, help="The release's version, e.g. 1.0.0.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The bundle's folder: missing, empty, or a bundle written before (replaced whole).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The previous release's bundle: CHANGES.md says what changed since it.",
+)
+@click.option(
+    "--date",
+    help="The release date, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH's UTC date if it is "
+    "set, else today's (UTC).",
+)
+def release(version: str, out_dir: Path, previous: Path | None, date: str | None) -> None:
+    """Write a release bundle: every export, the versioned ontology, void.ttl (VoID and
+    DCAT), SHA256SUMS and, with --previous, CHANGES.md."""
+    for path in api.release(version, out_dir, previous=previous, date=date):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@QUIET_OPTION
 @click.option("--drugs", required=True, type=click.IntRange(min=1), help="How many drugs.")
 @click.option(
     "--faults",

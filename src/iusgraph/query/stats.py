@@ -20,6 +20,8 @@ class Stats:
     and each source's coverage ledger."""
 
     triples: int = 0
+    #: Triples by predicate (the release description's VoID property partitions).
+    triples_by_predicate: dict[str, int] = field(default_factory=dict)
     entities_by_class: dict[str, int] = field(default_factory=dict)
     claims_by_source: dict[str, int] = field(default_factory=dict)
     claims_by_predicate: dict[str, int] = field(default_factory=dict)
@@ -87,6 +89,11 @@ def compute_stats(graph: Graph) -> Stats:
     """The :class:`Stats` of ``graph``."""
     stats = Stats(triples=len(graph))
     by_predicate: dict[str, int] = {}
+    stats.triples_by_predicate = _count(
+        graph,
+        """
+        SELECT ?key (COUNT(*) AS ?n) WHERE { ?s ?key ?o } GROUP BY ?key ORDER BY ?key""",
+    )
     stats.entities_by_class = _count(
         graph,
         """
