@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -88,9 +88,7 @@ def release_date(given: str | None, environ: Mapping[str, str] | None = None) ->
 def checksums(files: Mapping[str, bytes]) -> str:
     """The ``SHA256SUMS`` text of ``files`` (path in the bundle → bytes): one line per file,
     ``<sha256>  <path>``, sorted by path, as ``sha256sum -c`` reads it."""
-    return "".join(
-        f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files)
-    )
+    return "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
 
 
 def versioned_ontology(text: str, info: ReleaseInfo, path: str) -> str:
@@ -101,7 +99,7 @@ def versioned_ontology(text: str, info: ReleaseInfo, path: str) -> str:
         (_VERSION_IRI, f"<{info.iri('ontology')}>", "owl:versionIRI <...>"),
         (_VERSION_INFO, f'"{info.version}"', 'owl:versionInfo "..."'),
     ):
-        text, count = pattern.subn(lambda m, v=value: m.group(1) + v, text)
+        text, count = pattern.subn(_keep_key(value), text)
         if count != 1:
             raise InputError(
                 f"the ontology header must state {name} once (found {count}); "
@@ -109,6 +107,15 @@ def versioned_ontology(text: str, info: ReleaseInfo, path: str) -> str:
                 path=path,
             )
     return text
+
+
+def _keep_key(value: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that keeps a match's key (group 1) and puts ``value`` after it."""
+
+    def replace(match: re.Match[str]) -> str:
+        return match.group(1) + value
+
+    return replace
 
 
 def version_graph(graph: Graph, info: ReleaseInfo) -> None:
@@ -138,7 +145,9 @@ def verify_bundle(folder: Path) -> dict[str, str]:
     a malformed line, a path outside the bundle, a missing file or a wrong hash."""
     manifest = folder / CHECKSUMS_FILE
     if not folder.is_dir():
-        raise InputError("not a folder: give --previous the folder of a release bundle", path=str(folder))
+        raise InputError(
+            "not a folder: give --previous the folder of a release bundle", path=str(folder)
+        )
     try:
         size = manifest.stat().st_size
     except OSError:
@@ -230,12 +239,11 @@ def changes_markdown(previous: Previous, graph: Graph, info: ReleaseInfo) -> str
     from iusgraph.release.diff import diff_graphs
 
     heading = f"# iusgraph {info.version} ({info.date}): changes since {previous.info.version}\n\n"
-    return heading + diff_graphs(previous.graph, graph).render("markdown")
+    markdown: str = diff_graphs(previous.graph, graph).render("markdown")
+    return heading + markdown
 
 
-def write_release(
-    info: ReleaseInfo, out_dir: Path, previous_dir: Path | None = None
-) -> list[Path]:
+def write_release(info: ReleaseInfo, out_dir: Path, previous_dir: Path | None = None) -> list[Path]:
     """Write the release bundle of the curated graph for ``info`` into ``out_dir`` (see the
     module notes); ``previous_dir``, a bundle written before, gives ``CHANGES.md``.
     Returns the files written, the manifest last."""

@@ -21,13 +21,14 @@ the same numbers as ``iusgraph stats``), never from a second count:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from iusgraph import __version__
 from iusgraph.errors import IusgraphError
@@ -202,10 +203,14 @@ def _distributions(
             out.add((dataset, VOID.dataDump, URIRef(info.iri(item.name))))
 
 
+def _iris(nodes: Iterable[Node]) -> list[URIRef]:
+    """The IRIs among ``nodes``, sorted (the graph names sources and sets by IRI)."""
+    return sorted({node for node in nodes if isinstance(node, URIRef)}, key=str)
+
+
 def _sources(out: Graph, dataset: URIRef, released: Graph, info: ReleaseInfo) -> None:
     """Each source document as the registry records it, with its SHA-256 as a checksum."""
-    for source in sorted(released.subjects(RDF.type, IUS.SourceDocument)):
-        assert isinstance(source, URIRef)  # the registry names every source by IRI
+    for source in _iris(released.subjects(RDF.type, IUS.SourceDocument)):
         out.add((dataset, DCTERMS.source, source))
         out.add((source, RDF.type, IUS.SourceDocument))
         for prop in _SOURCE_PROPERTIES:
@@ -225,7 +230,7 @@ def _sources(out: Graph, dataset: URIRef, released: Graph, info: ReleaseInfo) ->
 def _linksets(out: Graph, dataset: URIRef, released: Graph, info: ReleaseInfo) -> None:
     """A ``void:Linkset`` per SSSOM mapping set: the target vocabulary and the release of it
     the set was checked against (its ``object_source_version``), and how many mappings."""
-    for mapping_set in sorted(released.subjects(RDF.type, SSSOM.MappingSet)):
+    for mapping_set in _iris(released.subjects(RDF.type, SSSOM.MappingSet)):
         name = str(mapping_set).rsplit("/", 1)[-1].removesuffix(".sssom.tsv")
         linkset = URIRef(info.iri(f"linkset/{quote(name, safe='')}"))
         target = URIRef(info.iri(f"vocabulary/{quote(name, safe='')}"))
