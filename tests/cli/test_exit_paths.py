@@ -44,6 +44,7 @@ EXIT_CODES: dict[str, set[int]] = {
     "mappings suggest": {0, 2},
     "publish": {2},
     "query": {0, 2},
+    "release": {0, 2},
     "serve": {2},
     "stats": {0, 2},
     "synth": {0, 2},
@@ -572,6 +573,36 @@ CASES: list[tuple[str, Case]] = [
             lambda c: ["synth", "--drugs", "0", "--out", c.tmp / "out"],
             lambda c: ["--drugs"],
             wrote=lambda c: [c.tmp / "out"],
+        ),
+    ),
+    # release
+    (
+        "bundle",
+        Case(
+            "release",
+            0,
+            lambda c: [
+                "release",
+                "--version",
+                "1.0.0",
+                "--date",
+                "2026-12-01",
+                "--out",
+                c.tmp / "r",
+            ],
+            lambda c: [f"wrote {c.tmp / 'r' / 'SHA256SUMS'}"],
+            wrote=lambda c: [c.tmp / "r" / "void.ttl", c.tmp / "r" / "SHA256SUMS"],
+        ),
+    ),
+    ("out-under-a-file", _under_a_file("release", "--version", "1.0.0", "--date", "2026-12-01")),
+    (
+        "bad-version",
+        Case(
+            "release",
+            2,
+            lambda c: ["release", "--version", "1.0 beta", "--out", c.tmp / "r"],
+            lambda c: ["release version '1.0 beta'"],
+            wrote=lambda c: [c.tmp / "r"],
         ),
     ),
     # validate
