@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from iusgraph.curation.ledger import Refresh
+    from iusgraph.graph.release_info import ReleaseInfo
     from iusgraph.network.agreement import Agreement
     from iusgraph.network.explain import Explanation
     from iusgraph.query.stats import Stats
@@ -421,11 +422,14 @@ def graph_qc(graph: Graph) -> Report:
     return structural_report(network(graph))
 
 
-def export(graph: Graph, formats: list[str], out_dir: Path) -> list[Path]:
+def export(
+    graph: Graph, formats: list[str], out_dir: Path, *, release: ReleaseInfo | None = None
+) -> list[Path]:
     """Write the graph in ``formats`` (names of :data:`iusgraph.exporters.EXPORTERS`) into
     ``out_dir``, as one set; the networkx projection is built once for all the network
-    formats."""
-    return exporters.write(graph, formats, out_dir)
+    formats. ``release`` (the release being written) goes to the formats that name it: the
+    nanopublications' publication info."""
+    return exporters.write(graph, formats, out_dir, release=release)
 
 
 def draw(
