@@ -376,3 +376,18 @@ def test_stats_count_triples_by_predicate(graph: Graph) -> None:
     assert stats.triples_by_predicate["rdf:type"] == len(
         list(graph.triples((None, RDF.type, None)))
     )
+
+
+def test_exports_that_name_the_release_are_given_it(bundle: Path) -> None:
+    """The nanopublications' publication info names the release and its date (the same
+    with --date and with SOURCE_DATE_EPOCH, which the byte-identical test checks)."""
+    store = ox.Store()
+    store.load(path=str(bundle / "iusgraph.nanopub.trig"), format=ox.RdfFormat.TRIG)
+    rows = list(
+        store.query(
+            "SELECT DISTINCT ?release ?date WHERE { GRAPH ?g { ?np "
+            "<http://purl.org/dc/terms/isPartOf> ?release ; "
+            "<http://purl.org/dc/terms/created> ?date } }"
+        )
+    )
+    assert [(row["release"].value, row["date"].value) for row in rows] == [(RELEASE, DATE)]

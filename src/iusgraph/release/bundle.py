@@ -3,7 +3,8 @@
 ``iusgraph release --version V --out DIR`` writes into ``DIR``:
 
 - every export of :data:`iusgraph.exporters.EXPORTERS` (the registry is iterated, so a new
-  format joins the bundle with no change here);
+  format joins the bundle with no change here), each given the release (the
+  nanopublications' publication info names it and its date);
 - ``ontology/iusgraph.ttl`` with ``owl:versionIRI <https://w3id.org/iusgraph/releases/V/ontology>``
   and ``owl:versionInfo "V"`` (the two values rewritten in the text, nothing else), and
   ``ontology/schemes.ttl`` and ``ontology/shapes.ttl`` as they are; the exports carry
@@ -280,7 +281,7 @@ def write_release(info: ReleaseInfo, out_dir: Path, previous_dir: Path | None = 
         )
 
     with replaced_folder(out_dir, owned_names()) as stage:
-        exporters.write(graph, list(exporters.EXPORTERS), stage)
+        exporters.write(graph, list(exporters.EXPORTERS), stage, release=info)
         files = [
             BundleFile(name, (stage / name).read_bytes(), exporter.description)
             for exporter in exporters.EXPORTERS.values()
