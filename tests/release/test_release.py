@@ -267,6 +267,11 @@ def test_the_ontology_carries_the_release_version(bundle: Path) -> None:
             "SOURCE_DATE_EPOCH 'yesterday'",
         ),
         (["--version", "1.0.0"], {"SOURCE_DATE_EPOCH": "-5"}, "SOURCE_DATE_EPOCH '-5'"),
+        (
+            ["--version", "1.0.0"],
+            {"SOURCE_DATE_EPOCH": "253402300800"},
+            "up to 253402300799 (9999-12-31)",
+        ),
     ],
 )
 def test_bad_version_or_date_is_a_usage_error(

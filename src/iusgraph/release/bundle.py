@@ -81,7 +81,8 @@ def release_date(given: str | None, environ: Mapping[str, str] | None = None) ->
     if not epoch.isdigit() or int(epoch) > _MAX_EPOCH:
         raise IusgraphError(
             f"SOURCE_DATE_EPOCH {epoch[:40]!r}: give the seconds since 1970-01-01 UTC as a "
-            "whole number (e.g. $(git log -1 --format=%ct)), or pass --date YYYY-MM-DD"
+            f"whole number up to {_MAX_EPOCH} (9999-12-31), e.g. $(git log -1 --format=%ct), "
+            "or pass --date YYYY-MM-DD"
         )
     return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
 
