@@ -253,6 +253,11 @@ def test_the_ontology_carries_the_release_version(bundle: Path) -> None:
     assert [b.split()[0] for _, b in changed] == ["owl:versionIRI", "owl:versionInfo"]
     for name in ("schemes.ttl", "shapes.ttl"):
         assert (bundle / "ontology" / name).read_bytes() == (ontology_dir() / name).read_bytes()
+    # The exports hold the ontology and schemes of the bundle, versioned alike.
+    exported = Graph().parse(bundle / "iusgraph.nt", format="nt")
+    for name in ("iusgraph.ttl", "schemes.ttl"):
+        part = Graph().parse(bundle / "ontology" / name, format="turtle")
+        assert all(triple in exported for triple in part), name
 
 
 @pytest.mark.parametrize(
