@@ -42,7 +42,6 @@ from iusgraph.graph.namespaces import (
     VOID,
     bind_prefixes,
     expand,
-    local_name,
 )
 from iusgraph.graph.prefixes import BASE
 from iusgraph.graph.release_info import ReleaseInfo
@@ -222,7 +221,8 @@ def _sources(out: Graph, dataset: URIRef, released: Graph, info: ReleaseInfo) ->
                 out.add((reliability, SKOS.prefLabel, label))
         digest = released.value(source, IUS.sha256)
         if digest is not None:
-            checksum = URIRef(info.iri(f"source/{local_name(source)}/sha256"))
+            name = quote(str(source).rsplit("/", 1)[-1], safe="")
+            checksum = URIRef(info.iri(f"source/{name}/sha256"))
             _sha256(source, checksum, str(digest), out)
         out.add((source, RDFS.comment, Literal(NO_ACCESS_DATE, lang="en")))
 
