@@ -163,6 +163,10 @@ def test_description_counts_equal_stats(bundle: Path, description: Graph) -> Non
         assert classes == expected_classes
         assert properties == {str(expand(k)): v for k, v in stats["triples_by_predicate"].items()}
     assert sum(properties.values()) == triples
+    # Readable partition IRIs: a CURIE, also for the SSSOM terms stats writes as <iri>.
+    assert f"{RELEASE}dataset/property/sssom:confidence" in {
+        str(p) for p in Graph().parse(bundle / "void.ttl").subjects(VOID.property, None)
+    }
 
 
 def test_every_distribution_exists_with_its_hash(bundle: Path, description: Graph) -> None:

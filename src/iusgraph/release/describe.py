@@ -87,9 +87,14 @@ class BundleFile:
     description: str
 
 
-def _token(curie: str) -> str:
-    """A path segment for a class or predicate: its CURIE, or its IRI percent-encoded."""
-    return quote(curie[1:-1], safe="") if curie.startswith("<") else curie
+def _token(out: Graph, iri: URIRef) -> str:
+    """A path segment for a class or predicate: its CURIE under the description's prefixes
+    (``ius:Device``, ``sssom:confidence``), else its IRI percent-encoded."""
+    try:
+        prefix, _, name = out.namespace_manager.compute_qname_strict(iri, generate=False)
+    except (KeyError, ValueError):
+        return quote(str(iri), safe="")
+    return f"{prefix}:{quote(name, safe='')}"
 
 
 def _sha256(node: URIRef, checksum: URIRef, digest: str, graph: Graph) -> None:
@@ -167,14 +172,16 @@ def _counts(out: Graph, dataset: URIRef, stats: Stats) -> None:
     classes["oa:SpecificResource"] = stats.evidence_spans
     classes["ius:Conflict"] = stats.conflicts
     for curie, n in sorted(classes.items()):
-        part = URIRef(f"{dataset}/class/{_token(curie)}")
+        iri = expand(curie)
+        part = URIRef(f"{dataset}/class/{_token(out, iri)}")
         out.add((dataset, VOID.classPartition, part))
-        out.add((part, VOID["class"], expand(curie)))
+        out.add((part, VOID["class"], iri))
         out.add((part, VOID.entities, Literal(n)))
     for curie, n in sorted(stats.triples_by_predicate.items()):
-        part = URIRef(f"{dataset}/property/{_token(curie)}")
+        iri = expand(curie)
+        part = URIRef(f"{dataset}/property/{_token(out, iri)}")
         out.add((dataset, VOID.propertyPartition, part))
-        out.add((part, VOID.property, expand(curie)))
+        out.add((part, VOID.property, iri))
         out.add((part, VOID.triples, Literal(n)))
 
 
