@@ -223,7 +223,10 @@ def read_previous(folder: Path) -> Previous:
             "names no one released dataset (dcat:version and dcterms:issued)",
             path=str(folder / DESCRIPTION_FILE),
         )
-    info = ReleaseInfo(*found[0])
+    try:
+        info = ReleaseInfo(*found[0])
+    except IusgraphError as exc:
+        raise InputError(str(exc), path=str(folder / DESCRIPTION_FILE)) from None
     return Previous(info, load_files([folder / GRAPH_FILE]))
 
 
