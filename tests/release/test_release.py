@@ -20,7 +20,7 @@ from iusgraph.exporters import EXPORTERS
 from iusgraph.graph.formats import file_media_type
 from iusgraph.graph.namespaces import DCAT, IUS, ONTOLOGY_IRI, SPDX, VOID, expand
 from iusgraph.graph.resources import data_dir, ontology_dir
-from iusgraph.release.bundle import CHECKSUMS_FILE, release_date
+from iusgraph.release.bundle import CHECKSUMS_FILE, checksums, release_date
 from iusgraph.release.describe import IANA_MEDIA_TYPES, NO_ACCESS_DATE
 
 from ..helpers import cli
@@ -406,3 +406,23 @@ def test_exports_that_name_the_release_are_given_it(bundle: Path) -> None:
         )
     )
     assert [(row["release"].value, row["date"].value) for row in rows] == [(RELEASE, DATE)]
+
+
+def test_a_previous_bundle_with_a_bad_version_names_its_description(
+    bundle: Path, tmp_path: Path
+) -> None:
+    previous = tmp_path / "prev"
+    shutil.copytree(bundle, previous)
+    void = previous / "void.ttl"
+    void.write_text(
+        void.read_text(encoding="utf-8").replace('dcat:version "1.0.0"', 'dcat:version "1 0"'),
+        encoding="utf-8",
+    )
+    files = {k: v for k, v in _files(previous).items() if k != CHECKSUMS_FILE}
+    (previous / CHECKSUMS_FILE).write_text(checksums(files), encoding="utf-8")
+    result = cli(
+        "release", "--version", "1.0.1", "--date", DATE, "--previous", previous,
+        "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{void}: release version '1 0'" in result.output
