@@ -135,6 +135,9 @@ QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml")
 REPORT_FORMATS: tuple[str, ...] = ("text", "json", "turtle")
 #: How the analysis commands (stats, explain, agreement) write their answers.
 ANSWER_FORMATS: tuple[str, ...] = ("text", "json")
+#: How ``diff`` writes the differences (:meth:`iusgraph.release.diff.GraphDiff.render`):
+#: text, JSON, or Markdown for a pull-request comment.
+DIFF_FORMATS: tuple[str, ...] = ("text", "json", "markdown")
 
 TEXT = "text/plain; charset=utf-8"
 HTML = "text/html"
