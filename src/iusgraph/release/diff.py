@@ -29,12 +29,11 @@ graphs gives the same text. Graphs with blank nodes are refused: iusgraph's grap
 none, and matching blank nodes across graphs (rdflib's canonicalisation) may take
 exponential time.
 
->>> from rdflib import Graph, Literal, URIRef
->>> from iusgraph.graph.formats import DIFF_FORMATS
-from iusgraph.graph.namespaces import CLAIM, IUS
+>>> from rdflib import Graph, URIRef
+>>> from rdflib.namespace import RDF
+>>> from iusgraph.graph.namespaces import CLAIM, IUS
 >>> old, new = Graph(), Graph()
 >>> claim = CLAIM["ius-monograph.se-acne"]
->>> from rdflib.namespace import RDF
 >>> for graph in (old, new):
 ...     _ = graph.add((claim, RDF.type, IUS.Claim))
 >>> _ = old.add((claim, IUS.rank, URIRef("https://w3id.org/iusgraph/vocab/rank-normal")))
