@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from iusgraph.network.agreement import Agreement
     from iusgraph.network.explain import Explanation
     from iusgraph.query.stats import Stats
+    from iusgraph.release.diff import GraphDiff
     from iusgraph.remote import PublishResult
     from iusgraph.validation.report import Report
 
@@ -544,6 +545,30 @@ def release(
     from iusgraph.release.bundle import release_date, write_release
 
     return write_release(ReleaseInfo(version, release_date(date)), out_dir, previous)
+
+
+def diff(old: Path | None, new: Path | None = None, *, git: str | None = None) -> GraphDiff:
+    """What differs from the graph ``old`` to the graph ``new``, grouped by claim
+    (``iusgraph diff``). Each is an RDF file or a release bundle folder.
+
+    :param git: compare instead the graph compiled from the curated data in use as it was
+        at this git revision (``old`` must then be None) with ``new``, or by default with
+        the current curated data
+    """
+    from iusgraph.release.diff import diff_graphs, read_graph
+
+    if git is not None:
+        from iusgraph.curation.revision import graph_at
+
+        if old is not None:
+            raise IusgraphError("--git REV is the old graph: give at most one graph, the new one")
+        before = graph_at(git)
+        after = read_graph(new) if new is not None else load_graph()
+    else:
+        if old is None or new is None:
+            raise IusgraphError("diff compares two graphs: give OLD and NEW, or --git REV [NEW]")
+        before, after = read_graph(old), read_graph(new)
+    return diff_graphs(before, after)
 
 
 def synth(out_dir: Path, *, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:

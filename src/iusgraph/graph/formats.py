@@ -139,6 +139,9 @@ QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml")
 REPORT_FORMATS: tuple[str, ...] = ("text", "json", "turtle")
 #: How the analysis commands (stats, explain, agreement) write their answers.
 ANSWER_FORMATS: tuple[str, ...] = ("text", "json")
+#: How ``diff`` writes the differences (:meth:`iusgraph.release.diff.GraphDiff.render`):
+#: text, JSON, or Markdown for a pull-request comment.
+DIFF_FORMATS: tuple[str, ...] = ("text", "json", "markdown")
 
 #: The media types of the other files iusgraph writes (exports for apps, release files),
 #: by suffix; RDF files take theirs from :data:`RDF_SYNTAXES`. TriG and N-Quads have no

@@ -56,8 +56,6 @@ ONTOLOGY_FOLDER = "ontology"
 ONTOLOGY_FILES = ("iusgraph.ttl", "schemes.ttl", "shapes.ttl")
 #: The file whose ``owl:Ontology`` header gets the release's version.
 VERSIONED_ONTOLOGY = "iusgraph.ttl"
-#: The graph a previous bundle is read from (sorted lines: the quickest to load).
-GRAPH_FILE = "iusgraph.nt"
 #: Bounds on a previous bundle's manifest.
 MAX_CHECKSUMS_BYTES = 1 << 20
 #: The latest date SOURCE_DATE_EPOCH may give (seconds: 9999-12-31T23:59:59Z).
@@ -202,12 +200,14 @@ def read_previous(folder: Path) -> Previous:
     """The release in the bundle ``folder``, its manifest verified first."""
     from rdflib.namespace import DCTERMS
 
+    from iusgraph.exporters import EXPORTERS
     from iusgraph.graph.load import load_files
     from iusgraph.graph.namespaces import DCAT
     from iusgraph.release.describe import DESCRIPTION_FILE
+    from iusgraph.release.diff import read_graph
 
     sums = verify_bundle(folder)
-    for name in (DESCRIPTION_FILE, GRAPH_FILE):
+    for name in (DESCRIPTION_FILE, EXPORTERS["ntriples"].files[0]):
         if name not in sums:
             raise InputError(
                 f"{CHECKSUMS_FILE} lists no {name}: not a release bundle", path=str(folder)
@@ -227,7 +227,7 @@ def read_previous(folder: Path) -> Previous:
         info = ReleaseInfo(*found[0])
     except IusgraphError as exc:
         raise InputError(str(exc), path=str(folder / DESCRIPTION_FILE)) from None
-    return Previous(info, load_files([folder / GRAPH_FILE]))
+    return Previous(info, read_graph(folder))  # its N-Triples, as ``iusgraph diff`` reads it
 
 
 def owned_names() -> set[str]:

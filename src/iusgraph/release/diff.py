@@ -29,11 +29,11 @@ graphs gives the same text. Graphs with blank nodes are refused: iusgraph's grap
 none, and matching blank nodes across graphs (rdflib's canonicalisation) may take
 exponential time.
 
->>> from rdflib import Graph, Literal, URIRef
+>>> from rdflib import Graph, URIRef
+>>> from rdflib.namespace import RDF
 >>> from iusgraph.graph.namespaces import CLAIM, IUS
 >>> old, new = Graph(), Graph()
 >>> claim = CLAIM["ius-monograph.se-acne"]
->>> from rdflib.namespace import RDF
 >>> for graph in (old, new):
 ...     _ = graph.add((claim, RDF.type, IUS.Claim))
 >>> _ = old.add((claim, IUS.rank, URIRef("https://w3id.org/iusgraph/vocab/rank-normal")))
@@ -53,18 +53,18 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from iusgraph.errors import IusgraphError
+from iusgraph.errors import InputError, IusgraphError
+from iusgraph.graph.formats import DIFF_FORMATS
 from iusgraph.graph.namespaces import IUS, OA, SSSOM, bind_prefixes
-from iusgraph.graph.prefixes import shorten_iri
+from iusgraph.graph.prefixes import BASE, shorten_iri
 
-#: The formats :meth:`GraphDiff.render` writes (the CLI's ``--format`` choices).
-DIFF_FORMATS: tuple[str, ...] = ("text", "json", "markdown")
 #: The groups, in the order they are reported.
 GROUPS: tuple[str, ...] = (
     "claims",
@@ -88,6 +88,7 @@ MARKDOWN_LIMIT = 60_000
 Triple = tuple[Node, Node, Node]
 
 _OBJECT = frozenset({IUS.claimObject, IUS.claimValue})
+_CLAIM_KINDS = {RDF.type: "type", IUS.claimSubject: "subject", IUS.claimPredicate: "predicate"}
 _LABELS = frozenset({RDFS.label, SKOS.prefLabel, SKOS.altLabel})
 _MATCHES = frozenset(
     {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
@@ -113,7 +114,9 @@ class Span:
 class PropertyChange:
     """The values of one property of one node that were removed and added."""
 
-    kind: str  # object, rank, label, qualifier (claims), or property
+    #: For a claim: type, subject, predicate, object, rank, label or qualifier (any other
+    #: property); elsewhere label or property.
+    kind: str
     node: URIRef
     prop: URIRef
     removed: tuple[Node, ...]
@@ -239,6 +242,24 @@ class GraphDiff:
             "summary": self.counts(),
             "groups": {g: [item.to_json() for item in self.groups[g]] for g in GROUPS},
         }
+
+
+def read_graph(path: Path) -> Graph:
+    """The graph in ``path``: an RDF file (any syntax :mod:`iusgraph.graph.load` reads),
+    or a release bundle folder, whose N-Triples export (``iusgraph.nt``) is read."""
+    from iusgraph.exporters import EXPORTERS
+    from iusgraph.graph.load import load_files
+
+    if path.is_dir():
+        name = EXPORTERS["ntriples"].files[0]
+        if not (path / name).is_file():
+            raise InputError(
+                f"not a release bundle: the folder holds no {name}; give an RDF file or a "
+                "folder written by 'iusgraph release'",
+                path=str(path),
+            )
+        path = path / name
+    return load_files([path])
 
 
 # --- computing ---------------------------------------------------------------------------
@@ -387,6 +408,8 @@ def _kind(group: str, prop: URIRef) -> str:
         return "label" if prop in _LABELS else "property"
     if prop in _OBJECT:
         return "object"
+    if prop in _CLAIM_KINDS:
+        return _CLAIM_KINDS[prop]
     if prop == IUS.rank:
         return "rank"
     if prop in _LABELS:
@@ -512,6 +535,8 @@ def _namespaces() -> Graph:
 def _show(term: Node, limit: int | None = None) -> str:
     if isinstance(term, URIRef):
         text = shorten_iri(str(term))
+        if text.startswith("<" + BASE):  # relative to the project's base, as Turtle allows
+            text = "<" + text[len(BASE) + 1 :]
     elif isinstance(term, Literal):
         text = term.n3(_namespaces().namespace_manager)
     else:
@@ -610,9 +635,12 @@ def _summary(diff: GraphDiff) -> str:
         tally = [f"{n} {status}" for status, n in counts[group].items() if n]
         if tally:
             parts.append(f"{group} " + ", ".join(tally))
+    return _triples(diff) + (": " + "; ".join(parts) if parts else "")
+
+
+def _triples(diff: GraphDiff) -> str:
     removed, added = diff.removed_triples, diff.added_triples
-    head = f"{removed} triple{'s' if removed != 1 else ''} removed, {added} added"
-    return head + (": " + "; ".join(parts) if parts else "")
+    return f"{removed} triple{'s' if removed != 1 else ''} removed, {added} added"
 
 
 def _text(diff: GraphDiff) -> str:
@@ -648,7 +676,7 @@ def _markdown(diff: GraphDiff) -> str:
     if diff.empty:
         return "### iusgraph diff\n\nNo differences.\n"
     lines += [
-        f"{diff.removed_triples} triples removed, {diff.added_triples} added.",
+        _triples(diff) + ".",
         "",
         "| group | added | removed | changed |",
         "| --- | ---: | ---: | ---: |",
