@@ -43,7 +43,7 @@ from iusgraph.exporters import APPS, EXPORTERS
 from iusgraph.graph.namespaces import IUS, IUSV
 from iusgraph.graph.release_info import ReleaseInfo
 
-from ..helpers import cli
+from ..helpers import ROOT, cli
 
 #: The suite's commit the tests read (its main branch on 2026-08-20).
 SUITE_COMMIT = "ff038a7ee49ab81360002a62a2fb6b6c25f5370a"
@@ -583,3 +583,20 @@ def test_the_checker_agrees_with_the_suite(entry: TestSuiteEntry) -> None:
     else:
         with pytest.raises(Exception, match="Error checking"):
             check(text_of(entry))
+
+
+def test_the_readme_example_runs(
+    exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Nanopublications (TriG)") :]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "iusgraph.nanopub.trig").write_bytes(exported.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    assert out.getvalue() == shown
+    assert shown.startswith("True 4 ")
