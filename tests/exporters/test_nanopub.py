@@ -24,6 +24,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -511,7 +513,8 @@ def test_a_release_s_nanopublications_verify(
     graph: Graph, tmp_path: Path, capfd: pytest.CaptureFixture[str]
 ) -> None:
     release = ReleaseInfo("1.0.0", "2026-12-01")
-    (path,) = api.export(graph, ["nanopub"], tmp_path, release=release)
+    turtle, path = api.export(graph, ["turtle", "nanopub"], tmp_path, release=release)
+    assert turtle.name == "iusgraph.ttl"  # a renderer that takes no release is called as before
     groups = split(path.read_text(encoding="utf-8"))
     assert len(groups) == 208
     for quads in list(groups.values())[:20]:
@@ -522,9 +525,19 @@ def test_a_release_s_nanopublications_verify(
 
 def test_byte_identical_across_runs(exported: Path, graph: Graph, tmp_path: Path) -> None:
     with mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": ""}):
-        (again,) = api.export(graph, ["nanopub"], tmp_path)
+        (again,) = api.export(graph, ["nanopub"], tmp_path / "a")
         assert again.read_bytes() == exported.read_bytes()
         assert nanopub.to_nanopubs(graph) == exported.read_text(encoding="utf-8")
+    # A fresh interpreter with another hash seed.
+    env = dict(os.environ, PYTHONHASHSEED="12345", SOURCE_DATE_EPOCH="")
+    out = tmp_path / "b"
+    subprocess.run(
+        [sys.executable, "-m", "iusgraph", "export", "--format", "nanopub", "--out", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    assert (out / "iusgraph.nanopub.trig").read_bytes() == exported.read_bytes()
 
 
 def test_the_cli_refuses_a_bad_source_date_epoch(tmp_path: Path) -> None:
