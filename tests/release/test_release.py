@@ -426,3 +426,32 @@ def test_a_previous_bundle_with_a_bad_version_names_its_description(
     )  # fmt: skip
     assert result.exit_code == 2
     assert f"{void}: release version '1 0'" in result.output
+
+
+def test_the_ontology_header_must_state_each_version_value_once() -> None:
+    from iusgraph.errors import InputError
+    from iusgraph.graph.release_info import ReleaseInfo
+    from iusgraph.release.bundle import versioned_ontology
+
+    info = ReleaseInfo(VERSION, DATE)
+    text = (ontology_dir() / "iusgraph.ttl").read_text(encoding="utf-8")
+    without = text.replace('    owl:versionInfo "0.1.0" ;\n', "")
+    assert without != text
+    with pytest.raises(
+        InputError, match=r"ontology\.ttl: .*owl:versionInfo \"\.\.\.\" once \(found 0\)"
+    ):
+        versioned_ontology(without, info, "ontology.ttl")
+    twice = text.replace("owl:Ontology ;", "owl:Ontology ; owl:versionIRI <urn:x> ;", 1)
+    with pytest.raises(InputError, match=r"owl:versionIRI <\.\.\.> once \(found 2\)"):
+        versioned_ontology(twice, info, "ontology.ttl")
+
+
+def test_a_file_with_no_known_media_type_is_refused(graph: Graph) -> None:
+    from iusgraph.errors import IusgraphError
+    from iusgraph.graph.release_info import ReleaseInfo
+    from iusgraph.release.describe import BundleFile, describe
+
+    with pytest.raises(IusgraphError, match=r"notes\.docx: no media type .* FILE_TYPES"):
+        describe(
+            graph, api.stats(graph), ReleaseInfo(VERSION, DATE), [BundleFile("notes.docx", b"", "")]
+        )
