@@ -38,9 +38,11 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from iusgraph.curation.ledger import Refresh
+    from iusgraph.graph.release_info import ReleaseInfo
     from iusgraph.network.agreement import Agreement
     from iusgraph.network.explain import Explanation
     from iusgraph.query.stats import Stats
+    from iusgraph.release.diff import GraphDiff
     from iusgraph.remote import PublishResult
     from iusgraph.validation.report import Report
 
@@ -421,11 +423,14 @@ def graph_qc(graph: Graph) -> Report:
     return structural_report(network(graph))
 
 
-def export(graph: Graph, formats: list[str], out_dir: Path) -> list[Path]:
+def export(
+    graph: Graph, formats: list[str], out_dir: Path, *, release: ReleaseInfo | None = None
+) -> list[Path]:
     """Write the graph in ``formats`` (names of :data:`iusgraph.exporters.EXPORTERS`) into
     ``out_dir``, as one set; the networkx projection is built once for all the network
-    formats."""
-    return exporters.write(graph, formats, out_dir)
+    formats. ``release`` (the release being written) goes to the formats that name it: the
+    nanopublications' publication info."""
+    return exporters.write(graph, formats, out_dir, release=release)
 
 
 def draw(
@@ -520,6 +525,50 @@ def stats(graph: Graph) -> Stats:
     from iusgraph.query.stats import compute_stats
 
     return compute_stats(graph)
+
+
+def release(
+    version: str,
+    out_dir: Path,
+    *,
+    previous: Path | None = None,
+    date: str | None = None,
+) -> list[Path]:
+    """Write the release bundle ``version`` of the curated graph into ``out_dir``: every
+    export, the versioned ontology, ``void.ttl``, ``SHA256SUMS`` and, given the
+    ``previous`` bundle, ``CHANGES.md`` (see :mod:`iusgraph.release.bundle`).
+
+    :param date: the release date (YYYY-MM-DD); by default ``SOURCE_DATE_EPOCH``'s UTC
+        date if it is set, else today's UTC date
+    """
+    from iusgraph.graph.release_info import ReleaseInfo
+    from iusgraph.release.bundle import release_date, write_release
+
+    return write_release(ReleaseInfo(version, release_date(date)), out_dir, previous)
+
+
+def diff(old: Path | None, new: Path | None = None, *, git: str | None = None) -> GraphDiff:
+    """What differs from the graph ``old`` to the graph ``new``, grouped by claim
+    (``iusgraph diff``). Each is an RDF file or a release bundle folder.
+
+    :param git: compare instead the graph compiled from the curated data in use as it was
+        at this git revision (``old`` must then be None) with ``new``, or by default with
+        the current curated data
+    """
+    from iusgraph.release.diff import diff_graphs, read_graph
+
+    if git is not None:
+        from iusgraph.curation.revision import graph_at
+
+        if old is not None:
+            raise IusgraphError("--git REV is the old graph: give at most one graph, the new one")
+        before = graph_at(git)
+        after = read_graph(new) if new is not None else load_graph()
+    else:
+        if old is None or new is None:
+            raise IusgraphError("diff compares two graphs: give OLD and NEW, or --git REV [NEW]")
+        before, after = read_graph(old), read_graph(new)
+    return diff_graphs(before, after)
 
 
 def synth(out_dir: Path, *, drugs: int, faults: int = 0, seed: int = 0) -> dict[str, int]:

@@ -38,7 +38,7 @@ from iusgraph.errors import (
 )
 from iusgraph.exporters import APPS, EXPORTERS, PICTURES
 from iusgraph.graph.files import atomic_write_text
-from iusgraph.graph.formats import ANSWER_FORMATS, QUERY_FORMATS, REPORT_FORMATS
+from iusgraph.graph.formats import ANSWER_FORMATS, DIFF_FORMATS, QUERY_FORMATS, REPORT_FORMATS
 from iusgraph.graph.resources import stale_install_note, use_data
 from iusgraph.serve.protocol import ANSWER_REFUSED
 from iusgraph.serve.settings import DEFAULTS
@@ -645,6 +645,59 @@ def draw(
         api.load_graph(list(graphs)), out_dir, focus=focus, depth=depth, formats=formats or PICTURES
     ):
         click.echo(f"wrote {path}")
+
+
+@main.command()
+@QUIET_OPTION
+@click.option("--version", "version", required=True, help="The release's version, e.g. 1.0.0.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The bundle's folder: missing, empty, or a bundle written before (replaced whole).",
+)
+@click.option(
+    "--previous",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The previous release's bundle: CHANGES.md says what changed since it.",
+)
+@click.option(
+    "--date",
+    help="The release date, YYYY-MM-DD. Default: SOURCE_DATE_EPOCH's UTC date if it is "
+    "set, else today's (UTC).",
+)
+def release(version: str, out_dir: Path, previous: Path | None, date: str | None) -> None:
+    """Write a release bundle: every export, the versioned ontology, void.ttl (VoID and
+    DCAT), SHA256SUMS and, with --previous, CHANGES.md."""
+    for path in api.release(version, out_dir, previous=previous, date=date):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("graphs", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--git",
+    "revision",
+    metavar="REV",
+    help="The old graph: the curated data in use as it was at this git revision "
+    "(a commit, branch or tag), compiled with the current code; NEW defaults to the "
+    "current curated data.",
+)
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
+def diff(graphs: tuple[Path, ...], revision: str | None, fmt: str) -> None:
+    """Compare two graphs, claim by claim: OLD NEW (RDF files or release bundle folders),
+    or --git REV [NEW]. Exit 0 when they hold the same triples, 1 when they differ."""
+    if revision is None and len(graphs) != 2:
+        raise click.UsageError("give OLD and NEW (RDF files or release folders), or --git REV")
+    if revision is not None and len(graphs) > 1:
+        raise click.UsageError("with --git REV, give at most one graph: NEW")
+    if revision is None:
+        result = api.diff(graphs[0], graphs[1])
+    else:
+        result = api.diff(None, graphs[0] if graphs else None, git=revision)
+    click.echo(result.render(fmt), nl=False)
+    sys.exit(EXIT_OK if result.empty else EXIT_VIOLATIONS)
 
 
 @main.command()

@@ -5,10 +5,11 @@ projection (:func:`iusgraph.network.project.project`), and its renderer as
 ``"module:function"``, imported only when the format is written: the CLI reads its
 ``--format`` choices from :data:`EXPORTERS` without loading rdflib, networkx or a
 serializer. A new format is one entry here (and its renderer, which returns one text
-per file).
+per file). A renderer that names the release it belongs to (``release=True``) is also given
+the keyword ``release``, the :class:`~iusgraph.graph.release_info.ReleaseInfo` or ``None``.
 
 >>> list(EXPORTERS)
-['turtle', 'ntriples', 'graphml', 'node-link', 'kgx', 'jsonld', 'fhir']
+['turtle', 'ntriples', 'graphml', 'node-link', 'kgx', 'jsonld', 'fhir', 'nanopub']
 >>> EXPORTERS["kgx"].files
 ('iusgraph_nodes.tsv', 'iusgraph_edges.tsv')
 >>> [EXPORTERS[name].files[0] for name in BUILD]
@@ -30,6 +31,8 @@ from iusgraph.progress import Bar
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from iusgraph.graph.release_info import ReleaseInfo
+
 
 @dataclass(frozen=True)
 class Exporter:
@@ -44,6 +47,9 @@ class Exporter:
     #: a text, or one text per file.
     render: str
     description: str
+    #: Whether the renderer takes the keyword ``release`` (the release being written, or
+    #: ``None``).
+    release: bool = False
 
     def renderer(self) -> Callable[..., str | tuple[str, ...]]:
         """The rendering function, imported now."""
@@ -107,6 +113,14 @@ EXPORTERS: dict[str, Exporter] = {
             "iusgraph.fhir:to_fhir_bundle",
             "FHIR R5 Bundle: clinical use definitions with their provenance",
         ),
+        Exporter(
+            "nanopub",
+            ("iusgraph.nanopub.trig",),
+            "graph",
+            "iusgraph.nanopub:to_nanopubs",
+            "TriG: one nanopublication per claim, with trusty URIs",
+            release=True,
+        ),
     )
 }
 
@@ -115,6 +129,8 @@ BUILD: tuple[str, ...] = ("turtle", "ntriples", "jsonld")
 #: What ``iusgraph export`` writes by default: the formats for apps. FHIR is not among them:
 #: it exports only the clinical-use claims (a view, not the whole graph), and leaving it out
 #: keeps the default output of ``iusgraph export`` as it was; ``--format fhir`` writes it.
+#: Nanopublications are not among them either: they repeat each claim's evidence and source
+#: per claim (a publishing format, not an app's view); ``--format nanopub`` writes them.
 APPS: tuple[str, ...] = ("graphml", "node-link", "kgx", "jsonld")
 #: The picture formats of ``iusgraph draw`` (Graphviz's names).
 PICTURES: tuple[str, ...] = ("svg", "png")
@@ -131,11 +147,13 @@ def check_formats(names: Iterable[str]) -> list[str]:
     return [name for name in EXPORTERS if name in wanted]
 
 
-def write(graph: Graph, names: Iterable[str], out_dir: Path) -> list[Path]:
+def write(
+    graph: Graph, names: Iterable[str], out_dir: Path, *, release: ReleaseInfo | None = None
+) -> list[Path]:
     """Write the formats ``names`` of ``graph`` into ``out_dir`` as one set: every file is
     staged first and renamed only when all are written
     (:func:`iusgraph.graph.files.write_files`). The projection is built once, and only
-    when a network format is chosen."""
+    when a network format is chosen. ``release`` goes to the renderers that take it."""
 
     chosen = [EXPORTERS[name] for name in check_formats(names)]
     network = any(exporter.source == "network" for exporter in chosen)
@@ -151,7 +169,8 @@ def write(graph: Graph, names: Iterable[str], out_dir: Path) -> list[Path]:
         items: list[tuple[Path, str | bytes]] = []
         for exporter in chosen:
             bar.stage(exporter.name)
-            texts = exporter.renderer()(net if exporter.source == "network" else graph)
+            options = {"release": release} if exporter.release else {}
+            texts = exporter.renderer()(net if exporter.source == "network" else graph, **options)
             texts = (texts,) if isinstance(texts, str) else texts
             items += [
                 (Path(out_dir) / name, text)

@@ -34,6 +34,7 @@ EXIT_CODES: dict[str, set[int]] = {
     "agreement": {0, 2},
     "anchor": {0, 2},
     "build": {0, 2},
+    "diff": {0, 1, 2},
     "draw": {0, 2},
     "explain": {0, 2},
     "export": {0, 2},
@@ -44,6 +45,7 @@ EXIT_CODES: dict[str, set[int]] = {
     "mappings suggest": {0, 2},
     "publish": {2},
     "query": {0, 2},
+    "release": {0, 2},
     "serve": {2},
     "stats": {0, 2},
     "synth": {0, 2},
@@ -226,6 +228,42 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
     ("out-under-a-file", _under_a_file("build")),
+    # diff
+    (
+        "same",
+        Case("diff", 0, lambda c: ["diff", SMALL, SMALL], lambda c: ["no differences"]),
+    ),
+    (
+        "different",
+        Case(
+            "diff",
+            1,
+            lambda c: ["diff", SMALL, INVALID[0], "--format", "markdown"],
+            lambda c: ["| group | added | removed | changed |"],
+        ),
+    ),
+    (
+        "missing-file",
+        Case(
+            "diff",
+            2,
+            lambda c: ["diff", SMALL, c.tmp / "no.ttl"],
+            lambda c: ["iusgraph: error:", str(c.tmp / "no.ttl"), "file not found"],
+        ),
+    ),
+    (
+        "unknown-revision",
+        Case(
+            "diff",
+            2,
+            lambda c: ["diff", "--git", "no-such-revision"],
+            lambda c: ["iusgraph: error:", "unknown revision 'no-such-revision'"],
+        ),
+    ),
+    (
+        "one-graph",
+        Case("diff", 2, lambda c: ["diff", SMALL], lambda c: ["give OLD and NEW"]),
+    ),
     # draw
     (
         "focus-svg",
@@ -572,6 +610,36 @@ CASES: list[tuple[str, Case]] = [
             lambda c: ["synth", "--drugs", "0", "--out", c.tmp / "out"],
             lambda c: ["--drugs"],
             wrote=lambda c: [c.tmp / "out"],
+        ),
+    ),
+    # release
+    (
+        "bundle",
+        Case(
+            "release",
+            0,
+            lambda c: [
+                "release",
+                "--version",
+                "1.0.0",
+                "--date",
+                "2026-12-01",
+                "--out",
+                c.tmp / "r",
+            ],
+            lambda c: [f"wrote {c.tmp / 'r' / 'SHA256SUMS'}"],
+            wrote=lambda c: [c.tmp / "r" / "void.ttl", c.tmp / "r" / "SHA256SUMS"],
+        ),
+    ),
+    ("out-under-a-file", _under_a_file("release", "--version", "1.0.0", "--date", "2026-12-01")),
+    (
+        "bad-version",
+        Case(
+            "release",
+            2,
+            lambda c: ["release", "--version", "1.0 beta", "--out", c.tmp / "r"],
+            lambda c: ["release version '1.0 beta'"],
+            wrote=lambda c: [c.tmp / "r"],
         ),
     ),
     # validate

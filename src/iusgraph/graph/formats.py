@@ -14,6 +14,10 @@ cannot read). Nothing here imports an engine: Oxigraph's formats are named by th
 'application/rdf+xml'
 >>> with_charset("text/turtle"), with_charset("application/ld+json")
 ('text/turtle; charset=utf-8', 'application/ld+json')
+>>> file_media_type("iusgraph.fhir.json"), file_media_type("ontology/iusgraph.ttl")
+('application/fhir+json', 'text/turtle')
+>>> file_media_type("notes.docx") is None
+True
 """
 
 from __future__ import annotations
@@ -135,6 +139,34 @@ QUERY_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "xml")
 REPORT_FORMATS: tuple[str, ...] = ("text", "json", "turtle")
 #: How the analysis commands (stats, explain, agreement) write their answers.
 ANSWER_FORMATS: tuple[str, ...] = ("text", "json")
+#: How ``diff`` writes the differences (:meth:`iusgraph.release.diff.GraphDiff.render`):
+#: text, JSON, or Markdown for a pull-request comment.
+DIFF_FORMATS: tuple[str, ...] = ("text", "json", "markdown")
+
+#: The media types of the other files iusgraph writes (exports for apps, release files),
+#: by suffix; RDF files take theirs from :data:`RDF_SYNTAXES`. TriG and N-Quads have no
+#: suffix there (no command reads them), so their written files are named here.
+FILE_TYPES: dict[str, str] = {
+    ".trig": next(s.media_type for s in RDF_SYNTAXES if s.name == "trig"),
+    ".nq": next(s.media_type for s in RDF_SYNTAXES if s.name == "nquads"),
+    ".fhir.json": "application/fhir+json",
+    ".json": "application/json",
+    # Not registered with IANA; the name GraphML tools use.
+    ".graphml": "application/graphml+xml",
+    ".tsv": "text/tab-separated-values",
+    ".md": "text/markdown",
+}
+
+
+def file_media_type(name: str) -> str | None:
+    """The media type of a file iusgraph writes, by its longest known suffix (None if
+    none is known): the release description's ``dcat:mediaType``."""
+    known = {**{k: v.media_type for k, v in RDF_SUFFIXES.items()}, **FILE_TYPES}
+    for suffix in sorted(known, key=len, reverse=True):
+        if name.endswith(suffix):
+            return known[suffix]
+    return None
+
 
 TEXT = "text/plain; charset=utf-8"
 HTML = "text/html"

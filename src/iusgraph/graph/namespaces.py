@@ -29,6 +29,10 @@ HP = Namespace("http://purl.obolibrary.org/obo/HP_")
 MESH = Namespace("http://id.nlm.nih.gov/mesh/")
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
+#: Dataset descriptions (a release's ``void.ttl``): VoID, DCAT and SPDX's checksums.
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 ONTOLOGY_IRI = BASE + "ontology"
 
