@@ -241,13 +241,16 @@ def test_every_differing_triple_is_in_exactly_one_group(graph: Graph) -> None:
     example = URIRef("http://example.org/x")
     new.add((example, RDF.type, IUS.Claim))  # a new claim outside the curated IRIs
     new.add((IUSV["frequency-rare"], SKOS.prefLabel, Literal("seldom", lang="en")))
+    new.add((URIRef("http://example.org/z"), SKOS.prefLabel, Literal("z")))
     new.add((example, URIRef("http://example.org/p"), Literal("other")))
     new.add((URIRef("http://example.org/y"), URIRef("http://example.org/p"), Literal(1)))
     _shift(new, POSITION, OA.start, 1) if new.value(POSITION, OA.start) else None
     diff = diff_graphs(graph, new)
     _accounted(graph, new, diff)
-    assert diff.groups["labels"] and diff.groups["other"]
-    assert len(_nonempty(diff)) >= 6
+    assert [i.iri for i in diff.groups["labels"]] == [URIRef("http://example.org/z")]
+    assert IUSV["frequency-rare"] in [i.iri for i in diff.groups["ontology"]]
+    assert diff.groups["other"]
+    assert len(_nonempty(diff)) >= 7
 
 
 def test_order_and_bytes_do_not_depend_on_insertion_order(graph: Graph) -> None:
@@ -427,3 +430,24 @@ def test_git_outside_a_checkout(tmp_path: Path) -> None:
     code, out = _run("--data", tmp_path / "data", "diff", "--git", "HEAD")
     assert code == 2
     assert "not in a git checkout" in out
+
+
+def test_git_takes_the_ontology_at_the_revision_from_the_same_checkout(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the ontology in use is in the data's checkout, OLD is compiled with the ontology
+    at the revision: a label committed there differs from the ontology in use now."""
+    import iusgraph.curation.revision as revision
+
+    schemes = repo / "ontology" / "schemes.ttl"
+    text = schemes.read_text(encoding="utf-8")
+    assert '"rare"@en' in text
+    schemes.write_text(text.replace('"rare"@en', '"seldom"@en', 1), encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "seldom")
+    # OLD: the repository's data and ontology at HEAD; NEW: the data with this checkout's
+    # ontology, where the label is still "rare"
+    monkeypatch.setattr(revision, "ontology_dir", lambda: repo / "ontology")
+    code, out = _run("--data", repo / "data", "diff", "--git", "HEAD")
+    assert code == 1, out
+    assert '"seldom"@en → "rare"@en' in out
+    assert out.splitlines()[2] == "ontology"

@@ -68,11 +68,12 @@ def claim_tables(
     return out
 
 
-def read_curation(folder: Path | None = None) -> Curation:
+def read_curation(folder: Path | None = None, ontology: Path | None = None) -> Curation:
     """Everything in the curated data folder (by default :func:`data_dir`), read and
-    checked row by row, before it becomes RDF."""
+    checked row by row, before it becomes RDF (against the ontology in use, or the one in
+    the folder ``ontology``)."""
     folder = folder or data_dir()
-    vocab = load_vocabulary()
+    vocab = load_vocabulary(ontology)
     entities = read_entities(folder / "entities", vocab)
     registry, sources = load_registry(folder / "sources.ttl")
     claims: list[Claim] = []
@@ -94,14 +95,15 @@ def read_curation(folder: Path | None = None) -> Curation:
     return Curation(entities, sources, claims, registry, ledger, mappings)
 
 
-def build_graph(folder: Path | None = None) -> Graph:
-    """The whole graph, compiled in memory from the curated data."""
+def build_graph(folder: Path | None = None, ontology: Path | None = None) -> Graph:
+    """The whole graph, compiled in memory from the curated data (and the ontology in use,
+    or the one in the folder ``ontology``)."""
     folder = folder or data_dir()
-    curation = read_curation(folder)
-    vocab = load_vocabulary()
+    curation = read_curation(folder, ontology)
+    vocab = load_vocabulary(ontology)
     graph = Graph()
     bind_prefixes(graph)
-    graph += ontology_graph()
+    graph += ontology_graph(ontology)
     graph += curation.registry
     add_entities(graph, curation.entities)
     add_mappings(graph, curation.mappings)

@@ -2,8 +2,9 @@
 
 The data folder in use (:func:`iusgraph.graph.resources.data_dir`) must be inside a git
 checkout. Its tree at the revision is taken with ``git archive`` into a temporary folder
-and compiled there with the code and ontology in use now, so that the difference to the
-current data is what the data change does. Every git call is bounded in time
+and compiled there with the code in use now (and the ontology at the revision, when
+the ontology in use is in the same checkout: :func:`graph_at`), so that the difference to
+the current data is what the change does. Every git call is bounded in time
 (:data:`GIT_TIMEOUT`), and the archive in size (:data:`MAX_ARCHIVE`, counted with
 ``git ls-tree`` before it is made); git not installed,
 a folder outside a checkout, an unknown revision or a revision without the data folder
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iusgraph.errors import InputError, IusgraphError
-from iusgraph.graph.resources import data_dir
+from iusgraph.graph.resources import data_dir, ontology_dir
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -111,21 +112,44 @@ def resolve(top: Path, revision: str) -> str:
     return commit
 
 
+def _ontology_prefix(top: Path) -> str | None:
+    """The path in the checkout ``top`` of the ontology folder in use, if it is in it."""
+    ontology = ontology_dir().resolve()
+    if not ontology.is_relative_to(top.resolve()):
+        return None
+    return ontology.relative_to(top.resolve()).as_posix() + "/"
+
+
 def graph_at(revision: str, folder: Path | None = None) -> Graph:
     """The graph compiled from the curated data folder (by default :func:`data_dir`) as it
-    was at git ``revision``, with the code and ontology in use now."""
+    was at git ``revision``, with the current code.
+
+    The ontology is the one at ``revision`` too when the ontology folder in use is in the
+    same checkout (as ``data/`` and ``ontology/`` are in this repository), so that a change
+    to either shows; otherwise (the installed copy, or a data folder kept elsewhere) it is
+    the ontology in use now.
+    """
     from iusgraph.curation.compile import build_graph
 
     folder = (folder or data_dir()).resolve()
     top, prefix = checkout_of(folder)
     commit = resolve(top, revision)
+    prefixes = [prefix or "."]
+    ontology = _ontology_prefix(top)
     size = _tree_size(top, commit, prefix)
+    if ontology is not None and ontology != prefix:
+        ontology_size = _tree_size(top, commit, ontology)
+        if ontology_size:
+            prefixes.append(ontology)
+            size += ontology_size
+        else:  # no ontology there at that revision: the one in use now
+            ontology = None
     if size > MAX_ARCHIVE:
         raise IusgraphError(
             f"the curated data at revision {revision!r} holds {size} bytes, more than "
             f"{MAX_ARCHIVE} (iusgraph.curation.revision.MAX_ARCHIVE)"
         )
-    archive = _git(top, "archive", "--format=tar", commit, "--", prefix or ".")
+    archive = _git(top, "archive", "--format=tar", commit, "--", *prefixes)
     with tempfile.TemporaryDirectory(prefix="iusgraph-rev-") as tmp:
         try:
             with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -139,9 +163,9 @@ def graph_at(revision: str, folder: Path | None = None) -> Graph:
                 f"(no sources.ttl) in {top}"
             )
         try:
-            return build_graph(old)
-        except InputError as exc:
-            where = str(exc).replace(str(old), f"{revision}:{prefix.rstrip('/')}")
+            return build_graph(old, Path(tmp) / ontology if ontology is not None else None)
+        except (InputError, SyntaxError, OSError) as exc:  # SyntaxError: rdflib's BadSyntax
+            where = str(exc).replace(tmp + "/", f"{revision}:")
             raise IusgraphError(
                 f"the curated data at revision {revision!r} does not compile with the "
                 f"current code: {where}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import cast
 
 from rdflib import Graph, URIRef
@@ -69,13 +70,15 @@ def _subjects(graph: Graph, pred: URIRef, obj: Node) -> Iterator[URIRef]:
     return cast("Iterator[URIRef]", graph.subjects(pred, obj))
 
 
-@lru_cache(maxsize=1)
-def ontology_graph() -> Graph:
-    """The ontology and the concept schemes as one graph (parsed once)."""
+@lru_cache(maxsize=4)
+def ontology_graph(folder: Path | None = None) -> Graph:
+    """The ontology and the concept schemes as one graph (parsed once), from
+    :func:`~iusgraph.graph.resources.ontology_dir` or another ``folder`` (the ontology at
+    a git revision, :mod:`iusgraph.curation.revision`)."""
     graph = Graph()
     bind_prefixes(graph)
     for name in ONTOLOGY_FILES:
-        graph.parse(ontology_dir() / name, format="turtle")
+        graph.parse((folder or ontology_dir()) / name, format="turtle")
     return graph
 
 
@@ -88,10 +91,11 @@ def shapes_graph() -> Graph:
     return graph
 
 
-@lru_cache(maxsize=1)
-def load_vocabulary() -> Vocabulary:
-    """The :class:`Vocabulary` read from :func:`ontology_graph` (read once)."""
-    graph = ontology_graph()
+@lru_cache(maxsize=4)
+def load_vocabulary(folder: Path | None = None) -> Vocabulary:
+    """The :class:`Vocabulary` read from :func:`ontology_graph` (read once), of the
+    ontology in use or of the one in ``folder``."""
+    graph = ontology_graph(folder)
     claim_classes = {
         IUS.ClaimProperty,
         IUS.NegativeProperty,

@@ -18,8 +18,10 @@ selectors). Beside the claims come the other groups of :data:`GROUPS`:
 - ``conflicts``: ``ius:Conflict`` nodes;
 - ``sources``: source documents, their sections, text units and excluded regions (the
   coverage ledger);
+- ``ontology``: the ontology's own node, its classes and properties (``ius:``) and the
+  concept schemes and concepts (``iusv:``);
 - ``labels``: the labels (``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel``) of any
-  other node (ontology terms, concepts);
+  other node;
 - ``other``: every other differing triple, by subject.
 
 Each differing triple belongs to exactly one item of one group, so nothing is silently
@@ -62,7 +64,7 @@ from rdflib.term import Node
 
 from iusgraph.errors import InputError, IusgraphError
 from iusgraph.graph.formats import DIFF_FORMATS
-from iusgraph.graph.namespaces import IUS, OA, SSSOM, bind_prefixes
+from iusgraph.graph.namespaces import IUS, IUSV, OA, ONTOLOGY_IRI, SSSOM, bind_prefixes
 from iusgraph.graph.prefixes import BASE, shorten_iri
 
 #: The groups, in the order they are reported.
@@ -73,6 +75,7 @@ GROUPS: tuple[str, ...] = (
     "mappings",
     "conflicts",
     "sources",
+    "ontology",
     "labels",
     "other",
 )
@@ -94,7 +97,7 @@ _MATCHES = frozenset(
     {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
 )
 _SOURCE_TYPES = frozenset({IUS.SourceDocument, IUS.Section, IUS.TextUnit, IUS.ExcludedRegion})
-_NUMERIC = "http://www.w3.org/2001/XMLSchema#"
+_ONTOLOGY_SPACES = (str(IUS), str(IUSV))
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,8 @@ def diff_graphs(old: Graph, new: Graph) -> GraphDiff:
             return "mappings", s, None
         if s in sources:
             return "sources", s, None
+        if str(s).startswith(_ONTOLOGY_SPACES) or str(s) == ONTOLOGY_IRI:
+            return "ontology", s, None
         if p in _LABELS:
             return "labels", s, None
         return "other", s, None
