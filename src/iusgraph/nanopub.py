@@ -29,7 +29,12 @@ here, offline, over the unsigned nanopublication: every IRI is written with a sp
 code will stand, the quads are sorted (graph, subject, predicate, object: IRIs before literals,
 a literal by its text, datatype, then language) and serialized one term a line (a literal as
 ``@lang text`` or ``^datatype text``, backslashes and newlines escaped), and the code is ``RA``
-followed by the SHA-256 of that text in URL-safe base64 without padding. No library on PyPI
+followed by the SHA-256 of that text in URL-safe base64 without padding. Texts are compared
+by code point (as the Rust toolkit compares them; Java's UTF-16 order differs only between
+characters past U+FFFF and those from U+E000). The Rust toolkit orders two literals of one
+subject and predicate by language and datatype before their text: the two orders agree unless
+a subject has two literals of one predicate with different datatypes or languages, which no
+claim's nanopublication has (the test checks every one with that toolkit). No library on PyPI
 offers this for an unsigned nanopublication: ``nanopub-sign`` computes it only while signing
 (with a private key), ``nanopub`` only inside its signing code. The tests check every code
 with ``nanopub-sign``'s checker (the Rust toolkit), and this function against the codes of the
