@@ -55,8 +55,7 @@ def main() -> None:
         f"{platform.machine()}; median of {args.repeat}\n"
     )
     print(
-        "| graph | triples | nanopubs | quads | quads and codes s | TriG s | TriG MiB "
-        "| peak MiB |"
+        "| graph | triples | nanopubs | quads | quads and codes s | TriG s | TriG MiB | peak MiB |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(measure("curated", build_graph(), args.repeat), flush=True)
