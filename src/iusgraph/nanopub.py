@@ -317,9 +317,15 @@ def nanopublications(graph: Graph, release: ReleaseInfo | None = None) -> list[l
     return [trusty(claim_quads(graph, claim, pubinfo))[1] for claim in claims]
 
 
+def _prefix_line(name: str, iri: str) -> str:
+    return f"@prefix {name}: <{iri}> .\n"
+
+
 def to_trig(nanopubs: Iterable[list[Quad]]) -> str:
-    """The nanopublications as one TriG document (written by Oxigraph): each one's graphs
-    in the order head, assertion, provenance, pubinfo, their triples sorted."""
+    """The nanopublications as one TriG document (written by Oxigraph): the project's
+    prefixes once, then each nanopublication with its own ``this:`` (its IRI) and ``sub:``
+    (its IRI and ``/``) prefixes, as nanopublications are usually written, and its graphs in
+    the order head, assertion, provenance, pubinfo, their triples sorted."""
     import pyoxigraph as ox
 
     def term(value: str | Lit) -> ox.NamedNode | ox.Literal:
@@ -329,20 +335,22 @@ def to_trig(nanopubs: Iterable[list[Quad]]) -> str:
             return ox.Literal(value.value, language=value.language)
         return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype))
 
-    def quads() -> Iterator[ox.Quad]:
-        for nanopub in nanopubs:
-            head = nanopub[0][0] or ""
-            base = head[: -len(_GRAPHS[0])]
-            rank = {base + suffix: n for n, suffix in enumerate(_GRAPHS)}
-            for g, s, p, o in sorted(nanopub, key=lambda q: (rank[q[0] or ""], _order(q))):
-                yield ox.Quad(ox.NamedNode(s), ox.NamedNode(p), term(o), ox.NamedNode(g or ""))
-
-    body = cast("bytes", ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=OUTPUT_PREFIXES))
-    # Oxigraph writes the prefix lines in an order of its own: they are written here, sorted.
-    lines = body.decode("utf-8").splitlines(keepends=True)
-    start = next((n for n, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-    header = [f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(OUTPUT_PREFIXES.items())]
-    return "".join(header + lines[start:])
+    parts = [_prefix_line(name, iri) for name, iri in sorted(OUTPUT_PREFIXES.items())]
+    for nanopub in nanopubs:
+        this = nanopub[0][1]
+        rank = {this + suffix: n for n, suffix in enumerate(_GRAPHS)}
+        quads = [
+            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), term(o), ox.NamedNode(g or ""))
+            for g, s, p, o in sorted(nanopub, key=lambda q: (rank[q[0] or ""], _order(q)))
+        ]
+        own = {"this": this, "sub": this + "/"}
+        body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes={**OUTPUT_PREFIXES, **own})
+        # Oxigraph writes every prefix line first, in an order of its own: the project's are
+        # written once above, sorted, and the nanopublication's own here.
+        lines = cast("bytes", body).decode("utf-8").splitlines(keepends=True)
+        start = next((n for n, line in enumerate(lines) if not line.startswith("@prefix ")), 0)
+        parts += ["\n", *(_prefix_line(k, v) for k, v in own.items()), *lines[start:]]
+    return "".join(parts)
 
 
 def to_nanopubs(graph: Graph, *, release: ReleaseInfo | None = None) -> str:
