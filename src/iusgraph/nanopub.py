@@ -29,7 +29,12 @@ here, offline, over the unsigned nanopublication: every IRI is written with a sp
 code will stand, the quads are sorted (graph, subject, predicate, object: IRIs before literals,
 a literal by its text, datatype, then language) and serialized one term a line (a literal as
 ``@lang text`` or ``^datatype text``, backslashes and newlines escaped), and the code is ``RA``
-followed by the SHA-256 of that text in URL-safe base64 without padding. No library on PyPI
+followed by the SHA-256 of that text in URL-safe base64 without padding. Texts are compared
+by code point (as the Rust toolkit compares them; Java's UTF-16 order differs only between
+characters past U+FFFF and those from U+E000). The Rust toolkit orders two literals of one
+subject and predicate by language and datatype before their text: the two orders agree unless
+a subject has two literals of one predicate with different datatypes or languages, which no
+claim's nanopublication has (the test checks every one with that toolkit). No library on PyPI
 offers this for an unsigned nanopublication: ``nanopub-sign`` computes it only while signing
 (with a private key), ``nanopub`` only inside its signing code. The tests check every code
 with ``nanopub-sign``'s checker (the Rust toolkit), and this function against the codes of the
@@ -312,9 +317,15 @@ def nanopublications(graph: Graph, release: ReleaseInfo | None = None) -> list[l
     return [trusty(claim_quads(graph, claim, pubinfo))[1] for claim in claims]
 
 
+def _prefix_line(name: str, iri: str) -> str:
+    return f"@prefix {name}: <{iri}> .\n"
+
+
 def to_trig(nanopubs: Iterable[list[Quad]]) -> str:
-    """The nanopublications as one TriG document (written by Oxigraph): each one's graphs
-    in the order head, assertion, provenance, pubinfo, their triples sorted."""
+    """The nanopublications as one TriG document (written by Oxigraph): the project's
+    prefixes once, then each nanopublication with its own ``this:`` (its IRI) and ``sub:``
+    (its IRI and ``/``) prefixes, as nanopublications are usually written, and its graphs in
+    the order head, assertion, provenance, pubinfo, their triples sorted."""
     import pyoxigraph as ox
 
     def term(value: str | Lit) -> ox.NamedNode | ox.Literal:
@@ -324,20 +335,22 @@ def to_trig(nanopubs: Iterable[list[Quad]]) -> str:
             return ox.Literal(value.value, language=value.language)
         return ox.Literal(value.value, datatype=ox.NamedNode(value.datatype))
 
-    def quads() -> Iterator[ox.Quad]:
-        for nanopub in nanopubs:
-            head = nanopub[0][0] or ""
-            base = head[: -len(_GRAPHS[0])]
-            rank = {base + suffix: n for n, suffix in enumerate(_GRAPHS)}
-            for g, s, p, o in sorted(nanopub, key=lambda q: (rank[q[0] or ""], _order(q))):
-                yield ox.Quad(ox.NamedNode(s), ox.NamedNode(p), term(o), ox.NamedNode(g or ""))
-
-    body = cast("bytes", ox.serialize(quads(), format=ox.RdfFormat.TRIG, prefixes=OUTPUT_PREFIXES))
-    # Oxigraph writes the prefix lines in an order of its own: they are written here, sorted.
-    lines = body.decode("utf-8").splitlines(keepends=True)
-    start = next((n for n, line in enumerate(lines) if not line.startswith("@prefix ")), len(lines))
-    header = [f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(OUTPUT_PREFIXES.items())]
-    return "".join(header + lines[start:])
+    parts = [_prefix_line(name, iri) for name, iri in sorted(OUTPUT_PREFIXES.items())]
+    for nanopub in nanopubs:
+        this = nanopub[0][1]
+        rank = {this + suffix: n for n, suffix in enumerate(_GRAPHS)}
+        quads = [
+            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), term(o), ox.NamedNode(g or ""))
+            for g, s, p, o in sorted(nanopub, key=lambda q: (rank[q[0] or ""], _order(q)))
+        ]
+        own = {"this": this, "sub": this + "/"}
+        body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes={**OUTPUT_PREFIXES, **own})
+        # Oxigraph writes every prefix line first, in an order of its own: the project's are
+        # written once above, sorted, and the nanopublication's own here.
+        lines = cast("bytes", body).decode("utf-8").splitlines(keepends=True)
+        start = next((n for n, line in enumerate(lines) if not line.startswith("@prefix ")), 0)
+        parts += ["\n", *(_prefix_line(k, v) for k, v in own.items()), *lines[start:]]
+    return "".join(parts)
 
 
 def to_nanopubs(graph: Graph, *, release: ReleaseInfo | None = None) -> str:

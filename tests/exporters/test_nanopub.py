@@ -301,11 +301,21 @@ def test_every_claim_gives_one_nanopublication(
     assert sorted(asserted) == [str(c) for c in claims]
 
 
+def own_texts(text: str) -> list[str]:
+    """Each nanopublication's own lines of the file (from its ``@prefix this:`` line to the
+    next one's), after the file's shared prefix lines."""
+    header, *chunks = text.split("\n@prefix this: ")
+    return [f"{header}\n@prefix this: {chunk}" for chunk in chunks]
+
+
 def test_every_trusty_uri_verifies_with_nanopub_sign(
-    groups: dict[str, list[ox.Quad]], capfd: pytest.CaptureFixture[str]
+    exported: Path, groups: dict[str, list[ox.Quad]], capfd: pytest.CaptureFixture[str]
 ) -> None:
-    for iri, quads in groups.items():
-        info = check(trig(quads))
+    texts = own_texts(exported.read_text(encoding="utf-8"))
+    assert len(texts) == len(groups)
+    for text in texts:
+        (iri,) = split(text)
+        info = check(text)
         assert info["uri"]["value"] == iri
         assert iri.endswith(info["trusty_hash"]) and info["trusty_hash"].startswith("RA")
         assert info["signature"] == ""
