@@ -73,7 +73,11 @@ def main() -> None:
         ("load OLD (lines + store)", load_old, f"{len(old.lines)} lines"),
         ("load NEW (lines + store)", load_new, f"{len(new.lines)} lines"),
         ("delta (N-Triples lines)", diff_time, "inside validate --since too"),
-        ("validate --since: delta, affected nodes, checks", inc_time, f"{len(inc.report.findings)} findings"),
+        (
+            "validate --since: delta, affected nodes, checks",
+            inc_time,
+            f"{len(inc.report.findings)} findings",
+        ),
         ("full validation of NEW (load included)", full_time, f"{len(full.findings)} findings"),
     ]
     for step, secs, note in rows:

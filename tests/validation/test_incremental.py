@@ -34,7 +34,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _run(tmp: Path, old: Path, new_bytes: bytes) -> tuple[Incremental, list[Finding], list[Finding]]:
+def _run(
+    tmp: Path, old: Path, new_bytes: bytes
+) -> tuple[Incremental, list[Finding], list[Finding]]:
     new = tmp / "new.nt"
     new.write_bytes(new_bytes)
     inc = validate_since(load_side([old]), load_side([new]))
@@ -43,7 +45,9 @@ def _run(tmp: Path, old: Path, new_bytes: bytes) -> tuple[Incremental, list[Find
     return inc, full_new, full_old
 
 
-def _check(inc: Incremental, full_new: list[Finding], full_old: list[Finding], changed: set[str]) -> None:
+def _check(
+    inc: Incremental, full_new: list[Finding], full_old: list[Finding], changed: set[str]
+) -> None:
     """The three promises of :mod:`iusgraph.validation.incremental`."""
     assert not inc.full, inc.report.notes
     # 1. The findings of a full validation restricted to the scope.
@@ -109,12 +113,16 @@ def test_a_change_that_removes_a_violation(corpus: Path, tmp_path: Path) -> None
     fault = next(f for f in faults if f["rule"] == "shape:SeriousClaimHasAction")
     focus = f"<{fault['focus']}>".encode()
     lines = old.read_bytes().split(b"\n")
-    new_bytes = b"\n".join(line for line in lines if not (line.startswith(focus) and SERIOUSNESS in line))
+    new_bytes = b"\n".join(
+        line for line in lines if not (line.startswith(focus) and SERIOUSNESS in line)
+    )
     inc, full_new, full_old = _run(tmp_path, old, new_bytes)
     _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
     before = [f for f in full_old if f.focus == fault["focus"] and f.rule == fault["rule"]]
     assert before and fault["focus"] in inc.affected
-    assert not [f for f in inc.report.findings if f.rule == fault["rule"] and f.focus == fault["focus"]]
+    assert not [
+        f for f in inc.report.findings if f.rule == fault["rule"] and f.focus == fault["focus"]
+    ]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -156,7 +164,9 @@ def test_inject_puts_the_values_in_each_union_branch() -> None:
     text = "SELECT ?focus WHERE { { ?focus <urn:p> ?o } UNION { ?focus <urn:q> ?o } FILTER(true) }"
     out = inject(text, "VALUES ?focus { <urn:x> }")
     assert out.count("VALUES ?focus { <urn:x> }") == 3
-    lateral = inject("SELECT ?this WHERE { ?this <urn:p> ?o }", "VALUES ?this { <urn:x> }", lateral=True)
+    lateral = inject(
+        "SELECT ?this WHERE { ?this <urn:p> ?o }", "VALUES ?this { <urn:x> }", lateral=True
+    )
     assert "LATERAL { " in lateral
 
 
@@ -167,9 +177,9 @@ def test_cli_exit_codes_and_a_missing_old(corpus: Path, tmp_path: Path) -> None:
     assert "0 affected nodes" in same.output
     new = tmp_path / "new.nt"
     lines = old.read_bytes().split(b"\n")
-    serious = sorted(l.split(b" ")[0] for l in lines if SERIOUSNESS in l and b"serious>" in l)
+    serious = sorted(x.split(b" ")[0] for x in lines if SERIOUSNESS in x and b"serious>" in x)
     new.write_bytes(
-        b"\n".join(l for l in lines if not (l.startswith(serious[0]) and b"recommendedAction" in l))
+        b"\n".join(x for x in lines if not (x.startswith(serious[0]) and b"recommendedAction" in x))
     )
     changed = cli("validate", "--since", old, new, "--format", "json")
     assert changed.exit_code == 1

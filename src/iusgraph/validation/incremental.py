@@ -54,7 +54,7 @@ from iusgraph.graph.namespaces import SH
 from iusgraph.graph.prefixes import PREFIXES
 from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.store import in_parallel, store_from_files
-from iusgraph.graph.terms import node_text, to_rdflib
+from iusgraph.graph.terms import node_text
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 from iusgraph.query.catalog import qc_queries
 from iusgraph.validation.checks import (
@@ -373,7 +373,9 @@ def _path_iris(path: Any) -> tuple[str, ...] | None:
         return None
     parts = getattr(path, "args", None)
     if parts is None:
-        inner = getattr(path, "arg", None) if isinstance(path, InvPath) else getattr(path, "path", None)
+        inner = (
+            getattr(path, "arg", None) if isinstance(path, InvPath) else getattr(path, "path", None)
+        )
         parts = [inner]
     found: list[str] = []
     for part in parts:
@@ -406,7 +408,9 @@ def _sparql(term: Any) -> str:
     return str(term.n3())
 
 
-def _pattern(s: Any, p: Any, o: Any, limit: frozenset[str] | None, bridge: tuple[str, ...], bgp: str) -> Pattern:
+def _pattern(
+    s: Any, p: Any, o: Any, limit: frozenset[str] | None, bridge: tuple[str, ...], bgp: str
+) -> Pattern:
     variables = _variables(s) | _variables(o) | _variables(p)
     pinnable = tuple(sorted(variables if limit is None else variables & limit))
     if isinstance(p, Variable):
@@ -436,7 +440,10 @@ def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: b
             every |= _variables(s) | _variables(o) | _variables(p)
         bridge = tuple(sorted(every if limit is None else every & limit))
         simple_only = all(_simple(p) is not None or isinstance(p, Variable) for _, p, _ in triples)
-        bgp = " ".join(f"{_sparql(s)} {_sparql(p) if isinstance(p, Variable) else p.n3()} {_sparql(o)} ." for s, p, o in triples)
+        bgp = " ".join(
+            f"{_sparql(s)} {_sparql(p) if isinstance(p, Variable) else p.n3()} {_sparql(o)} ."
+            for s, p, o in triples
+        )
         for s, p, o in triples:
             out.append(_pattern(s, p, o, limit, bridge if simple_only else (), bgp))
         return
@@ -482,8 +489,14 @@ def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
     for data in json.loads(cache.cached("rules", key, compute)):
         patterns = tuple(
             Pattern(
-                tuple(p["subject"]), p["kind"], tuple(p["iris"]), p["inverse"], tuple(p["object"]),
-                tuple(p["pinnable"]), tuple(p["bridge"]), p["bgp"],
+                tuple(p["subject"]),
+                p["kind"],
+                tuple(p["iris"]),
+                p["inverse"],
+                tuple(p["object"]),
+                tuple(p["pinnable"]),
+                tuple(p["bridge"]),
+                p["bgp"],
             )
             for p in data["patterns"]
         )
@@ -585,7 +598,9 @@ def _show(pattern: Pattern) -> str:
         kind, value = term
         return f"?{value}" if kind == "var" else (f"<{value}>" if kind == "iri" else "[]")
 
-    pred = "|".join(f"<{i}>" for i in pattern.iris) if pattern.kind != "var" else f"?{pattern.iris[0]}"
+    pred = (
+        "|".join(f"<{i}>" for i in pattern.iris) if pattern.kind != "var" else f"?{pattern.iris[0]}"
+    )
     return f"{text(pattern.subject)} {'^' if pattern.inverse else ''}{pred} {text(pattern.object)}"
 
 
@@ -597,7 +612,9 @@ def triggered(rule: Rule, triples: list[ox.Triple]) -> bool:
 Row = dict[str, Any]
 
 
-def _bridged(stores: list[ox.Store], pattern: Pattern, rows: set[tuple[tuple[str, Any], ...]]) -> list[Row]:
+def _bridged(
+    stores: list[ox.Store], pattern: Pattern, rows: set[tuple[tuple[str, Any], ...]]
+) -> list[Row]:
     """The values of the pattern's :attr:`Pattern.bridge` variables in the solutions of its
     basic graph pattern that use the changed triples, on each store."""
     own = sorted({k for row in rows for k, _ in row})
@@ -694,9 +711,7 @@ def _restricted_terms(new: Side, nodes: set[str], predicates: frozenset[str]) ->
     subjects = tuple({f"<{n}>".encode() for n in nodes})
     wanted = [f"<{p}>".encode() for p in predicates]
     lines = [
-        line
-        for line in new.lines
-        if line.startswith(subjects) and any(w in line for w in wanted)
+        line for line in new.lines if line.startswith(subjects) and any(w in line for w in wanted)
     ]
     out: list[InputTerm] = []
     for triple in _parse_lines(lines):
@@ -828,7 +843,9 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
                 notes.append(f"{name}: whole rule: {foci}")
                 continue
             nodes |= foci
-            how = f"restricted to {len(nodes)} nodes (the affected nodes and its own pre-bound foci)"
+            how = (
+                f"restricted to {len(nodes)} nodes (the affected nodes and its own pre-bound foci)"
+            )
         else:
             how += " (no changed triple matches its patterns)"
         if not rule.restrictable:
@@ -861,4 +878,3 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
     report.stats["affected nodes"] = len(affected_iris)
     report.notes = [f"incremental: {summary}; {len(affected_iris)} affected focus nodes", *notes]
     return Incremental(report, affected_iris, scope)
-
