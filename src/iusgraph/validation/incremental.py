@@ -74,7 +74,7 @@ from iusgraph.validation.fastshacl import (
 )
 from iusgraph.validation.report import Finding, Report
 from iusgraph.validation.sparqlconstraint import sparql_code
-from iusgraph.validation.termcheck import InputTerm
+from iusgraph.validation.termcheck import REWRITTEN_INTO, InputTerm
 from iusgraph.validation.validate import validate_store
 
 #: The backward walk along the shapes' paths stops after this many rounds (a path with
@@ -198,9 +198,8 @@ def delta(old: Side, new: Side) -> Delta:
     """The triples of ``new`` not in ``old`` and the other way round, each graph with the
     ontology (the store holds it on both sides), compared as N-Triples lines."""
     ontology = _ontology_lines()
-    old_lines, new_lines = old.lines | ontology, new.lines | ontology
-    added = sorted(new_lines - old_lines)
-    removed = sorted(old_lines - new_lines)
+    added = sorted(new.lines.difference(old.lines, ontology))
+    removed = sorted(old.lines.difference(new.lines, ontology))
     return Delta(_parse_lines(added), _parse_lines(removed), added, removed)
 
 
@@ -660,17 +659,30 @@ def pinned_rows(stores: list[ox.Store], rule: Rule, triples: list[ox.Triple]) ->
     return [dict(r) for r in out]
 
 
-def pinned_foci(stores: list[ox.Store], rule: Rule, triples: list[ox.Triple]) -> set[str] | str:
+#: Why a rule runs whole when its pre-bound rows leave the focus open (:func:`pinned_foci`).
+COSTLIER = (
+    "a changed triple binds other variables than its focus, and the pre-bound rule would "
+    "run on both graphs: on Oxigraph, which evaluates a UNION or OPTIONAL group whole "
+    "before it joins, that costs more than the whole rule"
+)
+
+
+def pinned_foci(
+    stores: list[ox.Store], rule: Rule, triples: list[ox.Triple], queries: bool = False
+) -> set[str] | str:
     """The focus nodes of the rule's solutions that use a changed triple, on each store; a
-    reason (str) when the rule cannot be pre-bound."""
+    reason (str) when the rule cannot be pre-bound. A pre-bound row that binds the focus
+    variable names its focus node; the others need the rule run pre-bound, on both graphs:
+    only with ``queries`` (else :data:`COSTLIER` is the reason)."""
     rows = pinned_rows(stores, rule, triples)
     if isinstance(rows, str):
         return rows
-    # A row that binds the focus variable names its focus node: no query needed.
     foci = {node_text(row[rule.focus]) for row in rows if rule.focus in row}
     rows = [row for row in rows if rule.focus not in row]
     if not rows:
         return foci
+    if not queries:
+        return COSTLIER
     variables = sorted({k for row in rows for k in row})
     ordered = sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
     queries = [
@@ -706,15 +718,44 @@ class Incremental:
         return nodes is None or finding.focus in nodes
 
 
-def _restricted_terms(new: Side, nodes: set[str], predicates: frozenset[str]) -> list[InputTerm]:
-    """The new graph's triples of ``nodes`` with the given predicates, as written."""
-    subjects = tuple({f"<{n}>".encode() for n in nodes})
-    wanted = [f"<{p}>".encode() for p in predicates]
-    lines = [
-        line for line in new.lines if line.startswith(subjects) and any(w in line for w in wanted)
-    ]
+def _restricted_terms(
+    store: ox.Store, new: Side, nodes: set[str], predicates: frozenset[str]
+) -> list[InputTerm]:
+    """The new graph's triples of ``nodes`` with the given predicates, as written.
+
+    The store has them with some datatypes rewritten (:data:`REWRITTEN_INTO`), so each is
+    looked up among the new graph's lines with the datatypes it may have been written
+    with; one found under none of them (a lexical form the store rewrote too) sends its
+    subject's lines to a scan of the new graph."""
+    rows = solution_rows(
+        store,
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(sorted(nodes))} }} "
+        f"VALUES ?p {{ {_values(sorted(predicates))} }} ?s ?p ?o }}",
+        prefixes=None,
+    )
+    lines: list[bytes] = []
+    unknown: set[bytes] = set()
+    for row in rows:
+        head = f"{row['s']} {row['p']} "
+        obj = row["o"]
+        if isinstance(obj, ox.Literal) and obj.language is None:
+            kept = URIRef(obj.datatype.value)
+            types = [kept, *sorted(REWRITTEN_INTO.get(kept, frozenset()))]
+            forms = [
+                f"{head}{ox.Literal(obj.value, datatype=ox.NamedNode(str(t)))} .".encode()
+                for t in types
+            ]
+        else:
+            forms = [f"{head}{obj} .".encode()]
+        found = [form for form in forms if form in new.lines]
+        if found:
+            lines += found
+        else:
+            unknown.add(str(row["s"]).encode())
+    if unknown:
+        lines += [line for line in new.lines if line[: line.find(b" ")] in unknown]
     out: list[InputTerm] = []
-    for triple in _parse_lines(lines):
+    for triple in _parse_lines(sorted(set(lines))):
         name, obj = node_text(triple.subject), triple.object
         if isinstance(obj, ox.Literal):
             out.append((name, triple.predicate.value, obj.value, obj.datatype.value))
@@ -749,17 +790,17 @@ def _as_graph(store: ox.Store) -> Graph:
     return store_graph(store)
 
 
-def restrict(compiled: Compiled, block: str) -> Compiled:
+def restrict(compiled: Compiled, block: str, whole: frozenset[str] = frozenset()) -> Compiled:
     """The compiled shapes with their focus nodes restricted to the rows of ``block`` (a
-    ``VALUES ?this`` block; :func:`inject`)."""
+    ``VALUES ?this`` block; :func:`inject`), but for the rules named in ``whole``."""
     return dataclasses.replace(
         compiled,
         checks=[
-            dataclasses.replace(c, query=inject(c.query, block, lateral=True))
+            c if c.rule in whole else dataclasses.replace(c, query=inject(c.query, block, True))
             for c in compiled.checks
         ],
         term_checks=[
-            dataclasses.replace(c, targets=inject(c.targets, block, lateral=True))
+            c if c.rule in whole else dataclasses.replace(c, targets=inject(c.targets, block, True))
             for c in compiled.term_checks
         ],
     )
@@ -812,25 +853,30 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
     ]
     queries = qc_queries()
     rules = read_rules(sparql + [(f"qc:{qc.name}", qc.text, None) for qc in queries])
+    whole: set[str] = set()
     for rule in rules[: len(sparql)]:
         if not triggered(rule, changed):
             continue
         foci = pinned_foci(stores, rule, changed)
         if isinstance(foci, str):
-            return _full(new, f"{summary}; {rule.name}: {foci}", shapes)
-        affected |= foci
+            whole.add(rule.name)
+            notes.append(f"{rule.name}: whole rule: {foci}")
+        else:
+            affected |= foci
     if len(affected) > MAX_AFFECTED:
         return _full(new, f"{summary}; more than {MAX_AFFECTED} affected nodes", shapes)
     affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
     # 3. The shapes, restricted to the affected nodes.
     report = Report(checks=["shacl"])
-    restricted = restrict(compiled, f"VALUES ?this {{ {_values(sorted(affected_iris))} }}")
+    restricted = restrict(
+        compiled, f"VALUES ?this {{ {_values(sorted(affected_iris))} }}", frozenset(whole)
+    )
     term_preds = frozenset(str(c.predicate) for c in restricted.term_checks)
-    terms = _restricted_terms(new, set(affected_iris), term_preds) if term_preds else []
+    terms = _restricted_terms(store, new, set(affected_iris), term_preds) if term_preds else []
     report.findings = run_checks(store, restricted, lambda predicates: terms)
     report.findings = with_labels(store, report.findings)
     # 4. The QC queries.
-    scope: dict[str, frozenset[str] | None] = {}
+    scope: dict[str, frozenset[str] | None] = dict.fromkeys(whole)
     texts: dict[str, str | None] = {}
     for qc, rule in zip(queries, rules[len(sparql) :], strict=True):
         name = rule.name
