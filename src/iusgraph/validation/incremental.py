@@ -685,11 +685,11 @@ def pinned_foci(
         return COSTLIER
     variables = sorted({k for row in rows for k in row})
     ordered = sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
-    queries = [
+    texts = [
         inject(rule.text, values_block(variables, ordered[start : start + 1000]))
         for start in range(0, len(ordered), 1000)
     ]
-    jobs = [(store, q) for store in stores for q in queries]
+    jobs = [(store, text) for store in stores for text in texts]
     answers = in_parallel(lambda job: solution_rows(job[0], job[1], prefixes=PREFIXES), jobs)
     return foci | {
         node_text(row[rule.focus]) for rows_ in answers for row in rows_ if rule.focus in row
