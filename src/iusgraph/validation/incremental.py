@@ -314,7 +314,9 @@ class Pattern:
     #: pattern as SPARQL: a pattern with no pinnable variable of its own reaches them
     #: through its neighbours.
     bridge: tuple[str, ...] = ()
-    bgp: str = ""
+    #: Each triple of that pattern as SPARQL with its variables, and this one's place.
+    bgp: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    index: int = 0
 
 
 @dataclass(frozen=True)
@@ -408,15 +410,23 @@ def _sparql(term: Any) -> str:
 
 
 def _pattern(
-    s: Any, p: Any, o: Any, limit: frozenset[str] | None, bridge: tuple[str, ...], bgp: str
+    s: Any,
+    p: Any,
+    o: Any,
+    limit: frozenset[str] | None,
+    bridge: tuple[str, ...],
+    bgp: tuple[tuple[str, tuple[str, ...]], ...],
+    index: int,
 ) -> Pattern:
     variables = _variables(s) | _variables(o) | _variables(p)
     pinnable = tuple(sorted(variables if limit is None else variables & limit))
     if isinstance(p, Variable):
-        return Pattern(_term(s), "var", (str(p),), False, _term(o), pinnable, bridge, bgp)
+        return Pattern(_term(s), "var", (str(p),), False, _term(o), pinnable, bridge, bgp, index)
     simple = _simple(p)
     if simple is not None:
-        return Pattern(_term(s), "iri", simple[0], simple[1], _term(o), pinnable, bridge, bgp)
+        return Pattern(
+            _term(s), "iri", simple[0], simple[1], _term(o), pinnable, bridge, bgp, index
+        )
     iris = _path_iris(p)
     kind = "any" if iris is None else "path"
     return Pattern(_term(s), kind, iris or (), False, _term(o), (), (), "")
@@ -439,12 +449,15 @@ def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: b
             every |= _variables(s) | _variables(o) | _variables(p)
         bridge = tuple(sorted(every if limit is None else every & limit))
         simple_only = all(_simple(p) is not None or isinstance(p, Variable) for _, p, _ in triples)
-        bgp = " ".join(
-            f"{_sparql(s)} {_sparql(p) if isinstance(p, Variable) else p.n3()} {_sparql(o)} ."
+        bgp = tuple(
+            (
+                f"{_sparql(s)} {_sparql(p) if isinstance(p, Variable) else p.n3()} {_sparql(o)} .",
+                tuple(sorted(_variables(s) | _variables(o) | _variables(p))),
+            )
             for s, p, o in triples
         )
-        for s, p, o in triples:
-            out.append(_pattern(s, p, o, limit, bridge if simple_only else (), bgp))
+        for index, (s, p, o) in enumerate(triples):
+            out.append(_pattern(s, p, o, limit, bridge if simple_only else (), bgp, index))
         return
     if name == "Project" and not top:
         projected = frozenset(str(v) for v in node["PV"])
@@ -495,7 +508,8 @@ def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
                 tuple(p["object"]),
                 tuple(p["pinnable"]),
                 tuple(p["bridge"]),
-                p["bgp"],
+                tuple((text, tuple(names)) for text, names in p["bgp"]),
+                p["index"],
             )
             for p in data["patterns"]
         )
@@ -619,20 +633,37 @@ def _bridged(
     own = sorted({k for row in rows for k, _ in row})
     found: set[tuple[tuple[str, Any], ...]] = set()
     ordered = sorted(rows, key=str)
+    # The pre-bound triple first, then each next one that shares a bound variable:
+    # Oxigraph joins in the order written.
+    todo = list(range(len(pattern.bgp)))
+    order, bound = [], set(own)
+    while todo:
+        pick = next((i for i in todo if bound & set(pattern.bgp[i][1])), todo[0])
+        if pattern.index in todo and not order:
+            pick = pattern.index
+        todo.remove(pick)
+        order.append(pattern.bgp[pick][0])
+        bound |= set(pattern.bgp[pick][1])
+    bgp = " ".join(order)
     for start in range(0, len(ordered), 1000):
         block = values_block(own, (dict(r) for r in ordered[start : start + 1000]))
-        query = f"SELECT DISTINCT {' '.join('?' + v for v in pattern.bridge)} WHERE {{ {block} {pattern.bgp} }}"
+        names = " ".join("?" + v for v in pattern.bridge)
+        query = f"SELECT DISTINCT {names} WHERE {{ {block} {bgp} }}"
         for store in stores:
             for row in solution_rows(store, query, prefixes=None):
                 found.add(tuple(sorted((k, v) for k, v in row.items() if k in pattern.bridge)))
     return [dict(r) for r in found]
 
 
-def pinned_rows(stores: list[ox.Store], rule: Rule, triples: list[ox.Triple]) -> list[Row] | str:
+def pinned_rows(
+    stores: list[ox.Store], rule: Rule, triples: list[ox.Triple], queries: bool = False
+) -> list[Row] | str:
     """The rows of one ``VALUES`` block that pre-binds the rule to the changed triples
-    (each pattern a triple matches: the pattern's pinnable variables, bound by it); a
-    reason (str) when one cannot be pre-bound, and the rule runs whole."""
-    out: set[tuple[tuple[str, Any], ...]] = set()
+    (each pattern a triple matches: the pattern's pinnable variables, bound by it, or the
+    focus nodes its basic graph pattern reaches from it); a reason (str) when one cannot
+    be pre-bound, and the rule runs whole. A row that leaves the focus open needs the rule
+    run pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
+    matched: list[tuple[Pattern, set[tuple[tuple[str, Any], ...]]]] = []
     for pattern in rule.patterns:
         rows: set[tuple[tuple[str, Any], ...]] = set()
         for triple in triples:
@@ -643,19 +674,27 @@ def pinned_rows(stores: list[ox.Store], rule: Rule, triples: list[ox.Triple]) ->
                 return f"a changed triple matches a path it cannot pre-bind ({_show(pattern)})"
             if any(isinstance(b, ox.BlankNode | ox.Triple) for b in bindings.values()):
                 return "a changed triple holds a blank node"
-            keep = pattern.pinnable or tuple(bindings)
-            rows.add(tuple(sorted((k, bindings[k]) for k in keep)))
+            rows.add(tuple(sorted(bindings.items())))
         if not rows:
             continue
-        if pattern.pinnable:
-            out |= rows
-        elif pattern.bridge:
-            out |= {tuple(sorted(r.items())) for r in _bridged(stores, pattern, rows)}
-        else:
+        if not pattern.pinnable and not pattern.bridge:
             return (
                 "a changed triple matches a pattern none of whose variables every solution "
                 f"binds ({_show(pattern)})"
             )
+        named = rule.focus in pattern.pinnable or rule.focus in pattern.bridge
+        if not named and not queries:
+            return COSTLIER
+        matched.append((pattern, rows))
+    out: set[tuple[tuple[str, Any], ...]] = set()
+    for pattern, rows in matched:
+        pinned = {tuple((k, v) for k, v in row if k in pattern.pinnable) for row in rows}
+        if rule.focus in pattern.pinnable or (
+            pattern.pinnable and rule.focus not in pattern.bridge
+        ):
+            out |= pinned
+        else:  # its basic graph pattern reaches the pinnable variables (the focus if it can)
+            out |= {tuple(sorted(r.items())) for r in _bridged(stores, pattern, rows)}
     return [dict(r) for r in out]
 
 
@@ -674,15 +713,13 @@ def pinned_foci(
     reason (str) when the rule cannot be pre-bound. A pre-bound row that binds the focus
     variable names its focus node; the others need the rule run pre-bound, on both graphs:
     only with ``queries`` (else :data:`COSTLIER` is the reason)."""
-    rows = pinned_rows(stores, rule, triples)
+    rows = pinned_rows(stores, rule, triples, queries)
     if isinstance(rows, str):
         return rows
     foci = {node_text(row[rule.focus]) for row in rows if rule.focus in row}
     rows = [row for row in rows if rule.focus not in row]
     if not rows:
         return foci
-    if not queries:
-        return COSTLIER
     variables = sorted({k for row in rows for k in row})
     ordered = sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
     texts = [
@@ -729,8 +766,9 @@ def _restricted_terms(
     subject's lines to a scan of the new graph."""
     rows = solution_rows(
         store,
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(sorted(nodes))} }} "
-        f"VALUES ?p {{ {_values(sorted(predicates))} }} ?s ?p ?o }}",
+        "SELECT ?s ?p ?o WHERE { VALUES (?s ?p) { "
+        + " ".join(f"(<{n}> <{p}>)" for n in sorted(nodes) for p in sorted(predicates))
+        + " } ?s ?p ?o }",
         prefixes=None,
     )
     lines: list[bytes] = []
