@@ -429,7 +429,7 @@ def _pattern(
         )
     iris = _path_iris(p)
     kind = "any" if iris is None else "path"
-    return Pattern(_term(s), kind, iris or (), False, _term(o), (), (), "")
+    return Pattern(_term(s), kind, iris or (), False, _term(o), (), (), ())
 
 
 def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: bool) -> None:
@@ -636,7 +636,8 @@ def _bridged(
     # The pre-bound triple first, then each next one that shares a bound variable:
     # Oxigraph joins in the order written.
     todo = list(range(len(pattern.bgp)))
-    order, bound = [], set(own)
+    order: list[str] = []
+    bound = set(own)
     while todo:
         pick = next((i for i in todo if bound & set(pattern.bgp[i][1])), todo[0])
         if pattern.index in todo and not order:
