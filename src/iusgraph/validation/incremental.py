@@ -10,12 +10,14 @@ removed) is parsed by Oxigraph. Then:
   to a fixpoint (bounded: :data:`MAX_ROUNDS`, :data:`MAX_AFFECTED`);
 - **SPARQL rules** (the QC queries and the shapes' SPARQL constraints) are read with
   rdflib's own parser (``prepareQuery``'s algebra): a rule whose triple patterns no
-  changed triple can match is not affected; for a pattern a changed triple matches, the
-  rule is run with that pattern's variables pre-bound to the triple (a ``VALUES`` block, on
-  the variables every solution binds), on both graphs, and the focus nodes it returns are
-  affected too. A pattern that cannot be pre-bound (a property path with ``*``, ``+`` or a
-  sequence, or one whose variables no solution binds outside a negation) makes the rule run
-  whole; the report's notes say which rule ran how;
+  changed triple can match runs on the affected nodes only. For a pattern a changed triple
+  matches, the triple pre-binds the pattern's variables that every solution binds, or, for
+  a pattern with none of its own (inside a negation or an OPTIONAL), the neighbours its
+  basic graph pattern reaches from the triple (run on both graphs): the focus nodes so
+  named are affected too. The rule runs whole when a pattern cannot be pre-bound (a
+  property path with ``*``, ``+`` or a sequence, or no variable every solution binds), or
+  when a pre-bound row leaves the focus open (:data:`COSTLIER`); the report's notes say
+  which rule ran how;
 - the compiled shape checks run with their targets restricted to the affected nodes, the
   QC queries with ``?focus`` restricted to them (or whole, above), and the term checks of
   :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
