@@ -194,3 +194,15 @@ def test_cli_exit_codes_and_a_missing_old(corpus: Path, tmp_path: Path) -> None:
     assert cli("validate", "--since", folder, new).exit_code == 1
     engine = cli("validate", "--since", old, new, "--engine", "pyshacl")
     assert engine.exit_code == 2 and "oxigraph engine" in engine.output
+
+
+def test_a_blank_node_in_the_change_is_a_full_validation(corpus: Path, tmp_path: Path) -> None:
+    """What the module cannot bound is validated whole, with a note saying why."""
+    old = corpus / "synth.nt"
+    new_bytes = old.read_bytes() + b'_:b1 <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+    inc, full_new, _ = _run(tmp_path, old, new_bytes)
+    assert inc.full
+    assert any("full validation" in note and "blank node" in note for note in inc.report.notes)
+    assert sorted(f for f in inc.report.findings if not f.focus.startswith("_:")) == sorted(
+        f for f in full_new if not f.focus.startswith("_:")
+    )

@@ -908,7 +908,7 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
         return _full(new, f"{summary}; more than {MAX_AFFECTED} affected nodes", shapes)
     affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
     # 3. The shapes, restricted to the affected nodes.
-    report = Report(checks=["shacl"])
+    report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
     restricted = restrict(
         compiled, f"VALUES ?this {{ {_values(sorted(affected_iris))} }}", frozenset(whole)
     )
