@@ -169,6 +169,21 @@ def validate_files(
     return _validate_files(files, engine, with_shapes(shapes) if shapes else None)
 
 
+def validate_since(
+    old: Path, files: list[Path] | None = None, shapes: list[Path] | None = None
+) -> Report:
+    """``validate --since OLD``: validate the new graph (``files``, or the curated data)
+    only where its change from ``old`` (a graph file or a release bundle folder) can
+    affect the findings (:mod:`iusgraph.validation.incremental`)."""
+    from iusgraph.validation.incremental import graph_paths, graph_side, load_side
+    from iusgraph.validation.incremental import validate_since as _validate_since
+    from iusgraph.validation.validate import with_shapes
+
+    previous = load_side(graph_paths(old))
+    current = load_side(files) if files else graph_side(load_graph())
+    return _validate_since(previous, current, with_shapes(shapes) if shapes else None).report
+
+
 def parse_binding(text: str) -> tuple[str, Any]:
     """``--bind NAME=VALUE`` (a CURIE, an ``<IRI>`` or a plain string) as an rdflib term.
 

@@ -189,6 +189,13 @@ def build(out_dir: Path) -> None:
     is_flag=True,
     help="List how each shape ran: compiled to SPARQL, by pySHACL (and why), or not at all.",
 )
+@click.option(
+    "--since",
+    "since",
+    type=click.Path(path_type=Path),
+    help="Validate only what changed since OLD, a graph file or a release bundle folder "
+    "(the findings of a full validation on the nodes the change can affect).",
+)
 def validate(
     files: tuple[Path, ...],
     graphs: tuple[Path, ...],
@@ -196,11 +203,16 @@ def validate(
     engine: str,
     shapes: tuple[Path, ...],
     explain_coverage: bool,
+    since: Path | None,
 ) -> None:
     """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
     paths = list(files) + list(graphs)
     extra = list(shapes)
-    if paths:
+    if since is not None:
+        if engine != "oxigraph":
+            raise click.UsageError("--since runs on the oxigraph engine; leave out --engine")
+        report = api.validate_since(since, paths, extra)
+    elif paths:
         report = api.validate_files(paths, engine, extra)
     elif extra:
         report = api.validate(api.load_graph(), engine, extra)

@@ -661,6 +661,24 @@ CASES: list[tuple[str, Case]] = [
         ),
     ),
     (
+        "since-violations",
+        Case(
+            "validate",
+            1,
+            lambda c: ["validate", "--since", INVALID[0], *INVALID],
+            lambda c: ["shape:ClaimShape", "incremental:", "affected nodes"],
+        ),
+    ),
+    (
+        "since-missing-old",
+        Case(
+            "validate",
+            2,
+            lambda c: ["validate", "--since", c.tmp / "old.nt", *INVALID],
+            lambda c: ["iusgraph: error:", str(c.tmp / "old.nt"), "no such graph file"],
+        ),
+    ),
+    (
         "bad-engine",
         Case(
             "validate",

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import cast
 
 import pyoxigraph as ox
@@ -24,7 +24,7 @@ from iusgraph.graph.datatypes import approximate_days
 from iusgraph.graph.namespaces import IUS, OA, SSSOM, shorten
 from iusgraph.graph.store import in_parallel
 from iusgraph.graph.terms import node_text, to_rdflib
-from iusgraph.query.catalog import qc_queries
+from iusgraph.query.catalog import QCQuery, qc_queries
 from iusgraph.validation.evidence import SPAN_MISMATCH, evidence_selectors
 from iusgraph.validation.mappings import check_mapping_sets
 from iusgraph.validation.report import Finding, Report
@@ -48,14 +48,24 @@ def with_labels(target: Data, findings: Iterable[Finding]) -> list[Finding]:
     return [dataclasses.replace(f, label=labels.get(f.focus, f.label)) for f in findings]
 
 
-def qc_findings(data: Data) -> Report:
-    """Each row a QC query returns is one finding; its first variable is the focus."""
+def qc_findings(data: Data, texts: Mapping[str, str | None] | None = None) -> Report:
+    """Each row a QC query returns is one finding; its first variable is the focus.
+
+    :param texts: by query name, the text to run instead of the file's (a restricted one,
+        :mod:`iusgraph.validation.incremental`), or None to skip it
+    """
     report = Report(checks=["qc"])
     queries = qc_queries()
+    if texts is not None:
+        queries = [qc for qc in queries if texts.get(qc.name) is not None]
+
+    def text(qc: QCQuery) -> str:
+        return texts[qc.name] or qc.text if texts is not None else qc.text
+
     if parallel_safe(data):
-        answers = in_parallel(lambda qc: select(data, qc.text), queries)
+        answers = in_parallel(lambda qc: select(data, text(qc)), queries)
     else:
-        answers = [select(data, qc.text) for qc in queries]
+        answers = [select(data, text(qc)) for qc in queries]
     for qc, rows in zip(queries, answers, strict=True):
         for row in rows:
             focus = row.get("focus") or next(iter(row.values()), "")

@@ -1,0 +1,967 @@
+"""Incremental validation (``iusgraph validate --since OLD``): only what a change can affect.
+
+The two graphs are compared as N-Triples lines, as the files write them (the store rewrites
+some datatypes, so its dump could hide a change of datatype), and the delta (added,
+removed) is parsed by Oxigraph. Then:
+
+- **the affected focus nodes** are the subjects and objects of the changed triples, and
+  the nodes that reach them through the shapes' paths: the shapes graph's ``sh:path``s
+  (inverse paths included) are walked backwards from the changed nodes, in the new graph,
+  to a fixpoint (bounded: :data:`MAX_ROUNDS`, :data:`MAX_AFFECTED`);
+- **SPARQL rules** (the QC queries and the shapes' SPARQL constraints) are read with
+  rdflib's own parser (``prepareQuery``'s algebra): a rule whose triple patterns no
+  changed triple can match runs on the affected nodes only. For a pattern a changed triple
+  matches, the triple pre-binds the pattern's variables that every solution binds, or, for
+  a pattern with none of its own (inside a negation or an OPTIONAL), the neighbours its
+  basic graph pattern reaches from the triple (run on both graphs): the focus nodes so
+  named are affected too. The rule runs whole when a pattern cannot be pre-bound (a
+  property path with ``*``, ``+`` or a sequence, or no variable every solution binds), or
+  when a pre-bound row leaves the focus open (:data:`COSTLIER`); the report's notes say
+  which rule ran how;
+- the compiled shape checks run with their targets restricted to the affected nodes, the
+  QC queries with ``?focus`` restricted to them (or whole, above), and the term checks of
+  :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
+  written.
+
+What it promises (``tests/validation/test_incremental.py``): the findings are those of a
+full validation of the new graph restricted to :attr:`Incremental.scope`, and every finding
+outside the scope is also a finding of the old graph (nothing outside it changed).
+Correctness beats speed: anything this module cannot bound (blank nodes, a change to the
+class hierarchy, a walk past its bounds) is a full validation, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef, Variable
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS
+from rdflib.paths import AlternativePath, InvPath, NegatedPath
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from iusgraph.errors import InputError
+from iusgraph.graph.backend import solution_rows
+from iusgraph.graph.load import file_type, parse_quads
+from iusgraph.graph.namespaces import SH
+from iusgraph.graph.prefixes import PREFIXES
+from iusgraph.graph.serialize import to_ntriples
+from iusgraph.graph.store import in_parallel, store_from_files
+from iusgraph.graph.terms import node_text
+from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
+from iusgraph.query.catalog import qc_queries
+from iusgraph.validation.checks import (
+    duration_findings,
+    qc_findings,
+    selector_findings,
+    store_mapping_findings,
+    with_labels,
+)
+from iusgraph.validation.fastshacl import (
+    SPARQL_COMPONENT,
+    Compiled,
+    compile_shapes,
+    needed_classes,
+    run_checks,
+    subclass_map,
+)
+from iusgraph.validation.report import Finding, Report
+from iusgraph.validation.sparqlconstraint import sparql_code
+from iusgraph.validation.termcheck import REWRITTEN_INTO, InputTerm
+from iusgraph.validation.validate import validate_store
+
+#: The backward walk along the shapes' paths stops after this many rounds (a path with
+#: ``*`` or ``+`` has no length); past it the whole graph is validated.
+MAX_ROUNDS = 32
+
+#: More affected nodes than this: a full validation (the restriction would cost more).
+MAX_AFFECTED = 200_000
+
+#: The file a release bundle folder holds its graph in.
+BUNDLE_GRAPH = "iusgraph.nt"
+
+#: Predicates whose change is read by the mapping check (``iusgraph mappings check``).
+_MAPPING_NAMESPACES = ("https://w3id.org/sssom/", "http://www.w3.org/2002/07/owl#annotated")
+
+
+# -- the two graphs and their delta ---------------------------------------------------------
+
+
+@dataclass
+class Side:
+    """One of the two graphs: its files, its triples as N-Triples lines (as written), and
+    its store (with the ontology), loaded only when asked."""
+
+    paths: list[Path]
+    lines: set[bytes]
+    store: ox.Store | None = None
+    #: The rdflib graph it came from, when it is the curated data (no files).
+    graph: Graph | None = None
+
+
+def graph_paths(source: Path) -> list[Path]:
+    """The graph files of ``--since OLD``: a file, or a release bundle folder's
+    ``iusgraph.nt``; a missing one is an input error naming it."""
+    if source.is_dir():
+        nt = source / BUNDLE_GRAPH
+        if not nt.is_file():
+            raise InputError(
+                f"{source} is a folder without {BUNDLE_GRAPH}: give a graph file or a release "
+                "bundle folder (iusgraph release --out DIR)",
+                path=str(source),
+            )
+        return [nt]
+    if not source.exists():
+        raise InputError(
+            "no such graph file or release bundle folder; give the graph to compare with "
+            "(a file iusgraph reads, or a folder holding iusgraph.nt)",
+            path=str(source),
+        )
+    return [source]
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    for line in data.split(b"\n"):
+        line = line.strip()
+        if line and not line.startswith(b"#"):
+            yield line
+
+
+def file_lines(paths: list[Path]) -> set[bytes]:
+    """The triples of the files as N-Triples lines: an ``.nt`` file's own lines, any other
+    file parsed by Oxigraph and written as N-Triples (its literals as written)."""
+    out: set[bytes] = set()
+    for path in paths:
+        if file_type(path) == ox.RdfFormat.N_TRIPLES:
+            out.update(_lines(path.read_bytes()))
+        else:
+            triples = (q.triple for q in parse_quads(path))
+            out.update(_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""))
+    return out
+
+
+def _ontology_lines() -> set[bytes]:
+    return set(_lines(to_ntriples(ontology_graph()).encode("utf-8")))
+
+
+def load_side(paths: list[Path]) -> Side:
+    """A graph from files: the lines, and the store (parsed by Oxigraph, the ontology added)."""
+    lines = file_lines(paths)
+    store = store_from_files(paths)
+    _add_ontology(store)
+    return Side(paths, lines, store)
+
+
+def graph_side(graph: Graph) -> Side:
+    """The curated graph (``validate`` with no files) as a side."""
+    data = to_ntriples(graph).encode("utf-8")
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    _add_ontology(store)
+    return Side([], set(_lines(data)), store, graph)
+
+
+def _add_ontology(store: ox.Store) -> None:
+    store.bulk_load(to_ntriples(ontology_graph()).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """The triples added and removed, parsed, and their lines (as written)."""
+
+    added: list[ox.Triple]
+    removed: list[ox.Triple]
+    added_lines: list[bytes]
+    removed_lines: list[bytes]
+
+    @property
+    def changed(self) -> list[ox.Triple]:
+        """Added and removed together."""
+        return self.added + self.removed
+
+
+def _parse_lines(lines: list[bytes]) -> list[ox.Triple]:
+    if not lines:
+        return []
+    data = b"\n".join(lines) + b"\n"
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def delta(old: Side, new: Side) -> Delta:
+    """The triples of ``new`` not in ``old`` and the other way round, each graph with the
+    ontology (the store holds it on both sides), compared as N-Triples lines."""
+    ontology = _ontology_lines()
+    added = sorted(new.lines.difference(old.lines, ontology))
+    removed = sorted(old.lines.difference(new.lines, ontology))
+    return Delta(_parse_lines(added), _parse_lines(removed), added, removed)
+
+
+# -- the shapes' paths, walked backwards ---------------------------------------------------
+
+
+@dataclass
+class Reads:
+    """Which triples the shapes read from a node, and the steps from a node to the next."""
+
+    #: A changed triple with one of these predicates: its subject is walked back from.
+    forward: set[str] = field(default_factory=set)
+    #: ... its object is walked back from.
+    inverse: set[str] = field(default_factory=set)
+    #: The path steps: from a node ``n``, ``?x p n`` (forward) or ``n p ?x`` (inverse).
+    step_forward: set[str] = field(default_factory=set)
+    step_inverse: set[str] = field(default_factory=set)
+    #: A closed shape reads every predicate of its nodes.
+    closed: bool = False
+
+
+def _path_steps(shapes: Graph, path: Node, inverse: bool, reads: Reads) -> None:
+    if isinstance(path, URIRef):
+        (reads.step_inverse if inverse else reads.step_forward).add(str(path))
+        (reads.inverse if inverse else reads.forward).add(str(path))
+        return
+    if (path, RDF.first, None) in shapes:
+        for step in Collection(shapes, path):
+            _path_steps(shapes, step, inverse, reads)
+        return
+    for pred, flip in (
+        (SH.inversePath, True),
+        (SH.zeroOrMorePath, False),
+        (SH.oneOrMorePath, False),
+        (SH.zeroOrOnePath, False),
+        (SH.alternativePath, False),
+    ):
+        inner = shapes.value(path, pred)
+        if inner is not None:
+            _path_steps(shapes, inner, inverse != flip, reads)
+
+
+def shape_reads(shapes: Graph) -> Reads:
+    """What every shape of ``shapes`` can read, over-approximated: every ``sh:path`` of the
+    shapes graph is a step from any node, in its direction."""
+    reads = Reads(forward={str(RDF.type)})
+    for path in shapes.objects(None, SH.path):
+        _path_steps(shapes, path, False, reads)
+    for pred in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+        reads.forward.update(str(o) for o in shapes.objects(None, pred))
+    reads.closed = any(True for _ in shapes.subjects(SH.closed, None))
+    return reads
+
+
+def _values(nodes: Iterable[str]) -> str:
+    return " ".join(f"<{n}>" for n in nodes)
+
+
+def walk_back(store: ox.Store, start: set[str], reads: Reads) -> set[str] | None:
+    """The nodes that reach ``start`` through the shapes' path steps (``start`` included),
+    in the store; None past :data:`MAX_ROUNDS` or :data:`MAX_AFFECTED`."""
+    seen = set(start)
+    frontier = sorted(start)
+    forward = "|".join(f"<{p}>" for p in sorted(reads.step_forward))
+    inverse = "|".join(f"<{p}>" for p in sorted(reads.step_inverse))
+    parts = ([f"{{ ?x {forward} ?n }}"] if forward else []) + (
+        [f"{{ ?n {inverse} ?x }}"] if inverse else []
+    )
+    if not parts:
+        return seen
+    for _ in range(MAX_ROUNDS):
+        if not frontier:
+            return seen
+        found: set[str] = set()
+        for chunk in range(0, len(frontier), 2000):
+            query = (
+                f"SELECT DISTINCT ?x WHERE {{ VALUES ?n {{ {_values(frontier[chunk : chunk + 2000])} }} "
+                f"{' UNION '.join(parts)} FILTER(isIRI(?x)) }}"
+            )
+            found.update(row["x"].value for row in cast(ox.QuerySolutions, store.query(query)))
+        frontier = sorted(found - seen)
+        seen |= found
+        if len(seen) > MAX_AFFECTED:
+            return None
+    return None if frontier else seen
+
+
+# -- SPARQL rules: which patterns a changed triple matches, pre-bound ----------------------
+
+#: A term of a pattern: ("var", name), ("iri", IRI) or ("any", "") (a blank node or a
+#: literal of the query: matched by any term, which can only include more).
+Term = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A triple pattern of a rule's algebra, with the variables a pre-binding may fix.
+
+    ``kind`` says how its predicate matches: ``var`` (any predicate, bound to the variable
+    ``iris[0]``), ``iri`` (one of ``iris``; ``inverse`` for ``^p``), ``path`` (a path with
+    ``*``, ``+``, ``?`` or a sequence, along ``iris``: it matches but cannot be pre-bound),
+    ``any`` (a negated property set).
+    """
+
+    subject: Term
+    kind: str
+    iris: tuple[str, ...]
+    inverse: bool
+    object: Term
+    pinnable: tuple[str, ...]
+    #: The variables of its basic graph pattern that a pre-binding may fix, and that
+    #: pattern as SPARQL: a pattern with no pinnable variable of its own reaches them
+    #: through its neighbours.
+    bridge: tuple[str, ...] = ()
+    #: Each triple of that pattern as SPARQL with its variables, and this one's place.
+    bgp: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A SPARQL rule (a QC query, or a compiled SPARQL constraint of a shape)."""
+
+    name: str
+    text: str
+    focus: str  # the variable whose values are the findings' focus nodes
+    patterns: tuple[Pattern, ...]
+    #: Whether every solution binds the focus variable (then ``VALUES`` restricts it).
+    restrictable: bool
+
+
+def _variables(term: Any) -> set[str]:
+    return {str(term)} if isinstance(term, Variable) else set()
+
+
+def _certain(node: Any) -> set[str]:
+    """The variables every solution of an algebra node binds (an under-approximation)."""
+    if not isinstance(node, CompValue):
+        return set()
+    name = node.name
+    if name == "BGP":
+        found: set[str] = set()
+        for s, p, o in node["triples"]:
+            found |= _variables(s) | _variables(o) | _variables(p)
+        return found
+    if name == "Join":
+        return _certain(node["p1"]) | _certain(node["p2"])
+    if name == "Union":
+        return _certain(node["p1"]) & _certain(node["p2"])
+    if name in ("LeftJoin", "Minus"):
+        return _certain(node["p1"])
+    if name == "Project":
+        return _certain(node["p"]) & {str(v) for v in node["PV"]}
+    if name in ("Filter", "Extend", "Distinct", "Reduced", "OrderBy", "Slice", "ToMultiSet"):
+        return _certain(node["p"])
+    return set()  # VALUES, GROUP BY, aggregates, graphs: nothing certain
+
+
+def _term(term: Any) -> Term:
+    if isinstance(term, Variable):
+        return ("var", str(term))
+    if isinstance(term, URIRef):
+        return ("iri", str(term))
+    return ("any", "")
+
+
+def _path_iris(path: Any) -> tuple[str, ...] | None:
+    """The IRIs a path steps along; None for a negated property set (any predicate)."""
+    if isinstance(path, URIRef):
+        return (str(path),)
+    if isinstance(path, NegatedPath):
+        return None
+    parts = getattr(path, "args", None)
+    if parts is None:
+        inner = (
+            getattr(path, "arg", None) if isinstance(path, InvPath) else getattr(path, "path", None)
+        )
+        parts = [inner]
+    found: list[str] = []
+    for part in parts:
+        iris = _path_iris(part)
+        if iris is None:
+            return None
+        found += iris
+    return tuple(sorted(set(found)))
+
+
+def _simple(path: Any) -> tuple[tuple[str, ...], bool] | None:
+    """An IRI, an alternative of IRIs or their inverse: (IRIs, inverse); else None."""
+    if isinstance(path, URIRef):
+        return (str(path),), False
+    if isinstance(path, InvPath):
+        inner = _simple(path.arg)
+        return (inner[0], not inner[1]) if inner else None
+    if isinstance(path, AlternativePath):
+        parts = [_simple(a) for a in path.args]
+        if all(p is not None and not p[1] for p in parts):
+            return tuple(sorted({i for p in parts if p for i in p[0]})), False
+    return None
+
+
+def _sparql(term: Any) -> str:
+    if isinstance(term, Variable):
+        return f"?{term}"
+    if isinstance(term, BNode):
+        return f"?_b{hashlib.sha256(str(term).encode()).hexdigest()[:12]}"
+    return str(term.n3())
+
+
+def _pattern(
+    s: Any,
+    p: Any,
+    o: Any,
+    limit: frozenset[str] | None,
+    bridge: tuple[str, ...],
+    bgp: tuple[tuple[str, tuple[str, ...]], ...],
+    index: int,
+) -> Pattern:
+    variables = _variables(s) | _variables(o) | _variables(p)
+    pinnable = tuple(sorted(variables if limit is None else variables & limit))
+    if isinstance(p, Variable):
+        return Pattern(_term(s), "var", (str(p),), False, _term(o), pinnable, bridge, bgp, index)
+    simple = _simple(p)
+    if simple is not None:
+        return Pattern(
+            _term(s), "iri", simple[0], simple[1], _term(o), pinnable, bridge, bgp, index
+        )
+    iris = _path_iris(p)
+    kind = "any" if iris is None else "path"
+    return Pattern(_term(s), kind, iris or (), False, _term(o), (), (), ())
+
+
+def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: bool) -> None:
+    """Every triple pattern under ``node``; ``limit`` the variables it shares with the
+    query's WHERE group (None: all of them)."""
+    if isinstance(node, list | tuple):
+        for item in node:
+            _collect(item, limit, out, top)
+        return
+    if not isinstance(node, CompValue):
+        return
+    name = node.name
+    if name == "BGP":
+        triples = [tuple(t) for t in node["triples"]]
+        every: set[str] = set()
+        for s, p, o in triples:
+            every |= _variables(s) | _variables(o) | _variables(p)
+        bridge = tuple(sorted(every if limit is None else every & limit))
+        simple_only = all(_simple(p) is not None or isinstance(p, Variable) for _, p, _ in triples)
+        bgp = tuple(
+            (
+                f"{_sparql(s)} {_sparql(p) if isinstance(p, Variable) else p.n3()} {_sparql(o)} .",
+                tuple(sorted(_variables(s) | _variables(o) | _variables(p))),
+            )
+            for s, p, o in triples
+        )
+        for index, (s, p, o) in enumerate(triples):
+            out.append(_pattern(s, p, o, limit, bridge if simple_only else (), bgp, index))
+        return
+    if name == "Project" and not top:
+        projected = frozenset(str(v) for v in node["PV"])
+        limit = projected if limit is None else limit & projected
+    if name in ("Group", "AggregateJoin"):
+        limit = frozenset()
+    for key, value in node.items():
+        if key in ("PV", "_vars", "datasetClause"):
+            continue
+        _collect(value, limit, out, top and name != "Project")
+
+
+def _read_rule(name: str, text: str, focus: str | None) -> Rule:
+    from rdflib.plugins.sparql import prepareQuery
+
+    query = prepareQuery(text, initNs=PREFIXES)
+    algebra = query.algebra
+    where = algebra["p"]
+    certain = frozenset(_certain(where))
+    patterns: list[Pattern] = []
+    _collect(where, certain, patterns, True)
+    projected = [str(v) for v in algebra.get("PV") or []]
+    if focus is None:
+        focus = "focus" if "focus" in projected else (projected[0] if projected else "focus")
+    return Rule(name, text, focus, tuple(patterns), focus in certain)
+
+
+def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
+    """Each (name, text, focus variable or None for the first) read with rdflib's own
+    parser (``prepareQuery``'s algebra); the pre-bindable variables are those every
+    solution of the WHERE group binds. Reading costs 0.1 s a rule, so the readings are
+    cached (:mod:`iusgraph.graph.cache`) under the texts and the libraries."""
+    from iusgraph.graph import cache
+
+    key = cache.inputs_key("incremental-rules", json.dumps(rules))
+
+    def compute() -> bytes:
+        return json.dumps([dataclasses.asdict(_read_rule(*rule)) for rule in rules]).encode()
+
+    out = []
+    for data in json.loads(cache.cached("rules", key, compute)):
+        patterns = tuple(
+            Pattern(
+                tuple(p["subject"]),
+                p["kind"],
+                tuple(p["iris"]),
+                p["inverse"],
+                tuple(p["object"]),
+                tuple(p["pinnable"]),
+                tuple(p["bridge"]),
+                tuple((text, tuple(names)) for text, names in p["bgp"]),
+                p["index"],
+            )
+            for p in data["patterns"]
+        )
+        out.append(Rule(data["name"], data["text"], data["focus"], patterns, data["restrictable"]))
+    return out
+
+
+def match(pattern: Pattern, triple: ox.Triple) -> dict[str, Any] | None:
+    """The variable bindings of ``pattern`` for ``triple``, or None when it cannot match.
+    A path that matches but cannot be bound gives ``{"": None}``."""
+    p = triple.predicate.value
+    bindings: dict[str, Any] = {}
+    if pattern.kind == "any":
+        return {"": None}
+    if pattern.kind == "path":
+        return {"": None} if p in pattern.iris else None
+    if pattern.kind == "var":
+        bindings[pattern.iris[0]] = triple.predicate
+    elif p not in pattern.iris:
+        return None
+    subject, obj = (
+        (triple.object, triple.subject) if pattern.inverse else (triple.subject, triple.object)
+    )
+    for (kind, text), value in ((pattern.subject, subject), (pattern.object, obj)):
+        if kind == "var":
+            if text in bindings and bindings[text] != value:
+                return None
+            bindings[text] = value
+        elif kind == "iri" and not (isinstance(value, ox.NamedNode) and value.value == text):
+            return None
+    return bindings
+
+
+def _where(code: str, text: str) -> tuple[int, int]:
+    """The span of the WHERE group's body in ``code`` (after ``{``, before ``}``)."""
+    where = re.search(r"\bWHERE\s*\{", code, re.IGNORECASE)
+    if where is None:
+        raise InputError(f"a rule without a WHERE group: {text[:60]!r}")
+    depth = 0
+    for position in range(where.end() - 1, len(code)):
+        if code[position] == "{":
+            depth += 1
+        elif code[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return where.end(), position
+    raise InputError(f"a rule whose WHERE group does not close: {text[:60]!r}")
+
+
+def inject(text: str, block: str, lateral: bool = False) -> str:
+    """``text`` joined with ``block`` (a ``VALUES`` block) at the start of its WHERE group
+    and of each UNION branch directly in it (a join distributes over a union, and Oxigraph
+    joins in the order written, so each branch starts from the bound values). With
+    ``lateral``, the group is evaluated once for each row instead
+    (``WHERE { block LATERAL { group } }``): for a group that starts with a sub-select,
+    which a join would evaluate whole first. The groups are found in the query's code
+    (strings and comments blanked out)."""
+    code = sparql_code(text)
+    start, end = _where(code, text)
+    if lateral:
+        return f"{text[:start]} {block} LATERAL {{ {text[start:end]} }} {text[end:]}"
+    inserts = [start]
+    depth = 0
+    opened = 0
+    for position in range(start, end):
+        char = code[position]
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                opened = position
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                before = code[start:opened].rstrip()
+                after = code[position + 1 : end].lstrip()
+                inner = code[opened + 1 : position].lstrip()
+                union = before.upper().endswith("UNION") or after.upper().startswith("UNION")
+                if union and not inner.upper().startswith("SELECT"):
+                    inserts.append(opened + 1)
+    out, last = [], 0
+    for position in inserts:
+        out += [text[last:position], f" {block} "]
+        last = position
+    out.append(text[last:])
+    return "".join(out)
+
+
+def values_block(variables: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """A ``VALUES`` block of Oxigraph terms; a variable a row leaves out is ``UNDEF``."""
+    body = " ".join(
+        "(" + " ".join(str(row[v]) if v in row else "UNDEF" for v in variables) + ")"
+        for row in rows
+    )
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def _show(pattern: Pattern) -> str:
+    def text(term: Term) -> str:
+        kind, value = term
+        return f"?{value}" if kind == "var" else (f"<{value}>" if kind == "iri" else "[]")
+
+    pred = (
+        "|".join(f"<{i}>" for i in pattern.iris) if pattern.kind != "var" else f"?{pattern.iris[0]}"
+    )
+    return f"{text(pattern.subject)} {'^' if pattern.inverse else ''}{pred} {text(pattern.object)}"
+
+
+def triggered(rule: Rule, triples: list[ox.Triple]) -> bool:
+    """Whether a changed triple can match one of the rule's patterns."""
+    return any(match(p, t) is not None for p in rule.patterns for t in triples)
+
+
+Row = dict[str, Any]
+
+
+def _bridged(
+    stores: list[ox.Store], pattern: Pattern, rows: set[tuple[tuple[str, Any], ...]]
+) -> list[Row]:
+    """The values of the pattern's :attr:`Pattern.bridge` variables in the solutions of its
+    basic graph pattern that use the changed triples, on each store."""
+    own = sorted({k for row in rows for k, _ in row})
+    found: set[tuple[tuple[str, Any], ...]] = set()
+    ordered = sorted(rows, key=str)
+    # The pre-bound triple first, then each next one that shares a bound variable:
+    # Oxigraph joins in the order written.
+    todo = list(range(len(pattern.bgp)))
+    order: list[str] = []
+    bound = set(own)
+    while todo:
+        pick = next((i for i in todo if bound & set(pattern.bgp[i][1])), todo[0])
+        if pattern.index in todo and not order:
+            pick = pattern.index
+        todo.remove(pick)
+        order.append(pattern.bgp[pick][0])
+        bound |= set(pattern.bgp[pick][1])
+    bgp = " ".join(order)
+    for start in range(0, len(ordered), 1000):
+        block = values_block(own, (dict(r) for r in ordered[start : start + 1000]))
+        names = " ".join("?" + v for v in pattern.bridge)
+        query = f"SELECT DISTINCT {names} WHERE {{ {block} {bgp} }}"
+        for store in stores:
+            for row in solution_rows(store, query, prefixes=None):
+                found.add(tuple(sorted((k, v) for k, v in row.items() if k in pattern.bridge)))
+    return [dict(r) for r in found]
+
+
+def pinned_rows(
+    stores: list[ox.Store], rule: Rule, triples: list[ox.Triple], queries: bool = False
+) -> list[Row] | str:
+    """The rows of one ``VALUES`` block that pre-binds the rule to the changed triples
+    (each pattern a triple matches: the pattern's pinnable variables, bound by it, or the
+    focus nodes its basic graph pattern reaches from it); a reason (str) when one cannot
+    be pre-bound, and the rule runs whole. A row that leaves the focus open needs the rule
+    run pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
+    matched: list[tuple[Pattern, set[tuple[tuple[str, Any], ...]]]] = []
+    for pattern in rule.patterns:
+        rows: set[tuple[tuple[str, Any], ...]] = set()
+        for triple in triples:
+            bindings = match(pattern, triple)
+            if bindings is None:
+                continue
+            if "" in bindings:
+                return f"a changed triple matches a path it cannot pre-bind ({_show(pattern)})"
+            if any(isinstance(b, ox.BlankNode | ox.Triple) for b in bindings.values()):
+                return "a changed triple holds a blank node"
+            rows.add(tuple(sorted(bindings.items())))
+        if not rows:
+            continue
+        if not pattern.pinnable and not pattern.bridge:
+            return (
+                "a changed triple matches a pattern none of whose variables every solution "
+                f"binds ({_show(pattern)})"
+            )
+        named = rule.focus in pattern.pinnable or rule.focus in pattern.bridge
+        if not named and not queries:
+            return COSTLIER
+        matched.append((pattern, rows))
+    out: set[tuple[tuple[str, Any], ...]] = set()
+    for pattern, rows in matched:
+        pinned = {tuple((k, v) for k, v in row if k in pattern.pinnable) for row in rows}
+        if rule.focus in pattern.pinnable or (
+            pattern.pinnable and rule.focus not in pattern.bridge
+        ):
+            out |= pinned
+        else:  # its basic graph pattern reaches the pinnable variables (the focus if it can)
+            out |= {tuple(sorted(r.items())) for r in _bridged(stores, pattern, rows)}
+    return [dict(r) for r in out]
+
+
+#: Why a rule runs whole when its pre-bound rows leave the focus open (:func:`pinned_foci`).
+COSTLIER = (
+    "a changed triple binds other variables than its focus, and the pre-bound rule would "
+    "run on both graphs: on Oxigraph, which evaluates a UNION or OPTIONAL group whole "
+    "before it joins, that costs more than the whole rule"
+)
+
+
+def pinned_foci(
+    stores: list[ox.Store], rule: Rule, triples: list[ox.Triple], queries: bool = False
+) -> set[str] | str:
+    """The focus nodes of the rule's solutions that use a changed triple, on each store; a
+    reason (str) when the rule cannot be pre-bound. A pre-bound row that binds the focus
+    variable names its focus node; the others need the rule run pre-bound, on both graphs:
+    only with ``queries`` (else :data:`COSTLIER` is the reason)."""
+    rows = pinned_rows(stores, rule, triples, queries)
+    if isinstance(rows, str):
+        return rows
+    foci = {node_text(row[rule.focus]) for row in rows if rule.focus in row}
+    rows = [row for row in rows if rule.focus not in row]
+    if not rows:
+        return foci
+    variables = sorted({k for row in rows for k in row})
+    ordered = sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
+    texts = [
+        inject(rule.text, values_block(variables, ordered[start : start + 1000]))
+        for start in range(0, len(ordered), 1000)
+    ]
+    jobs = [(store, text) for store in stores for text in texts]
+    answers = in_parallel(lambda job: solution_rows(job[0], job[1], prefixes=PREFIXES), jobs)
+    return foci | {
+        node_text(row[rule.focus]) for rows_ in answers for row in rows_ if rule.focus in row
+    }
+
+
+# -- the incremental report ---------------------------------------------------------------
+
+
+@dataclass
+class Incremental:
+    """The report, and which findings it covers: by rule name, the focus nodes it was
+    restricted to, or None for a rule that ran whole. A rule not named is restricted to
+    :attr:`affected`; QC rules are all named."""
+
+    report: Report
+    affected: frozenset[str]
+    scope: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    full: bool = False
+
+    def covers(self, finding: Finding) -> bool:
+        """Whether ``finding`` lies in the part of the graph this report validated."""
+        if self.full:
+            return True
+        nodes = self.scope.get(finding.rule, self.affected)
+        return nodes is None or finding.focus in nodes
+
+
+def _restricted_terms(
+    store: ox.Store, new: Side, nodes: set[str], predicates: frozenset[str]
+) -> list[InputTerm]:
+    """The new graph's triples of ``nodes`` with the given predicates, as written.
+
+    The store has them with some datatypes rewritten (:data:`REWRITTEN_INTO`), so each is
+    looked up among the new graph's lines with the datatypes it may have been written
+    with; one found under none of them (a lexical form the store rewrote too) sends its
+    subject's lines to a scan of the new graph."""
+    rows = solution_rows(
+        store,
+        "SELECT ?s ?p ?o WHERE { VALUES (?s ?p) { "
+        + " ".join(f"(<{n}> <{p}>)" for n in sorted(nodes) for p in sorted(predicates))
+        + " } ?s ?p ?o }",
+        prefixes=None,
+    )
+    lines: list[bytes] = []
+    unknown: set[bytes] = set()
+    for row in rows:
+        head = f"{row['s']} {row['p']} "
+        obj = row["o"]
+        if isinstance(obj, ox.Literal) and obj.language is None:
+            kept = URIRef(obj.datatype.value)
+            types = [kept, *sorted(REWRITTEN_INTO.get(kept, frozenset()))]
+            forms = [
+                f"{head}{ox.Literal(obj.value, datatype=ox.NamedNode(str(t)))} .".encode()
+                for t in types
+            ]
+        else:
+            forms = [f"{head}{obj} .".encode()]
+        found = [form for form in forms if form in new.lines]
+        if found:
+            lines += found
+        else:
+            unknown.add(str(row["s"]).encode())
+    if unknown:
+        lines += [line for line in new.lines if line[: line.find(b" ")] in unknown]
+    out: list[InputTerm] = []
+    for triple in _parse_lines(sorted(set(lines))):
+        name, obj = node_text(triple.subject), triple.object
+        if isinstance(obj, ox.Literal):
+            out.append((name, triple.predicate.value, obj.value, obj.datatype.value))
+        else:
+            out.append((name, triple.predicate.value, str(obj), None))
+    return out
+
+
+def _full(new: Side, why: str, shapes: Graph | None) -> Incremental:
+    assert new.store is not None
+    store = new.store
+    paths = new.paths
+
+    def terms(predicates: frozenset[str]) -> Iterator[InputTerm]:
+        from iusgraph.graph.store import graph_terms, input_terms
+
+        if new.graph is not None:
+            yield from graph_terms(new.graph, predicates)
+        else:
+            yield from input_terms(paths, predicates)
+        yield from graph_terms(ontology_graph(), predicates)
+
+    report = validate_store(store, terms, lambda: _as_graph(store), shapes)
+    report.extend(store_mapping_findings(store))
+    report.notes.append(f"incremental: full validation: {why}")
+    return Incremental(report, frozenset(), {}, full=True)
+
+
+def _as_graph(store: ox.Store) -> Graph:
+    from iusgraph.graph.store import store_graph
+
+    return store_graph(store)
+
+
+def restrict(compiled: Compiled, block: str, whole: frozenset[str] = frozenset()) -> Compiled:
+    """The compiled shapes with their focus nodes restricted to the rows of ``block`` (a
+    ``VALUES ?this`` block; :func:`inject`), but for the rules named in ``whole``."""
+    return dataclasses.replace(
+        compiled,
+        checks=[
+            c if c.rule in whole else dataclasses.replace(c, query=inject(c.query, block, True))
+            for c in compiled.checks
+        ],
+        term_checks=[
+            c if c.rule in whole else dataclasses.replace(c, targets=inject(c.targets, block, True))
+            for c in compiled.term_checks
+        ],
+    )
+
+
+def _has_blank_nodes(lines: Iterable[bytes]) -> bool:
+    return any(line.startswith(b"_:") or b" _:" in line for line in lines)
+
+
+def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Incremental:
+    """Validate ``new`` where its change from ``old`` can affect the findings."""
+    assert old.store is not None and new.store is not None
+    shapes = shapes if shapes is not None else shapes_graph()
+    change = delta(old, new)
+    changed = change.changed
+    summary = f"{len(change.added)} triples added, {len(change.removed)} removed since OLD"
+    if _has_blank_nodes(change.added_lines + change.removed_lines):
+        return _full(new, f"{summary}; a changed triple has a blank node", shapes)
+    if any(t.predicate.value == str(RDFS.subClassOf) for t in changed):
+        return _full(new, f"{summary}; the class hierarchy changed", shapes)
+    store = new.store
+    stores = [new.store, old.store]
+    notes: list[str] = []
+    # 1. The changed nodes, and the nodes that reach them through the shapes' paths.
+    reads = shape_reads(shapes)
+    touched: set[str] = set()
+    walked: set[str] = set()
+    for t in changed:
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode):
+                touched.add(term.value)
+        p = t.predicate.value
+        if isinstance(t.subject, ox.NamedNode) and (reads.closed or p in reads.forward):
+            walked.add(t.subject.value)
+        if isinstance(t.object, ox.NamedNode) and p in reads.inverse:
+            walked.add(t.object.value)
+    reached = walk_back(store, walked, reads)
+    if reached is None:
+        return _full(new, f"{summary}; the shapes' paths reach too many nodes", shapes)
+    affected = touched | reached
+    # 2. The shapes' SPARQL constraints, pre-bound to the changed triples.
+    subclasses = subclass_map(store, needed_classes(shapes))
+    compiled = compile_shapes(shapes, subclasses)
+    if compiled.fallback:
+        return _full(new, f"{summary}; a shape is checked by pySHACL", shapes)
+    sparql = [
+        (check.rule, check.query, "this")
+        for check in compiled.checks
+        if check.component == f"sh:{SPARQL_COMPONENT.name}ConstraintComponent"
+    ]
+    queries = qc_queries()
+    rules = read_rules(sparql + [(f"qc:{qc.name}", qc.text, None) for qc in queries])
+    whole: set[str] = set()
+    for rule in rules[: len(sparql)]:
+        if not triggered(rule, changed):
+            continue
+        foci = pinned_foci(stores, rule, changed)
+        if isinstance(foci, str):
+            whole.add(rule.name)
+            notes.append(f"{rule.name}: whole rule: {foci}")
+        else:
+            affected |= foci
+    if len(affected) > MAX_AFFECTED:
+        return _full(new, f"{summary}; more than {MAX_AFFECTED} affected nodes", shapes)
+    affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
+    # 3. The shapes, restricted to the affected nodes.
+    report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
+    restricted = restrict(
+        compiled, f"VALUES ?this {{ {_values(sorted(affected_iris))} }}", frozenset(whole)
+    )
+    term_preds = frozenset(str(c.predicate) for c in restricted.term_checks)
+    terms = _restricted_terms(store, new, set(affected_iris), term_preds) if term_preds else []
+    report.findings = run_checks(store, restricted, lambda predicates: terms)
+    report.findings = with_labels(store, report.findings)
+    # 4. The QC queries.
+    scope: dict[str, frozenset[str] | None] = dict.fromkeys(whole)
+    texts: dict[str, str | None] = {}
+    for qc, rule in zip(queries, rules[len(sparql) :], strict=True):
+        name = rule.name
+        nodes: set[str] = set(affected_iris)
+        how = f"restricted to the {len(affected_iris)} affected nodes"
+        if triggered(rule, changed):
+            foci = pinned_foci(stores, rule, changed)
+            if isinstance(foci, str):
+                texts[qc.name], scope[name] = qc.text, None
+                notes.append(f"{name}: whole rule: {foci}")
+                continue
+            nodes |= foci
+            how = (
+                f"restricted to {len(nodes)} nodes (the affected nodes and its own pre-bound foci)"
+            )
+        else:
+            how += " (no changed triple matches its patterns)"
+        if not rule.restrictable:
+            texts[qc.name], scope[name] = qc.text, None
+            notes.append(f"{name}: whole rule: its focus is not bound in every solution")
+            continue
+        iris = sorted(n for n in nodes if "://" in n or n.startswith("urn:"))
+        texts[qc.name] = inject(qc.text, f"VALUES ?{rule.focus} {{ {_values(iris)} }}")
+        scope[name] = frozenset(iris)
+        notes.append(f"{name}: {how}")
+    report.extend(qc_findings(store, texts))
+    # 5. The Python checks, on the affected nodes; the mapping check when a mapping changed.
+    for check in (selector_findings, duration_findings):
+        part = check(store)
+        part.findings = [f for f in part.findings if f.focus in affected_iris]
+        report.extend(part)
+    mapping = any(
+        t.predicate.value.startswith(_MAPPING_NAMESPACES)
+        or t.predicate.value.startswith("http://www.w3.org/2004/02/skos/core#")
+        or t.predicate.value == str(RDF.type)
+        for t in changed
+    )
+    if mapping:
+        part = store_mapping_findings(store)
+        for f in part.findings:
+            scope[f.rule] = None
+        report.extend(part)
+        notes.append("mappings: the whole mapping check (a mapping, label or type changed)")
+    report.stats["triples"] = len(store)
+    report.stats["affected nodes"] = len(affected_iris)
+    report.notes = [f"incremental: {summary}; {len(affected_iris)} affected focus nodes", *notes]
+    return Incremental(report, affected_iris, scope)

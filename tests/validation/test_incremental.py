@@ -1,0 +1,208 @@
+"""``validate --since``: the incremental report equals a full validation restricted to its
+scope, and nothing outside the scope changed (synthetic graphs with changes injected)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iusgraph.scale.change import change_claims
+from iusgraph.scale.synth import write_corpus
+from iusgraph.validation.incremental import (
+    Incremental,
+    delta,
+    inject,
+    load_side,
+    read_rules,
+    triggered,
+    validate_since,
+)
+from iusgraph.validation.report import Finding
+from iusgraph.validation.validate import validate_files
+from tests.helpers import cli
+
+FREQUENCY = b"<https://w3id.org/iusgraph/ontology/frequency>"
+SERIOUSNESS = b"<https://w3id.org/iusgraph/ontology/seriousness>"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("synth") / "corpus"
+    write_corpus(out, drugs=30, faults=6, seed=3)
+    return out
+
+
+def _run(
+    tmp: Path, old: Path, new_bytes: bytes
+) -> tuple[Incremental, list[Finding], list[Finding]]:
+    new = tmp / "new.nt"
+    new.write_bytes(new_bytes)
+    inc = validate_since(load_side([old]), load_side([new]))
+    full_new = validate_files([new]).findings
+    full_old = validate_files([old]).findings
+    return inc, full_new, full_old
+
+
+def _check(
+    inc: Incremental, full_new: list[Finding], full_old: list[Finding], changed: set[str]
+) -> None:
+    """The three promises of :mod:`iusgraph.validation.incremental`."""
+    assert not inc.full, inc.report.notes
+    # 1. The findings of a full validation restricted to the scope.
+    assert sorted(inc.report.findings) == sorted(f for f in full_new if inc.covers(f))
+    # 2. Outside the scope nothing changed.
+    assert sorted(f for f in full_new if not inc.covers(f)) == sorted(
+        f for f in full_old if not inc.covers(f)
+    )
+    # 3. Every finding on a node the change touched is reported.
+    reported = set(inc.report.findings)
+    assert {f for f in full_new if f.focus in changed} <= reported
+
+
+def _changed_nodes(old: Path, new_bytes: bytes) -> set[str]:
+    old_lines = set(old.read_bytes().split(b"\n"))
+    new_lines = set(new_bytes.split(b"\n"))
+    nodes = set()
+    for line in old_lines ^ new_lines:
+        for term in line.split(b" ")[:3:2]:
+            if term.startswith(b"<"):
+                nodes.add(term[1:-1].decode())
+    return nodes
+
+
+@pytest.mark.parametrize("kind", ["add", "remove", "qualifier", "drop-action"])
+def test_each_kind_of_change(corpus: Path, tmp_path: Path, kind: str) -> None:
+    old = corpus / "synth.nt"
+    new_bytes, counts = change_claims(old.read_bytes(), 12, seed=5, kinds=(kind,))
+    assert counts == {kind: 12}
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    assert inc.affected  # the change touched something
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+
+
+def test_a_change_that_creates_a_violation(corpus: Path, tmp_path: Path) -> None:
+    """A serious side effect loses its recommended action: shape:SeriousClaimHasAction."""
+    old = corpus / "synth.nt"
+    lines = old.read_bytes().split(b"\n")
+    serious = sorted(
+        line.split(b" ")[0] for line in lines if SERIOUSNESS in line and b"serious>" in line
+    )
+    claim = next(
+        c
+        for c in serious
+        if not any(f.focus == c[1:-1].decode() for f in validate_files([old]).findings)
+    )
+    new_bytes = b"\n".join(
+        line for line in lines if not (line.startswith(claim) and b"recommendedAction" in line)
+    )
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+    created = set(inc.report.findings) - set(full_old)
+    assert {f.rule for f in created if f.focus == claim[1:-1].decode()} == {
+        "shape:SeriousClaimHasAction"
+    }
+
+
+def test_a_change_that_removes_a_violation(corpus: Path, tmp_path: Path) -> None:
+    """An injected fault (``faults.json``) is fixed: its finding goes, and its focus node
+    is in the scope, so the report says it conforms there."""
+    old = corpus / "synth.nt"
+    faults = json.loads((corpus / "faults.json").read_text())
+    fault = next(f for f in faults if f["rule"] == "shape:SeriousClaimHasAction")
+    focus = f"<{fault['focus']}>".encode()
+    lines = old.read_bytes().split(b"\n")
+    new_bytes = b"\n".join(
+        line for line in lines if not (line.startswith(focus) and SERIOUSNESS in line)
+    )
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+    before = [f for f in full_old if f.focus == fault["focus"] and f.rule == fault["rule"]]
+    assert before and fault["focus"] in inc.affected
+    assert not [
+        f for f in inc.report.findings if f.rule == fault["rule"] and f.focus == fault["focus"]
+    ]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mixed_changes_over_seeds(corpus: Path, tmp_path: Path, seed: int) -> None:
+    old = corpus / "synth.nt"
+    new_bytes, counts = change_claims(old.read_bytes(), 16, seed=seed)
+    assert sum(counts.values()) == 16
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+
+
+def test_no_change_validates_nothing(corpus: Path) -> None:
+    side = load_side([corpus / "synth.nt"])
+    change = delta(side, side)
+    assert (change.added, change.removed) == ([], [])
+    inc = validate_since(side, side)
+    assert inc.report.findings == [] and inc.affected == frozenset()
+
+
+def test_rules_are_read_from_the_algebra() -> None:
+    """Which QC rule a changed triple triggers comes from rdflib's reading of the query:
+    a changed label triggers the label rule, not the evidence rules."""
+    import pyoxigraph as ox
+
+    from iusgraph.query.catalog import qc_queries
+
+    rules = {r.name: r for r in read_rules([(f"qc:{q.name}", q.text, None) for q in qc_queries()])}
+    label = ox.Triple(
+        ox.NamedNode("https://w3id.org/iusgraph/entity/x"),
+        ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+        ox.Literal("x", language="en"),
+    )
+    assert triggered(rules["qc:label-hygiene-violation"], [label])
+    assert not triggered(rules["qc:evidence-beyond-document-violation"], [label])
+    assert rules["qc:duplicate-claim-violation"].restrictable
+
+
+def test_inject_puts_the_values_in_each_union_branch() -> None:
+    text = "SELECT ?focus WHERE { { ?focus <urn:p> ?o } UNION { ?focus <urn:q> ?o } FILTER(true) }"
+    out = inject(text, "VALUES ?focus { <urn:x> }")
+    assert out.count("VALUES ?focus { <urn:x> }") == 3
+    lateral = inject(
+        "SELECT ?this WHERE { ?this <urn:p> ?o }", "VALUES ?this { <urn:x> }", lateral=True
+    )
+    assert "LATERAL { " in lateral
+
+
+def test_cli_exit_codes_and_a_missing_old(corpus: Path, tmp_path: Path) -> None:
+    old = corpus / "synth.nt"
+    same = cli("validate", "--since", old, old)
+    assert same.exit_code == 0, same.output  # nothing changed: nothing to report
+    assert "0 affected nodes" in same.output
+    new = tmp_path / "new.nt"
+    lines = old.read_bytes().split(b"\n")
+    serious = sorted(x.split(b" ")[0] for x in lines if SERIOUSNESS in x and b"serious>" in x)
+    new.write_bytes(
+        b"\n".join(x for x in lines if not (x.startswith(serious[0]) and b"recommendedAction" in x))
+    )
+    changed = cli("validate", "--since", old, new, "--format", "json")
+    assert changed.exit_code == 1
+    assert json.loads(changed.output)["conforms"] is False
+    missing = cli("validate", "--since", tmp_path / "nope.nt", new)
+    assert missing.exit_code == 2
+    assert "nope.nt: no such graph file or release bundle folder" in missing.output
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    assert cli("validate", "--since", folder, new).exit_code == 2
+    (folder / "iusgraph.nt").write_bytes(old.read_bytes())
+    assert cli("validate", "--since", folder, new).exit_code == 1
+    engine = cli("validate", "--since", old, new, "--engine", "pyshacl")
+    assert engine.exit_code == 2 and "oxigraph engine" in engine.output
+
+
+def test_a_blank_node_in_the_change_is_a_full_validation(corpus: Path, tmp_path: Path) -> None:
+    """What the module cannot bound is validated whole, with a note saying why."""
+    old = corpus / "synth.nt"
+    new_bytes = old.read_bytes() + b'_:b1 <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n'
+    inc, full_new, _ = _run(tmp_path, old, new_bytes)
+    assert inc.full
+    assert any("full validation" in note and "blank node" in note for note in inc.report.notes)
+    assert sorted(f for f in inc.report.findings if not f.focus.startswith("_:")) == sorted(
+        f for f in full_new if not f.focus.startswith("_:")
+    )
