@@ -6,6 +6,7 @@ with four graphs per nanopublication, and that is byte-identical across runs.
 The Nanopublication Test Suite comes through its connector (``nanopub-testsuite-connector``),
 which downloads a commit's archive from GitHub and indexes its cases; it ships no validator.
 The archive of :data:`SUITE_COMMIT` is read from ``$NANOPUB_TESTSUITE_ARCHIVE``, else from
+``tests/fixtures/nanopub-testsuite/`` (shipped, MIT, so the tests run offline), else from
 ``${XDG_CACHE_HOME:-~/.cache}/nanopub-testsuite/<commit>.tar.gz``, downloaded there on first
 use (the session's ``IUSGRAPH_CACHE`` is fresh each run, so it is not kept there). What the
 suite gives: its valid and invalid cases, against which the tests check (1) that our
@@ -53,6 +54,8 @@ NP = "http://www.nanopub.org/nschema#"
 DCTERMS = "http://purl.org/dc/terms/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CODE = re.compile(r"RA[A-Za-z0-9_-]{43}")
+#: The suite's archive as this repository ships it.
+SHIPPED = Path(__file__).resolve().parents[1] / "fixtures" / "nanopub-testsuite"
 
 # --- the test suite -----------------------------------------------------------------------
 
@@ -61,6 +64,9 @@ def suite_archive() -> Path:
     """The suite's archive, downloaded (by the connector's own fetch) on first use."""
     if os.environ.get("NANOPUB_TESTSUITE_ARCHIVE"):
         return Path(os.environ["NANOPUB_TESTSUITE_ARCHIVE"])
+    shipped = SHIPPED / f"{SUITE_COMMIT}.tar.gz"
+    if shipped.is_file():
+        return shipped
     xdg = os.environ.get("XDG_CACHE_HOME")
     folder = (Path(xdg) if xdg else Path.home() / ".cache") / "nanopub-testsuite"
     path = folder / f"{SUITE_COMMIT}.tar.gz"
