@@ -27,7 +27,6 @@ from iusgraph.graph.formats import (
 )
 from iusgraph.graph.namespaces import BASE, CLAIM, ENT, PREFIXES
 from iusgraph.graph.serialize import serialize
-from iusgraph.graph.terms import XSD_STRING
 from iusgraph.query import answers
 from iusgraph.query.results import format_result
 from iusgraph.query.text import checked
@@ -114,16 +113,14 @@ def execute(
 
 
 def _json_term(term: Any) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if term.language:
-        return {"type": "literal", "value": term.value, "xml:lang": term.language}
-    datatype = term.datatype.value
-    if datatype == XSD_STRING:
-        return {"type": "literal", "value": term.value}
-    return {"type": "literal", "value": term.value, "datatype": datatype}
+    """A term as SPARQL 1.1 JSON writes it, from the cell the other writers read."""
+    kind, value, language, datatype = answers.oxigraph_cell(term) or ("", "", None, None)
+    written = {"type": kind, "value": value}
+    if language:
+        written["xml:lang"] = language
+    elif datatype:
+        written["datatype"] = datatype
+    return written
 
 
 def _kept(answer: Any, max_rows: int | None, max_bytes: int | None) -> tuple[list[str], list[Any]]:
