@@ -30,8 +30,6 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
-from xml.sax.saxutils import XMLGenerator
-from xml.sax.xmlreader import AttributesNSImpl
 
 import pyoxigraph as ox
 
@@ -167,6 +165,11 @@ def xml_text(names: list[str], rows: Iterable[list[Cell | None]]) -> str:
     <?xml ...?>
     <sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="b"></variable></head><results><result><binding name="b"><literal datatype="http://www.w3.org/2001/XMLSchema#boolean">false</literal></binding></result><result></result></results></sparql>
     """
+    # Imported here: xml.sax.saxutils pulls in urllib.request and http.client, which
+    # every other answer format (and so every plain ``iusgraph query``) can do without.
+    from xml.sax.saxutils import XMLGenerator
+    from xml.sax.xmlreader import AttributesNSImpl
+
     out = io.StringIO()
     writer = XMLGenerator(out, encoding="utf-8", short_empty_elements=False)
     no_attributes = AttributesNSImpl({}, {})
