@@ -53,15 +53,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, cast
 
 from iusgraph import __version__
 from iusgraph.errors import IusgraphError
 from iusgraph.graph.prefixes import BASE, PREFIXES
+from iusgraph.graph.release_info import source_date_epoch
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -182,15 +181,9 @@ def publication_date(release: ReleaseInfo | None) -> Lit | None:
     """
     if release is not None:
         return Lit(release.date, XSD + "date")
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if not raw:
+    moment = source_date_epoch()
+    if moment is None:
         return None
-    if not raw.isdigit() or len(raw) > 11:
-        raise IusgraphError(
-            f"SOURCE_DATE_EPOCH={raw[:40]!r}: give the date as whole seconds since "
-            "1970-01-01 UTC (e.g. 1764547200), or unset it"
-        )
-    moment = datetime.fromtimestamp(int(raw), tz=timezone.utc)
     return Lit(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), XSD + "dateTime")
 
 

@@ -520,7 +520,7 @@ def test_the_date_is_the_release_s_else_source_date_epoch_else_none(
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "next week")
     with pytest.raises(
-        IusgraphError, match="SOURCE_DATE_EPOCH='next week': give the date as whole seconds"
+        IusgraphError, match="SOURCE_DATE_EPOCH 'next week': give the seconds since 1970-01-01 UTC"
     ):
         nanopub.nanopublications(graph)
 
@@ -560,7 +560,7 @@ def test_the_cli_refuses_a_bad_source_date_epoch(tmp_path: Path) -> None:
     with mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": "-5"}):
         result = cli("export", "--format", "nanopub", "--out", tmp_path)
     assert result.exit_code == 2
-    assert "SOURCE_DATE_EPOCH='-5'" in result.output
+    assert "SOURCE_DATE_EPOCH '-5'" in result.output
     assert list(tmp_path.iterdir()) == []
 
 
@@ -629,3 +629,19 @@ def test_the_readme_example_runs(
         exec(compile(code, "README.md", "exec"), {})
     assert out.getvalue() == shown
     assert shown.startswith("True 4 ")
+
+
+def test_nanopublications_and_releases_read_source_date_epoch_alike(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One reader (graph.release_info.source_date_epoch): the last second it allows is the
+    same for both, where the nanopublications once refused every 12-digit value."""
+    from iusgraph.release.bundle import release_date
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300799")
+    assert release_date(None) == "9999-12-31"
+    assert nanopub.publication_date(None) == nanopub.Lit("9999-12-31T23:59:59Z", XSD + "dateTime")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "253402300800")
+    for read in (lambda: release_date(None), lambda: nanopub.publication_date(None)):
+        with pytest.raises(IusgraphError, match=r"up to 253402300799 \(9999-12-31\)"):
+            read()

@@ -17,13 +17,19 @@ iusgraph.errors.IusgraphError: release version '1.0 beta': use letters, digits, 
 Traceback (most recent call last):
     ...
 iusgraph.errors.IusgraphError: release date '1 Dec 2026': give a date as YYYY-MM-DD
+>>> source_date_epoch({"SOURCE_DATE_EPOCH": "1764547200"}).isoformat()
+'2025-12-01T00:00:00+00:00'
+>>> source_date_epoch({"SOURCE_DATE_EPOCH": ""}) is None
+True
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
 from iusgraph.errors import IusgraphError
 
@@ -31,6 +37,28 @@ from iusgraph.errors import IusgraphError
 RELEASES = "https://w3id.org/iusgraph/releases/"
 
 _VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}")
+#: The latest moment SOURCE_DATE_EPOCH may give (seconds: 9999-12-31T23:59:59Z).
+MAX_EPOCH = 253_402_300_799
+
+
+def source_date_epoch(
+    environ: Mapping[str, str] | None = None, instead: str = "unset it"
+) -> datetime | None:
+    """The UTC moment of ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention: whole
+    seconds since 1970-01-01 UTC), or None when it is unset or empty. The one reader of it:
+    the release date and the nanopublications' date both come from here. An IusgraphError
+    (a usage error) for any other value; ``instead`` is what the message offers besides a
+    good value."""
+    raw = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "")
+    if raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12 or int(raw) > MAX_EPOCH:
+        raise IusgraphError(
+            f"SOURCE_DATE_EPOCH {raw[:40]!r}: give the seconds since 1970-01-01 UTC as a "
+            f"whole number up to {MAX_EPOCH} (9999-12-31), e.g. $(git log -1 --format=%ct), "
+            f"or {instead}"
+        )
+    return datetime.fromtimestamp(int(raw), timezone.utc)
 
 
 @dataclass(frozen=True)

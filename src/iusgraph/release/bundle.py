@@ -32,7 +32,6 @@ ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb  a.txt
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from iusgraph.errors import InputError, IusgraphError
 from iusgraph.graph.files import read_utf8, replaced_folder, write_files
-from iusgraph.graph.release_info import ReleaseInfo
+from iusgraph.graph.release_info import ReleaseInfo, source_date_epoch
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -58,8 +57,6 @@ ONTOLOGY_FILES = ("iusgraph.ttl", "schemes.ttl", "shapes.ttl")
 VERSIONED_ONTOLOGY = "iusgraph.ttl"
 #: Bounds on a previous bundle's manifest.
 MAX_CHECKSUMS_BYTES = 1 << 20
-#: The latest date SOURCE_DATE_EPOCH may give (seconds: 9999-12-31T23:59:59Z).
-_MAX_EPOCH = 253_402_300_799
 
 _SUM_LINE = re.compile(r"([0-9a-f]{64})  ([^\n]+)")
 _VERSION_IRI = re.compile(r"(owl:versionIRI\s+)<[^>\s]*>")
@@ -72,17 +69,10 @@ def release_date(given: str | None, environ: Mapping[str, str] | None = None) ->
     else today's UTC date."""
     if given is not None:
         return given
-    environ = os.environ if environ is None else environ
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch is None or epoch == "":
+    moment = source_date_epoch(environ, instead="pass --date YYYY-MM-DD")
+    if moment is None:
         return datetime.now(timezone.utc).date().isoformat()
-    if not epoch.isdigit() or int(epoch) > _MAX_EPOCH:
-        raise IusgraphError(
-            f"SOURCE_DATE_EPOCH {epoch[:40]!r}: give the seconds since 1970-01-01 UTC as a "
-            f"whole number up to {_MAX_EPOCH} (9999-12-31), e.g. $(git log -1 --format=%ct), "
-            "or pass --date YYYY-MM-DD"
-        )
-    return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+    return moment.date().isoformat()
 
 
 def checksums(files: Mapping[str, bytes]) -> str:
