@@ -507,3 +507,34 @@ def test_selector_length_is_the_same_on_both_engines() -> None:
 def test_time_bound_includes_initial_irregular_bleeding(graph: Graph) -> None:
     rows = _csv_dicts(graph, "time-bound")
     assert any(r["claim"].endswith("ius-monograph.se-irregular-bleeding-initially") for r in rows)
+
+
+def test_python_checks_restricted_to_foci_equal_the_whole_check_filtered() -> None:
+    """``validate --since`` runs the selector and duration checks on the affected nodes
+    only: on either engine, their findings are the whole check's, filtered to those nodes."""
+    from rdflib.namespace import XSD
+
+    from iusgraph.validation.checks import duration_findings, selector_findings
+
+    g = Graph()
+    for n in range(4):
+        claim, ev = CLAIM[f"doc.c{n}"], URIRef(f"{CLAIM}doc.c{n}.1")
+        quote, position = URIRef(f"{ev}.quote"), URIRef(f"{ev}.position")
+        g.add((claim, IUS.hasEvidence, ev))
+        g.add((ev, OA.hasSource, SRC.doc))
+        g.add((ev, OA.hasSelector, quote))
+        g.add((ev, OA.hasSelector, position))
+        g.add((quote, OA.exact, Literal("abc")))
+        g.add((position, OA.start, Literal(0)))
+        g.add((position, OA.end, Literal(4)))  # one too long: every claim has a finding
+        g.add((claim, IUS.lowerBound, Literal("P2Y", datatype=XSD.duration)))
+        g.add((claim, IUS.upperBound, Literal("P1Y", datatype=XSD.duration)))
+    foci = {str(CLAIM["doc.c1"]), str(CLAIM["doc.c3"]), str(CLAIM["doc.none"])}
+    for data in (g, open_store(g)):
+        for check in (selector_findings, duration_findings):
+            whole = check(data).findings
+            assert len({f.focus for f in whole}) == 4
+            restricted = check(data, foci).findings
+            assert sorted(restricted) == sorted(f for f in whole if f.focus in foci)
+            assert {f.focus for f in restricted} == foci - {str(CLAIM["doc.none"])}
+            assert check(data, set()).findings == []

@@ -59,6 +59,15 @@ def solution_rows(
     ]
 
 
+def values_clause(variable: str, iris: Iterable[str]) -> str:
+    """A ``VALUES`` block binding ``?variable`` to each IRI, in the order given.
+
+    >>> values_clause("focus", ["urn:a", "urn:b"])
+    'VALUES ?focus { <urn:a> <urn:b> }'
+    """
+    return f"VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
+
+
 def select(target: Data, text: str) -> list[dict[str, Any]]:
     """SELECT rows as dicts of variable name to rdflib term, on either engine."""
     # ``text`` is a SELECT query, so the rows are ResultRows and the answer is solutions.

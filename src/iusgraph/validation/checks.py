@@ -12,14 +12,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
 
 from iusgraph.curation.mappings import read_graph_mappings
-from iusgraph.graph.backend import Data, parallel_safe, select
+from iusgraph.graph.backend import Data, parallel_safe, select, values_clause
 from iusgraph.graph.datatypes import approximate_days
 from iusgraph.graph.namespaces import IUS, OA, SSSOM, shorten
 from iusgraph.graph.store import in_parallel
@@ -84,14 +84,17 @@ def qc_findings(data: Data, texts: Mapping[str, str | None] | None = None) -> Re
     return report
 
 
-def selector_findings(data: Data) -> Report:
-    """Each position selector spans exactly as many characters as its quote.
+def selector_findings(data: Data, foci: Collection[str] | None = None) -> Report:
+    """Each position selector spans exactly as many characters as its quote; with ``foci``
+    (IRIs), the selectors of those claims only.
 
     The query leaves out the rows whose xsd:integer offsets already match the quote's
     length (most of them), so only the rest are converted and compared here.
     """
     report = Report(checks=["selectors"])
-    for row in evidence_selectors(data, SPAN_MISMATCH):
+    if foci is not None and not foci:
+        return report  # rdflib fails on an empty VALUES block
+    for row in evidence_selectors(data, SPAN_MISMATCH, foci):
         try:
             length = int(cast(Literal, row["end"])) - int(cast(Literal, row["start"]))
         except ValueError:
@@ -112,14 +115,19 @@ def selector_findings(data: Data) -> Report:
     return report
 
 
-def duration_findings(data: Data) -> Report:
-    """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations."""
+def duration_findings(data: Data, foci: Collection[str] | None = None) -> Report:
+    """Onset and duration bounds are ordered: SPARQL in rdflib cannot compare xsd:durations.
+    With ``foci`` (IRIs), the bounds of those nodes only."""
     report = Report(checks=["durations"])
+    if foci is not None and not foci:
+        return report  # rdflib fails on an empty VALUES block
     pairs = ((IUS.onsetLowerBound, IUS.onsetUpperBound), (IUS.lowerBound, IUS.upperBound))
+    only = "" if foci is None else values_clause("focus", sorted(foci))
     for low_prop, high_prop in pairs:
         rows = select(
             data,
-            f"SELECT ?focus ?low ?high WHERE {{ ?focus <{low_prop}> ?low ; <{high_prop}> ?high }}",
+            f"SELECT ?focus ?low ?high WHERE {{ {only} ?focus <{low_prop}> ?low ; "
+            f"<{high_prop}> ?high }}",
         )
         for row in rows:
             focus, low, high = row["focus"], row["low"], row["high"]

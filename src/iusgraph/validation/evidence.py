@@ -3,7 +3,7 @@ checked against the source documents themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 
 from iusgraph.curation.registry import read_registry, read_text, sha256_of
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.backend import Data, select
+from iusgraph.graph.backend import Data, select, values_clause
 from iusgraph.validation.report import Finding, Report
 
 #: Keeps the rows whose offsets are not both xsd:integer or do not span as many characters
@@ -20,10 +20,12 @@ SPAN_MISMATCH = """FILTER(!COALESCE(datatype(?start) = xsd:integer && datatype(?
                              && ?end - ?start = STRLEN(?exact), false))"""
 
 
-def evidence_selectors(graph: Data, condition: str = "") -> list[dict[str, object]]:
+def evidence_selectors(
+    graph: Data, condition: str = "", claims: Collection[str] | None = None
+) -> list[dict[str, object]]:
     """Every evidence node with its claim, source, quote and offsets, one row each; with
     ``condition`` (a FILTER such as :data:`SPAN_MISMATCH`), the rows it keeps, in the same
-    order.
+    order; with ``claims`` (IRIs), only the evidence of those claims.
 
     Selectors are matched by their properties, not their types: with the types,
     rdflib would join every quote selector with every position selector first.
@@ -32,6 +34,7 @@ def evidence_selectors(graph: Data, condition: str = "") -> list[dict[str, objec
         graph,
         f"""
         SELECT ?claim ?label ?ev ?src ?exact ?start ?end WHERE {{
+          {"" if claims is None else values_clause("claim", sorted(claims))}
           ?claim ius:hasEvidence ?ev .
           OPTIONAL {{ ?claim rdfs:label ?label }}
           ?ev oa:hasSource ?src ; oa:hasSelector ?q .

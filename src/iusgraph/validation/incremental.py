@@ -50,7 +50,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from iusgraph.errors import InputError
-from iusgraph.graph.backend import solution_rows
+from iusgraph.graph.backend import solution_rows, values_clause
 from iusgraph.graph.load import file_type, parse_quads
 from iusgraph.graph.namespaces import SH
 from iusgraph.graph.prefixes import PREFIXES
@@ -256,10 +256,6 @@ def shape_reads(shapes: Graph) -> Reads:
     return reads
 
 
-def _values(nodes: Iterable[str]) -> str:
-    return " ".join(f"<{n}>" for n in nodes)
-
-
 def walk_back(store: ox.Store, start: set[str], reads: Reads) -> set[str] | None:
     """The nodes that reach ``start`` through the shapes' path steps (``start`` included),
     in the store; None past :data:`MAX_ROUNDS` or :data:`MAX_AFFECTED`."""
@@ -278,7 +274,7 @@ def walk_back(store: ox.Store, start: set[str], reads: Reads) -> set[str] | None
         found: set[str] = set()
         for chunk in range(0, len(frontier), 2000):
             query = (
-                f"SELECT DISTINCT ?x WHERE {{ VALUES ?n {{ {_values(frontier[chunk : chunk + 2000])} }} "
+                f"SELECT DISTINCT ?x WHERE {{ {values_clause('n', frontier[chunk : chunk + 2000])} "
                 f"{' UNION '.join(parts)} FILTER(isIRI(?x)) }}"
             )
             found.update(row["x"].value for row in cast(ox.QuerySolutions, store.query(query)))
@@ -909,9 +905,7 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
     affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
     # 3. The shapes, restricted to the affected nodes.
     report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
-    restricted = restrict(
-        compiled, f"VALUES ?this {{ {_values(sorted(affected_iris))} }}", frozenset(whole)
-    )
+    restricted = restrict(compiled, values_clause("this", sorted(affected_iris)), frozenset(whole))
     term_preds = frozenset(str(c.predicate) for c in restricted.term_checks)
     terms = _restricted_terms(store, new, set(affected_iris), term_preds) if term_preds else []
     report.findings = run_checks(store, restricted, lambda predicates: terms)
@@ -940,15 +934,13 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
             notes.append(f"{name}: whole rule: its focus is not bound in every solution")
             continue
         iris = sorted(n for n in nodes if "://" in n or n.startswith("urn:"))
-        texts[qc.name] = inject(qc.text, f"VALUES ?{rule.focus} {{ {_values(iris)} }}")
+        texts[qc.name] = inject(qc.text, values_clause(rule.focus, iris))
         scope[name] = frozenset(iris)
         notes.append(f"{name}: {how}")
     report.extend(qc_findings(store, texts))
     # 5. The Python checks, on the affected nodes; the mapping check when a mapping changed.
     for check in (selector_findings, duration_findings):
-        part = check(store)
-        part.findings = [f for f in part.findings if f.focus in affected_iris]
-        report.extend(part)
+        report.extend(check(store, affected_iris))
     mapping = any(
         t.predicate.value.startswith(_MAPPING_NAMESPACES)
         or t.predicate.value.startswith("http://www.w3.org/2004/02/skos/core#")
