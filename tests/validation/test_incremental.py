@@ -206,3 +206,73 @@ def test_a_blank_node_in_the_change_is_a_full_validation(corpus: Path, tmp_path:
     assert sorted(f for f in inc.report.findings if not f.focus.startswith("_:")) == sorted(
         f for f in full_new if not f.focus.startswith("_:")
     )
+
+
+def _with_twin(lines: list[bytes]) -> tuple[list[bytes], str, str]:
+    """The lines with a twin of one claim (the same triples under an IRI that sorts after
+    it), and the two IRIs: a duplicate whose changed claim is the pair's ``?other``."""
+    prefix = b"<https://w3id.org/iusgraph/claim/"
+    claim = sorted(line.split(b" ")[0] for line in lines if line.startswith(prefix))[0]
+    twin = claim[:-1] + b"-zz-twin>"
+    copies = [twin + line[len(claim) :] for line in lines if line.startswith(claim + b" ")]
+    return lines + copies, claim[1:-1].decode(), twin[1:-1].decode()
+
+
+def _duplicates(inc: Incremental) -> set[tuple[str, str]]:
+    return {
+        (f.focus, f.message)
+        for f in inc.report.findings
+        if f.rule == "qc:duplicate-claim-violation"
+    }
+
+
+@pytest.mark.parametrize("direction", ["made", "unmade"])
+def test_a_duplicate_through_its_other_claim(corpus: Path, tmp_path: Path, direction: str) -> None:
+    """The changed claim is the pair's ``?other``, so the finding's focus is a claim the
+    change did not touch: the symmetric rule (``# symmetric: ?other``) is pre-bound from
+    the changed claim in both roles, not run whole, and the finding is made or unmade."""
+    old_lines = (corpus / "synth.nt").read_bytes().split(b"\n")
+    twinned, claim, twin = _with_twin(old_lines)
+    before, after = (old_lines, twinned) if direction == "made" else (twinned, old_lines)
+    old = tmp_path / "old.nt"
+    old.write_bytes(b"\n".join(before))
+    new_bytes = b"\n".join(after)
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+    assert claim not in _changed_nodes(old, new_bytes)
+    assert twin in _changed_nodes(old, new_bytes)
+    assert any(n.startswith("qc:duplicate-claim-violation: restricted") for n in inc.report.notes)
+    assert inc.covers(Finding("Violation", claim, "", "qc:duplicate-claim-violation", ""))
+    found = {focus for focus, _ in _duplicates(inc)}
+    assert (claim in found) == (direction == "made")
+
+
+def test_a_symmetric_rule_is_symmetric(corpus: Path) -> None:
+    """What ``# symmetric: ?other`` promises, on both engines: bound ``?unordered`` gives
+    every pair in both orders, and the rule's own answer is those with the lesser focus."""
+    from rdflib import Graph
+
+    from iusgraph.graph.backend import select
+    from iusgraph.graph.store import open_store
+    from iusgraph.query.catalog import qc_queries
+
+    lines, claim, twin = _with_twin((corpus / "synth.nt").read_bytes().split(b"\n"))
+    graph = Graph().parse(data=b"\n".join(lines).decode(), format="nt")
+    symmetric = [q for q in qc_queries() if "\n# symmetric: ?other\n" in q.text]
+    assert [q.name for q in symmetric] == ["duplicate-claim-violation"]
+    for query in symmetric:
+        both = inject(query.text, "VALUES ?unordered { true }")
+        for data in (graph, open_store(graph)):
+            pairs = {(str(r["focus"]), str(r["other"])) for r in select(data, both)}
+            assert (claim, twin) in pairs
+            assert pairs == {(o, f) for f, o in pairs}
+            ordered = {(str(r["focus"]), str(r["other"])) for r in select(data, query.text)}
+            assert ordered == {(f, o) for f, o in pairs if f < o}
+
+
+def test_a_symmetric_header_names_a_bound_variable() -> None:
+    from iusgraph.errors import InputError
+
+    text = "# rule: x\n# symmetric: ?nope\nSELECT ?focus WHERE { ?focus <urn:p> ?o }"
+    with pytest.raises(InputError, match=r"'# symmetric: \?nope' names a variable"):
+        read_rules([("qc:x", text, None)])

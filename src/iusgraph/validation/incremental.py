@@ -58,7 +58,7 @@ from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.store import in_parallel, store_from_files
 from iusgraph.graph.terms import node_text
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
-from iusgraph.query.catalog import qc_queries
+from iusgraph.query.catalog import comment_header, qc_queries
 from iusgraph.validation.checks import (
     duration_findings,
     qc_findings,
@@ -327,6 +327,10 @@ class Rule:
     patterns: tuple[Pattern, ...]
     #: Whether every solution binds the focus variable (then ``VALUES`` restricts it).
     restrictable: bool
+    #: The focus's partner in a rule whose pairs are symmetric (its ``# symmetric: ?other``
+    #: header): with ``?unordered`` bound (to true), the rule finds each pair in both orders,
+    #: so a changed triple on the partner is carried to the focus (:func:`pinned_foci`).
+    partner: str = ""
 
 
 def _variables(term: Any) -> set[str]:
@@ -480,7 +484,13 @@ def _read_rule(name: str, text: str, focus: str | None) -> Rule:
     projected = [str(v) for v in algebra.get("PV") or []]
     if focus is None:
         focus = "focus" if "focus" in projected else (projected[0] if projected else "focus")
-    return Rule(name, text, focus, tuple(patterns), focus in certain)
+    partner = comment_header(text).first("symmetric").strip().removeprefix("?")
+    if partner and (partner not in projected or partner not in certain):
+        raise InputError(
+            f"{name}: '# symmetric: ?{partner}' names a variable that is not projected and "
+            "bound in every solution; name the focus's partner, e.g. '# symmetric: ?other'"
+        )
+    return Rule(name, text, focus, tuple(patterns), focus in certain, partner)
 
 
 def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
@@ -511,7 +521,16 @@ def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
             )
             for p in data["patterns"]
         )
-        out.append(Rule(data["name"], data["text"], data["focus"], patterns, data["restrictable"]))
+        out.append(
+            Rule(
+                data["name"],
+                data["text"],
+                data["focus"],
+                patterns,
+                data["restrictable"],
+                data.get("partner", ""),
+            )
+        )
     return out
 
 
@@ -631,13 +650,22 @@ def _bridged(
     own = sorted({k for row in rows for k, _ in row})
     found: set[tuple[tuple[str, Any], ...]] = set()
     ordered = sorted(rows, key=str)
-    # The pre-bound triple first, then each next one that shares a bound variable:
-    # Oxigraph joins in the order written.
+    # The pre-bound triple first, then each next one that shares a bound variable, those
+    # whose subject is bound first (a subject has few values for a predicate, an object such
+    # as a common side effect many): Oxigraph joins in the order written.
     todo = list(range(len(pattern.bgp)))
     order: list[str] = []
     bound = set(own)
+
+    def subject_bound(i: int) -> bool:
+        subject = pattern.bgp[i][0].split(" ", 1)[0]
+        return subject.startswith("?") and subject[1:] in bound
+
     while todo:
-        pick = next((i for i in todo if bound & set(pattern.bgp[i][1])), todo[0])
+        pick = next(
+            (i for i in todo if subject_bound(i)),
+            next((i for i in todo if bound & set(pattern.bgp[i][1])), todo[0]),
+        )
         if pattern.index in todo and not order:
             pick = pattern.index
         todo.remove(pick)
@@ -663,6 +691,7 @@ def pinned_rows(
     be pre-bound, and the rule runs whole. A row that leaves the focus open needs the rule
     run pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
     matched: list[tuple[Pattern, set[tuple[tuple[str, Any], ...]]]] = []
+    ends = (rule.focus, rule.partner)
     for pattern in rule.patterns:
         rows: set[tuple[tuple[str, Any], ...]] = set()
         for triple in triples:
@@ -681,7 +710,7 @@ def pinned_rows(
                 "a changed triple matches a pattern none of whose variables every solution "
                 f"binds ({_show(pattern)})"
             )
-        named = rule.focus in pattern.pinnable or rule.focus in pattern.bridge
+        named = any(v and (v in pattern.pinnable or v in pattern.bridge) for v in ends)
         if not named and not queries:
             return COSTLIER
         matched.append((pattern, rows))
@@ -717,6 +746,10 @@ def pinned_foci(
         return rows
     foci = {node_text(row[rule.focus]) for row in rows if rule.focus in row}
     rows = [row for row in rows if rule.focus not in row]
+    if rule.partner:
+        partners = sorted({str(row[rule.partner]) for row in rows if rule.partner in row})
+        rows = [row for row in rows if rule.partner not in row]
+        foci |= _pairs_of(stores, rule, partners)
     if not rows:
         return foci
     variables = sorted({k for row in rows for k in row})
@@ -729,6 +762,33 @@ def pinned_foci(
     answers = in_parallel(lambda job: solution_rows(job[0], job[1], prefixes=PREFIXES), jobs)
     return foci | {
         node_text(row[rule.focus]) for rows_ in answers for row in rows_ if rule.focus in row
+    }
+
+
+def _pairs_of(stores: list[ox.Store], rule: Rule, nodes: list[str]) -> set[str]:
+    """Both ends of every pair of a symmetric rule that involves one of ``nodes`` (Oxigraph
+    terms as text), on each store: the rule pre-bound with ``?focus`` on the nodes and
+    ``?unordered`` bound (to true) finds each pair from either of its claims."""
+    if not nodes:
+        return set()
+    true = str(ox.Literal(True))
+    texts = [
+        inject(
+            rule.text,
+            f"VALUES (?{rule.focus} ?unordered) {{ "
+            + " ".join(f"({node} {true})" for node in nodes[start : start + 1000])
+            + " }",
+        )
+        for start in range(0, len(nodes), 1000)
+    ]
+    jobs = [(store, text) for store in stores for text in texts]
+    answers = in_parallel(lambda job: solution_rows(job[0], job[1], prefixes=PREFIXES), jobs)
+    return {
+        node_text(row[end])
+        for rows in answers
+        for row in rows
+        for end in (rule.focus, rule.partner)
+        if end in row
     }
 
 
