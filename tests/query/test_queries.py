@@ -464,6 +464,20 @@ def test_selector_length_must_match_quote(graph: Graph) -> None:
     assert findings[0].focus == str(perforation)
 
 
+def _add_selector(g: Graph, n: int, exact: str, start: Literal, end: Literal) -> URIRef:
+    """Claim ``doc.c{n}`` with one evidence row: a quote and a position selector."""
+    claim, ev = CLAIM[f"doc.c{n}"], URIRef(f"{CLAIM}doc.c{n}.1")
+    quote, position = URIRef(f"{ev}.quote"), URIRef(f"{ev}.position")
+    g.add((claim, IUS.hasEvidence, ev))
+    g.add((ev, OA.hasSource, SRC.doc))
+    g.add((ev, OA.hasSelector, quote))
+    g.add((ev, OA.hasSelector, position))
+    g.add((quote, OA.exact, Literal(exact)))
+    g.add((position, OA.start, start))
+    g.add((position, OA.end, end))
+    return claim
+
+
 def test_selector_length_is_the_same_on_both_engines() -> None:
     """The store's query leaves out the rows that already match: the rest, compared in
     Python, give the findings rdflib gives (other offset types, characters outside the
@@ -484,15 +498,9 @@ def test_selector_length_is_the_same_on_both_engines() -> None:
         ("x", "3", XSD.string, "abc"),  # not an integer: left to the shapes
     ]
     for n, (start, end, datatype, exact) in enumerate(cases):
-        claim, ev = CLAIM[f"doc.c{n}"], URIRef(f"{CLAIM}doc.c{n}.1")
-        quote, position = URIRef(f"{ev}.quote"), URIRef(f"{ev}.position")
-        g.add((claim, IUS.hasEvidence, ev))
-        g.add((ev, OA.hasSource, SRC.doc))
-        g.add((ev, OA.hasSelector, quote))
-        g.add((ev, OA.hasSelector, position))
-        g.add((quote, OA.exact, Literal(exact)))
-        g.add((position, OA.start, Literal(start, datatype=datatype)))
-        g.add((position, OA.end, Literal(end, datatype=datatype)))
+        _add_selector(
+            g, n, exact, Literal(start, datatype=datatype), Literal(end, datatype=datatype)
+        )
     on_graph = selector_findings(g).findings
     assert sorted(f.focus for f in on_graph) == [str(CLAIM[f"doc.c{n}"]) for n in (1, 3, 6)]
     assert sorted(selector_findings(open_store(g)).findings) == sorted(on_graph)
@@ -518,15 +526,7 @@ def test_python_checks_restricted_to_foci_equal_the_whole_check_filtered() -> No
 
     g = Graph()
     for n in range(4):
-        claim, ev = CLAIM[f"doc.c{n}"], URIRef(f"{CLAIM}doc.c{n}.1")
-        quote, position = URIRef(f"{ev}.quote"), URIRef(f"{ev}.position")
-        g.add((claim, IUS.hasEvidence, ev))
-        g.add((ev, OA.hasSource, SRC.doc))
-        g.add((ev, OA.hasSelector, quote))
-        g.add((ev, OA.hasSelector, position))
-        g.add((quote, OA.exact, Literal("abc")))
-        g.add((position, OA.start, Literal(0)))
-        g.add((position, OA.end, Literal(4)))  # one too long: every claim has a finding
+        claim = _add_selector(g, n, "abc", Literal(0), Literal(4))  # one too long: a finding each
         g.add((claim, IUS.lowerBound, Literal("P2Y", datatype=XSD.duration)))
         g.add((claim, IUS.upperBound, Literal("P1Y", datatype=XSD.duration)))
     foci = {str(CLAIM["doc.c1"]), str(CLAIM["doc.c3"]), str(CLAIM["doc.none"])}
