@@ -16,8 +16,11 @@ removed) is parsed by Oxigraph. Then:
   basic graph pattern reaches from the triple (run on both graphs): the focus nodes so
   named are affected too. The rule runs whole when a pattern cannot be pre-bound (a
   property path with ``*``, ``+`` or a sequence, or no variable every solution binds), or
-  when a pre-bound row leaves the focus open (:data:`COSTLIER`); the report's notes say
-  which rule ran how;
+  when a pre-bound row leaves the focus open (:data:`COSTLIER`), but for a symmetric rule
+  of pairs (a ``# symmetric: ?other`` header): a row that binds ``?other`` is run with
+  ``?focus`` bound to it and ``?unordered`` bound, which lifts the rule's order filter, so
+  both ends of its pairs are named from the bound claim. The report's notes say which rule
+  ran how;
 - the compiled shape checks run with their targets restricted to the affected nodes, the
   QC queries with ``?focus`` restricted to them (or whole, above), and the term checks of
   :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
