@@ -218,14 +218,6 @@ def _with_twin(lines: list[bytes]) -> tuple[list[bytes], str, str]:
     return lines + copies, claim[1:-1].decode(), twin[1:-1].decode()
 
 
-def _duplicates(inc: Incremental) -> set[tuple[str, str]]:
-    return {
-        (f.focus, f.message)
-        for f in inc.report.findings
-        if f.rule == "qc:duplicate-claim-violation"
-    }
-
-
 @pytest.mark.parametrize("direction", ["made", "unmade"])
 def test_a_duplicate_through_its_other_claim(corpus: Path, tmp_path: Path, direction: str) -> None:
     """The changed claim is the pair's ``?other``, so the finding's focus is a claim the
@@ -243,7 +235,7 @@ def test_a_duplicate_through_its_other_claim(corpus: Path, tmp_path: Path, direc
     assert twin in _changed_nodes(old, new_bytes)
     assert any(n.startswith("qc:duplicate-claim-violation: restricted") for n in inc.report.notes)
     assert inc.covers(Finding("Violation", claim, "", "qc:duplicate-claim-violation", ""))
-    found = {focus for focus, _ in _duplicates(inc)}
+    found = {f.focus for f in inc.report.findings if f.rule == "qc:duplicate-claim-violation"}
     assert (claim in found) == (direction == "made")
 
 
@@ -254,11 +246,11 @@ def test_a_symmetric_rule_is_symmetric(corpus: Path) -> None:
 
     from iusgraph.graph.backend import select
     from iusgraph.graph.store import open_store
-    from iusgraph.query.catalog import qc_queries
+    from iusgraph.query.catalog import comment_header, qc_queries
 
     lines, claim, twin = _with_twin((corpus / "synth.nt").read_bytes().split(b"\n"))
     graph = Graph().parse(data=b"\n".join(lines).decode(), format="nt")
-    symmetric = [q for q in qc_queries() if "\n# symmetric: ?other\n" in q.text]
+    symmetric = [q for q in qc_queries() if comment_header(q.text).first("symmetric") == "?other"]
     assert [q.name for q in symmetric] == ["duplicate-claim-violation"]
     for query in symmetric:
         both = inject(query.text, "VALUES ?unordered { true }")

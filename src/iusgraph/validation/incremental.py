@@ -750,11 +750,24 @@ def pinned_foci(
     foci = {node_text(row[rule.focus]) for row in rows if rule.focus in row}
     rows = [row for row in rows if rule.focus not in row]
     if rule.partner:
-        partners = sorted({str(row[rule.partner]) for row in rows if rule.partner in row})
+        # A symmetric rule run from the partner, ?unordered bound, names both ends of its pairs.
+        partners = {row[rule.partner] for row in rows if rule.partner in row}
         rows = [row for row in rows if rule.partner not in row]
-        foci |= _pairs_of(stores, rule, partners)
-    if not rows:
-        return foci
+        unordered = [{rule.focus: term, "unordered": ox.Literal(True)} for term in partners]
+        foci |= {
+            node_text(row[end])
+            for row in _prebound(stores, rule, unordered)
+            for end in (rule.focus, rule.partner)
+            if end in row
+        }
+    return foci | {
+        node_text(row[rule.focus]) for row in _prebound(stores, rule, rows) if rule.focus in row
+    }
+
+
+def _prebound(stores: list[ox.Store], rule: Rule, rows: list[Row]) -> list[Row]:
+    """The solutions of the rule pre-bound to ``rows`` (a ``VALUES`` block of 1,000 rows at
+    most per query, :func:`inject`), on each store."""
     variables = sorted({k for row in rows for k in row})
     ordered = sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
     texts = [
@@ -763,36 +776,7 @@ def pinned_foci(
     ]
     jobs = [(store, text) for store in stores for text in texts]
     answers = in_parallel(lambda job: solution_rows(job[0], job[1], prefixes=PREFIXES), jobs)
-    return foci | {
-        node_text(row[rule.focus]) for rows_ in answers for row in rows_ if rule.focus in row
-    }
-
-
-def _pairs_of(stores: list[ox.Store], rule: Rule, nodes: list[str]) -> set[str]:
-    """Both ends of every pair of a symmetric rule that involves one of ``nodes`` (Oxigraph
-    terms as text), on each store: the rule pre-bound with ``?focus`` on the nodes and
-    ``?unordered`` bound (to true) finds each pair from either of its claims."""
-    if not nodes:
-        return set()
-    true = str(ox.Literal(True))
-    texts = [
-        inject(
-            rule.text,
-            f"VALUES (?{rule.focus} ?unordered) {{ "
-            + " ".join(f"({node} {true})" for node in nodes[start : start + 1000])
-            + " }",
-        )
-        for start in range(0, len(nodes), 1000)
-    ]
-    jobs = [(store, text) for store in stores for text in texts]
-    answers = in_parallel(lambda job: solution_rows(job[0], job[1], prefixes=PREFIXES), jobs)
-    return {
-        node_text(row[end])
-        for rows in answers
-        for row in rows
-        for end in (rule.focus, rule.partner)
-        if end in row
-    }
+    return [row for rows_ in answers for row in rows_]
 
 
 # -- the incremental report ---------------------------------------------------------------
