@@ -103,3 +103,54 @@ def test_input_terms_of_some_predicates_keep_every_blank_node(tmp_path: Path) ->
     graph = Graph().parse(path, format="nt")
     assert len(list(graph_terms(graph, frozenset({"urn:p"})))) == 3
     assert len(list(graph_terms(graph))) == 4
+
+
+def test_input_terms_of_some_predicates_search_an_ntriples_file_without_missing_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An N-Triples file is searched for the predicates' IRIs and only the lines that may
+    hold one are parsed: a predicate spelled with an escape, a blank node, CRLF line ends,
+    a last line without its end and lines cut by the search's blocks are all still read."""
+    from iusgraph.graph import load
+    from iusgraph.graph.store import input_terms
+
+    monkeypatch.setattr(load, "_SEARCH_BLOCK", 40)  # every few lines cross a block's end
+    path = tmp_path / "some.nt"
+    path.write_bytes(
+        b'<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#int> .\r\n'
+        b"# <urn:p> in a comment\n"
+        b'<urn:a> <urn:q> "not this one" .\n'
+        b'<urn:b> <urn:\\u0070> "2" .\n'
+        b'<urn:c> <urn:p2> "a longer predicate that holds no needle" .\n'
+        b'_:x <urn:q> "y" .\n'
+        b'<urn:c> <urn:p> "3" .'
+    )
+
+    def wanted(terms: object) -> set[tuple[str, str, str, str | None]]:
+        return {t for t in terms if t[1] == "urn:p" or "_:" in t[0] + t[2]}  # type: ignore[attr-defined]
+
+    searched = list(input_terms([path], frozenset({"urn:p"})))
+    assert (
+        wanted(searched)
+        == wanted(input_terms([path]))
+        == {
+            ("urn:a", "urn:p", "1", "http://www.w3.org/2001/XMLSchema#int"),
+            ("urn:b", "urn:p", "2", "http://www.w3.org/2001/XMLSchema#string"),
+            ("_:x", "urn:q", "y", "http://www.w3.org/2001/XMLSchema#string"),
+            ("urn:c", "urn:p", "3", "http://www.w3.org/2001/XMLSchema#string"),
+        }
+    )
+    assert ("urn:a", "urn:q", "not this one", "http://www.w3.org/2001/XMLSchema#string") not in (
+        searched
+    ), "a line that holds no needle is not parsed"
+
+
+def test_a_searched_line_that_does_not_parse_names_the_files_own_line(tmp_path: Path) -> None:
+    from iusgraph.errors import InputError
+    from iusgraph.graph.store import input_terms
+
+    path = tmp_path / "bad.nt"
+    path.write_bytes(b'<urn:a> <urn:q> "x" .\n<urn:a> <urn:q> "y" .\n<urn:a> <urn:p> "z .\n')
+    with pytest.raises(InputError) as caught:
+        list(input_terms([path], frozenset({"urn:p"})))
+    assert caught.value.path == str(path) and caught.value.line == 3

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -266,6 +266,79 @@ def parse_quads(path: Path, progress: Callable[[int], None] | None = None) -> It
         raise parse_error(path, exc) from None
     if count == 0:
         raise _no_triples(path)
+
+
+#: Formats that hold one triple (or quad) per line, and refuse a triple over two lines.
+LINE_FORMATS = frozenset({ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS})
+#: The block a file is searched in by :func:`parse_quads_holding` (whole lines).
+_SEARCH_BLOCK = 1 << 25
+
+
+def parse_quads_holding(path: Path, needles: Collection[bytes]) -> Iterator[ox.Quad]:
+    """The triples of one RDF file whose text holds one of ``needles``, and maybe others.
+
+    In a format of :data:`LINE_FORMATS` only the lines holding a needle are given to
+    Oxigraph's parser (a line holds one whole triple, and nothing of another one), which is
+    how :func:`iusgraph.graph.store.input_terms` reads a few predicates from a large
+    N-Triples file without converting every triple. Any other format is parsed whole. A
+    caller that looks for a term by its text must also look for what can spell it another
+    way, such as an IRI's ``\\u`` escapes. The lines left out are not parsed, so not
+    checked either: read the file whole first (validation has loaded it into the store). On
+    a syntax error the file is read again whole, so that the error names the file's line.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "g.nt"
+    ...     _ = path.write_bytes(b'<http://a/s> <http://a/p> "1" .\\n<http://a/s> <http://a/q> "2" .')
+    ...     [q.object.value for q in parse_quads_holding(path, [b"<http://a/q>"])]
+    ['2']
+    """
+    fmt = check_file(path)
+    if fmt not in LINE_FORMATS or not needles:
+        yield from parse_quads(path)
+        return
+    found = sorted(set(needles))
+    base = path.resolve().as_uri()
+    try:
+        with path.open("rb") as handle:
+            rest = b""
+            for block in iter(lambda: handle.read(_SEARCH_BLOCK), b""):
+                block, rest = _whole_lines(rest + block)
+                yield from ox.parse(_lines_holding(found, block), format=fmt, base_iri=base)
+            yield from ox.parse(_lines_holding(found, rest), format=fmt, base_iri=base)
+    except (SyntaxError, MemoryError, ValueError) as exc:
+        for _ in parse_quads(path):  # the whole file's reading names its own line
+            pass
+        raise parse_error(path, exc) from None
+    except OSError as exc:
+        raise parse_error(path, exc) from None
+
+
+def _whole_lines(data: bytes) -> tuple[bytes, bytes]:
+    """``data`` cut after its last line end: the whole lines, and the rest."""
+    end = data.rfind(b"\n") + 1
+    return data[:end], data[end:]
+
+
+def _lines_holding(needles: Collection[bytes], block: bytes) -> bytes:
+    """The lines of ``block`` (whole lines) that hold one of ``needles``, in order.
+
+    Each needle is looked for with ``bytes.find``, which runs far faster over a large
+    block than a regular expression of the alternatives.
+    """
+    starts: set[int] = set()
+    for needle in needles:
+        at = block.find(needle)
+        while at >= 0:
+            start = block.rfind(b"\n", 0, at) + 1
+            starts.add(start)
+            end = block.find(b"\n", at)
+            at = -1 if end < 0 else block.find(needle, end)
+    lines = []
+    for start in sorted(starts):
+        end = block.find(b"\n", start)
+        lines.append(block[start:] if end < 0 else block[start : end + 1])
+    return b"".join(lines)
 
 
 def load_into(store: ox.Store, path: Path, progress: Callable[[int], None] | None = None) -> None:

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
 
 from iusgraph.errors import IusgraphError
-from iusgraph.graph.load import check_file, load_into, loading, parse_quads
+from iusgraph.graph.load import check_file, load_into, loading, parse_quads, parse_quads_holding
 from iusgraph.graph.terms import XSD_STRING, node_text, ntriples_lines, to_oxigraph_quads
 
 T = TypeVar("T")
@@ -90,10 +90,14 @@ def input_terms(
     ``predicates``, only the triples with one of these predicates or with a blank node
     (the others are parsed but not converted).
 
-    The store rewrites integer-derived literals; validation reads them from here.
+    The store rewrites integer-derived literals; validation reads them from here. With
+    ``predicates``, an N-Triples file is searched for their IRIs first, and only its lines
+    that may hold one are parsed (:func:`~iusgraph.graph.load.parse_quads_holding`).
     """
+    needles = None if predicates is None else _needles(predicates)
     for path in paths:
-        for quad in parse_quads(path):
+        quads = parse_quads(path) if needles is None else parse_quads_holding(path, needles)
+        for quad in quads:
             subject, obj = quad.subject, quad.object
             # RDF 1.2, as the parsers read it: a triple term is never a subject.
             assert not isinstance(subject, ox.Triple)
@@ -109,6 +113,13 @@ def input_terms(
                 yield name, quad.predicate.value, obj.value, obj.datatype.value
             else:
                 yield name, quad.predicate.value, str(obj), None
+
+
+def _needles(predicates: Collection[str]) -> list[bytes]:
+    """What an N-Triples line holding one of ``predicates`` or a blank node holds: an IRI
+    as written, ``_:``, or a backslash (an IRI's ``\\u`` and ``\\U`` escapes can spell it
+    another way; one byte is also the fastest to look for)."""
+    return [b"_:", b"\\"] + [f"<{iri}>".encode() for iri in predicates]
 
 
 def graph_terms(
