@@ -227,3 +227,51 @@ def test_datatype_check_reads_the_input_not_the_store() -> None:
     data.add((URIRef("urn:x"), OA.start, Literal("5", datatype=XSD.nonNegativeInteger)))
     row = next(iter(open_store(data).query("SELECT ?o WHERE { ?s ?p ?o }")))
     assert row["o"].datatype.value == str(XSD.integer)
+
+
+def test_count_constraints_on_one_path_are_fused_with_the_same_findings() -> None:
+    """sh:minCount 2, sh:maxCount 3 and two qualified value shapes with both bounds on one
+    path group the values once (one fused query) and still give each part's findings: the
+    same multiset as pySHACL, with a focus node failing each part. A value the qualified
+    shape cannot compare (a string, an IRI against 10) is not counted, as in its own query."""
+    ex = "http://example.org/"
+    shapes = Graph().parse(
+        data=f"""
+        @prefix sh: <{SH}> . @prefix xsd: <{XSD}> . @prefix ex: <{ex}> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+          sh:property [ sh:path ex:p ; sh:minCount 2 ; sh:maxCount 3 ;
+            sh:qualifiedValueShape [ sh:datatype xsd:string ] ;
+            sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 1 ] ;
+          sh:property [ sh:path ex:p ;
+            sh:qualifiedValueShape [ sh:minInclusive 10 ] ;
+            sh:qualifiedMinCount 1 ; sh:qualifiedMaxCount 2 ] .
+        """,
+        format="turtle",
+    )
+    data = Graph().parse(
+        data=f"""
+        @prefix ex: <{ex}> .
+        ex:ok a ex:T ; ex:p 1, 20, "x" .
+        ex:few a ex:T ; ex:p 15 .
+        ex:many a ex:T ; ex:p 1, 10, "a", "b" .
+        ex:nobig a ex:T ; ex:p 1, ex:iri, "a" .
+        ex:twostr a ex:T ; ex:p 12, "a", "b" .
+        ex:big a ex:T ; ex:p 10, 11, 12, "a" .
+        """,
+        format="turtle",
+    )
+    compiled = compile_shapes(shapes, {})
+    (fused,) = [check for check in compiled.checks if check.parts]
+    assert len(fused.parts) == 6 and "GROUP BY" in fused.query
+    reference, fast, _ = both(data, shapes)
+    assert fast == reference
+    assert {(k[0].removeprefix(ex), k[2].removeprefix("sh:")) for k in fast} == {
+        ("few", "MinCountConstraintComponent"),
+        ("few", "QualifiedMinCountConstraintComponent"),
+        ("many", "MaxCountConstraintComponent"),
+        ("many", "QualifiedMaxCountConstraintComponent"),
+        ("nobig", "QualifiedMinCountConstraintComponent"),
+        ("twostr", "QualifiedMaxCountConstraintComponent"),
+        ("big", "MaxCountConstraintComponent"),
+        ("big", "QualifiedMaxCountConstraintComponent"),
+    }

@@ -161,6 +161,34 @@ class Check:
     #: A SPARQL constraint of a node shape: a solution without ``?value`` has the focus
     #: node as its value (SHACL 5.3.2).
     value_is_focus: bool = False
+    #: A count constraint's test, by which :func:`fuse_counts` can join it with others.
+    count: Count | None = None
+    #: A fused check: its query gives ``?this`` and ``?_n0``, ``?_n1`` ... the count of
+    #: each part (:func:`fuse_counts`), and each part gives its own findings.
+    parts: tuple[Check, ...] = ()
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count constraint of a property shape: the focus nodes of ``target`` whose values
+    of ``path`` (those for which ``condition`` is true, when there is one) number ``op``
+    (``<`` or ``>``) ``bound`` violate it."""
+
+    target: str
+    path: str
+    condition: str
+    op: str
+    bound: int
+
+    @property
+    def grouped(self) -> bool:
+        """Whether its own query groups (:func:`count_query`): fewer than one is
+        none, and more than one (of any value) is two, are answered without grouping."""
+        return not (self.bound == 1 and (self.op == "<" or not self.condition))
+
+    def fails(self, count: int) -> bool:
+        """Whether a focus node with ``count`` values violates it."""
+        return count < self.bound if self.op == "<" else count > self.bound
 
 
 #: The coverage line of a shape that is never applied.
@@ -481,11 +509,11 @@ def _property_datatype(c: _Compiler, focus: Focus, datatype: Node, entry: Proper
 
 
 def _min_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
-    c.add(focus, None, entry, bound, c.count_query(focus, "", "<", int(cast(Literal, bound))))
+    c.add_count(focus, entry, bound, "", "<", int(cast(Literal, bound)))
 
 
 def _max_count(c: _Compiler, focus: Focus, bound: Node, entry: PropertyCompiler) -> None:
-    c.add(focus, None, entry, bound, c.count_query(focus, "", ">", int(cast(Literal, bound))))
+    c.add_count(focus, entry, bound, "", ">", int(cast(Literal, bound)))
 
 
 def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler) -> None:
@@ -503,16 +531,11 @@ def _qualified(c: _Compiler, focus: Focus, shape: Node, entry: PropertyCompiler)
         }
         for sibling in sorted(siblings, key=str):
             condition += f" && !{c.conforms(sibling, '?value')}"
-    condition = f"FILTER({condition})"
     for param, op in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
         bound = c.shapes.value(focus.shape, param)
         if bound is not None:
-            c.add(
-                focus,
-                None,
-                PROPERTY_COMPILERS[param],
-                shape,
-                c.count_query(focus, condition, op, int(cast(Literal, bound))),
+            c.add_count(
+                focus, PROPERTY_COMPILERS[param], shape, condition, op, int(cast(Literal, bound))
             )
 
 
@@ -934,27 +957,19 @@ class _Compiler:
             elif isinstance(entry, ValueCompiler):
                 self.add_value_check(focus, entry, obj)
 
-    def count_query(self, focus: Focus, condition: str, op: str, bound: int) -> str:
-        if op == "<" and bound == 1:
-            # Fewer than one value is none: one lookup per focus node, no grouping.
-            return (
-                f"SELECT ?this WHERE {{ {focus.target} "
-                f"FILTER NOT EXISTS {{ ?this {focus.path} ?value . {condition} }} }}"
-            )
-        if op == ">" and bound == 1 and not condition:
-            # More than one value is two different ones: a join, no grouping.
-            return (
-                f"SELECT DISTINCT ?this WHERE {{ {focus.target} ?this {focus.path} ?value . "
-                f"?this {focus.path} ?_other . FILTER(!sameTerm(?value, ?_other)) }}"
-            )
-        if op == "<":
-            pattern = f"OPTIONAL {{ ?this {focus.path} ?value . {condition} }}"
-        else:
-            pattern = f"?this {focus.path} ?value . {condition}"
-        return (
-            f"SELECT ?this WHERE {{ {focus.target} {pattern} }} GROUP BY ?this "
-            f"HAVING (COUNT(DISTINCT ?value) {op} {bound})"
-        )
+    def add_count(
+        self,
+        focus: Focus,
+        component: Component,
+        param: Node,
+        condition: str,
+        op: str,
+        bound: int,
+    ) -> None:
+        """A count constraint of a property shape (:class:`Count`), with its own query."""
+        assert focus.path is not None  # a property shape's
+        count = Count(focus.target, focus.path, condition, op, bound)
+        self.add(focus, None, component, param, count_query(count), count=count)
 
     def sparql_query(self, target: str, constraint: Node, path: str | None = None) -> str:
         """A SPARQL-based constraint with ``$this`` joined to the focus nodes and, in a
@@ -1007,6 +1022,7 @@ class _Compiler:
         param: Node,
         query: str,
         value_is_focus: bool = False,
+        count: Count | None = None,
     ) -> None:
         """Record one check of ``focus.shape`` (or of its SPARQL ``constraint``)."""
         shape = focus.shape
@@ -1025,8 +1041,99 @@ class _Compiler:
                 message=self.message(node, shape if constraint is not None else parent, component),
                 query=query,
                 value_is_focus=value_is_focus,
+                count=count,
             )
         )
+
+
+def count_query(count: Count) -> str:
+    """The focus nodes that violate one count constraint (``SELECT ?this``)."""
+    target, path, condition = count.target, count.path, count.condition
+    where = f"FILTER({condition})" if condition else ""
+    if not count.grouped and count.op == "<":
+        # Fewer than one value is none: one lookup per focus node, no grouping.
+        return f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} ?value . {where} }} }}"
+    if not count.grouped:
+        # More than one value is two different ones: a join, no grouping.
+        return (
+            f"SELECT DISTINCT ?this WHERE {{ {target} ?this {path} ?value . "
+            f"?this {path} ?_other . FILTER(!sameTerm(?value, ?_other)) }}"
+        )
+    if count.op == "<":
+        pattern = f"OPTIONAL {{ ?this {path} ?value . {where} }}"
+    else:
+        pattern = f"?this {path} ?value . {where}"
+    return (
+        f"SELECT ?this WHERE {{ {target} {pattern} }} GROUP BY ?this "
+        f"HAVING (COUNT(DISTINCT ?value) {count.op} {count.bound})"
+    )
+
+
+def fuse_counts(checks: list[Check]) -> list[Check]:
+    """The checks, with the count constraints on the same focus nodes and path joined in
+    one grouped query where two or more of them would group on their own.
+
+    A property shape with ``sh:minCount 2 ; sh:maxCount 2`` and qualified counts groups
+    the same values once for all of them instead of once each. The fused query gives every
+    focus node that fails any of its parts, with each part's count (``?_n0`` ...), and each
+    part then names its own findings (:func:`run_checks`): the same as its own query's.
+    The fused check takes the place of the first of its parts.
+    """
+    groups: dict[tuple[str, str], list[Check]] = {}
+    for check in checks:
+        if check.count is not None:
+            groups.setdefault((check.count.target, check.count.path), []).append(check)
+    fused: dict[int, Check] = {}  # the first part -> the fused check
+    dropped: set[int] = set()  # the other parts
+    for (target, path), parts in groups.items():
+        if sum(1 for part in parts if part.count is not None and part.count.grouped) < 2:
+            continue
+        conditions = _conditions(parts)
+        binds = [
+            # IF is an error when the condition is (or when false, on the unbound ?_none):
+            # BIND then leaves ?_qN unbound, and COUNT skips it, as FILTER would.
+            f"BIND(IF({condition}, ?value, ?_none) AS ?_q{i})"
+            for i, condition in enumerate(conditions)
+            if condition
+        ]
+        selected = " ".join(
+            f"(COUNT(DISTINCT {_counted(i, c)}) AS ?_n{i})" for i, c in enumerate(conditions)
+        )
+        failing = " || ".join(
+            f"COUNT(DISTINCT {_counted(i, test.condition)}) {test.op} {test.bound}"
+            for i, test in ((conditions.index(t.condition), t) for t in _counts(parts))
+        )
+        query = (
+            f"SELECT ?this {selected} WHERE {{ {target} "
+            f"OPTIONAL {{ ?this {path} ?value . {' '.join(binds)} }} }} GROUP BY ?this "
+            f"HAVING ({failing})"
+        )
+        first = parts[0]
+        fused[id(first)] = Check(
+            rule=first.rule,
+            component="",
+            severity=first.severity,
+            path=first.path,
+            message="",
+            query=query,
+            parts=tuple(parts),
+        )
+        dropped.update(id(part) for part in parts[1:])
+    return [fused.get(id(check), check) for check in checks if id(check) not in dropped]
+
+
+def _counts(parts: Iterable[Check]) -> list[Count]:
+    return [cast(Count, part.count) for part in parts]
+
+
+def _conditions(parts: Iterable[Check]) -> list[str]:
+    """The fused parts' conditions, each once: column ``?_nN`` counts the values meeting the
+    N-th (all of them for ``""``)."""
+    return list(dict.fromkeys(test.condition for test in _counts(parts)))
+
+
+def _counted(column: int, condition: str) -> str:
+    return f"?_q{column}" if condition else "?value"
 
 
 def needed_classes(shapes: Graph) -> set[URIRef]:
@@ -1088,6 +1195,7 @@ def compile_shapes(shapes: Graph, subclasses: dict[URIRef, list[URIRef]]) -> Com
             out.coverage[name] = f"{how}, inside {owner}"
         else:
             out.coverage[name] = NEVER_APPLIED
+    out.checks = fuse_counts(out.checks)
     return out
 
 
@@ -1119,6 +1227,28 @@ def subclass_map(store: ox.Store, classes: Iterable[URIRef]) -> dict[URIRef, lis
             {URIRef(row["c"].value) for row in rows if isinstance(row["c"], ox.NamedNode)} | {cls}
         )
     return out
+
+
+def _part_findings(
+    check: Check, rows: list[dict[str, Any]], forms: Mapping[tuple[str, str], str]
+) -> Iterator[Finding]:
+    """The findings of a fused check's parts (:func:`fuse_counts`): a part's own query
+    gives ``?this`` alone, so its message is filled from that."""
+    conditions = _conditions(check.parts)
+    for row in rows:
+        focus = {"this": row["this"]}
+        for part, test in zip(check.parts, _counts(check.parts), strict=True):
+            if test.fails(int(row[f"_n{conditions.index(test.condition)}"].value)):
+                yield Finding(
+                    severity=part.severity,
+                    focus=_term_text(row["this"], forms),
+                    label="",
+                    rule=part.rule,
+                    message=_message(part.message, focus),
+                    component=part.component,
+                    path=part.path,
+                    value="",
+                )
 
 
 def _message(template: str, row: dict[str, Any]) -> str:
@@ -1178,6 +1308,9 @@ def run_checks(
 
     findings: list[Finding] = []
     for check, rows in zip(compiled.checks, in_parallel(solve, compiled.checks), strict=True):
+        if check.parts:
+            findings += _part_findings(check, rows, compiled.literal_forms)
+            continue
         for values in rows:
             path = check.path
             if isinstance(values.get("path"), ox.NamedNode):
