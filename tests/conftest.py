@@ -4,6 +4,7 @@ compiled and validated once per test session."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from iusgraph.curation.compile import build_graph
 from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_graph
 
-from .helpers import SOURCES, cli
+from .helpers import ROOT, SOURCES, cli, git
 
 # The test session's own cache folder (inherited by the commands the tests start), so that
 # no test reads what an earlier run or the user's own commands left in ~/.cache/iusgraph.
@@ -92,3 +93,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ]
     if missing:
         raise pytest.UsageError("\n".join(missing))
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A git repository holding a copy of data/ and ontology/, committed once."""
+    if shutil.which("git") is None:
+        pytest.fail("git is not installed; the --git tests need it")
+    top = tmp_path / "repo"
+    top.mkdir()
+    shutil.copytree(ROOT / "data", top / "data")
+    shutil.copytree(ROOT / "ontology", top / "ontology")
+    git(top, "init", "-q")
+    git(top, "add", "data", "ontology")
+    git(top, "commit", "-q", "-m", "data")
+    return top

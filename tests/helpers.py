@@ -7,6 +7,7 @@ module; ``conftest.py`` holds the pytest fixtures only.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -65,3 +66,14 @@ def _range_case(name: str, valid: bool) -> tuple[Graph, URIRef]:
     triple = (other, prop, checked) if checks_object else (checked, prop, other)
     data.add(triple)  # type: ignore[arg-type]
     return data, checked
+
+
+def git(folder: Path, *args: str) -> None:
+    """Run git in ``folder`` with a test author (the ``git_repo`` fixture's commits)."""
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )

@@ -170,16 +170,32 @@ def validate_files(
 
 
 def validate_since(
-    old: Path, files: list[Path] | None = None, shapes: list[Path] | None = None
+    old: Path | None,
+    files: list[Path] | None = None,
+    shapes: list[Path] | None = None,
+    *,
+    git: str | None = None,
 ) -> Report:
     """``validate --since OLD``: validate the new graph (``files``, or the curated data)
     only where its change from ``old`` (a graph file or a release bundle folder) can
-    affect the findings (:mod:`iusgraph.validation.incremental`)."""
+    affect the findings (:mod:`iusgraph.validation.incremental`).
+
+    :param git: instead of ``old``, the graph compiled from the curated data in use as it
+        was at this git revision (``validate --since-git REV``, as ``diff --git REV``)
+    """
     from iusgraph.validation.incremental import graph_paths, graph_side, load_side
     from iusgraph.validation.incremental import validate_since as _validate_since
     from iusgraph.validation.validate import with_shapes
 
-    previous = load_side(graph_paths(old))
+    if (old is None) == (git is None):
+        raise IusgraphError("validate --since takes one old graph: OLD or --since-git REV")
+    if git is not None:
+        from iusgraph.curation.revision import graph_at
+
+        previous = graph_side(graph_at(git))
+    else:
+        assert old is not None
+        previous = load_side(graph_paths(old))
     current = load_side(files) if files else graph_side(load_graph())
     return _validate_since(previous, current, with_shapes(shapes) if shapes else None).report
 

@@ -196,6 +196,13 @@ def build(out_dir: Path) -> None:
     help="Validate only what changed since OLD, a graph file or a release bundle folder "
     "(the findings of a full validation on the nodes the change can affect).",
 )
+@click.option(
+    "--since-git",
+    "since_git",
+    metavar="REV",
+    help="As --since, with OLD the curated data in use as it was at this git revision "
+    "(a commit, branch or tag), compiled with the current code, as diff --git reads it.",
+)
 def validate(
     files: tuple[Path, ...],
     graphs: tuple[Path, ...],
@@ -204,14 +211,17 @@ def validate(
     shapes: tuple[Path, ...],
     explain_coverage: bool,
     since: Path | None,
+    since_git: str | None,
 ) -> None:
     """Check the graph (or FILES) with the SHACL shapes and the QC queries."""
     paths = list(files) + list(graphs)
     extra = list(shapes)
-    if since is not None:
+    if since is not None and since_git is not None:
+        raise click.UsageError("give one old graph: --since OLD or --since-git REV")
+    if since is not None or since_git is not None:
         if engine != "oxigraph":
             raise click.UsageError("--since runs on the oxigraph engine; leave out --engine")
-        report = api.validate_since(since, paths, extra)
+        report = api.validate_since(since, paths, extra, git=since_git)
     elif paths:
         report = api.validate_files(paths, engine, extra)
     elif extra:

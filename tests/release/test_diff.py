@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from iusgraph.release.diff import (
     diff_graphs,
 )
 
-from ..helpers import ROOT
+from ..helpers import ROOT, git
 
 PERFORATION = CLAIM["mirena-back-pain.se-uterine-perforation"]
 POSITION = URIRef(str(EV["mirena-back-pain.se-uterine-perforation.1"]) + ".position")
@@ -371,31 +370,6 @@ def test_cli_input_errors(files: tuple[Path, Path, Path], tmp_path: Path) -> Non
     assert code == 2 and "at most one graph" in out
 
 
-def _git(folder: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-
-
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    """A git repository holding a copy of data/ and ontology/, committed once."""
-    if shutil.which("git") is None:
-        pytest.fail("git is not installed; the --git tests need it")
-    top = tmp_path / "repo"
-    top.mkdir()
-    shutil.copytree(ROOT / "data", top / "data")
-    shutil.copytree(ROOT / "ontology", top / "ontology")
-    _git(top, "init", "-q")
-    _git(top, "add", "data", "ontology")
-    _git(top, "commit", "-q", "-m", "data")
-    return top
-
-
 def test_git_head_with_unchanged_data_is_empty(repo: Path) -> None:
     assert _run("--data", repo / "data", "diff", "--git", "HEAD") == (0, "no differences\n")
 
@@ -411,7 +385,7 @@ def test_git_head_after_a_changed_row(repo: Path) -> None:
     assert "claims 1 changed" in out
     assert "~ claim:ius-monograph.se-acne" in out
     assert "iusv:frequency-common → iusv:frequency-rare" in out
-    _git(repo, "commit", "-q", "-am", "rare")
+    git(repo, "commit", "-q", "-am", "rare")
     assert _run("--data", repo / "data", "diff", "--git", "HEAD")[0] == 0
     code, out = _run("--data", repo / "data", "diff", "--git", "HEAD~1", "--format", "json")
     assert code == 1 and json.loads(out)["summary"]["claims"]["changed"] == 1
@@ -443,7 +417,7 @@ def test_git_takes_the_ontology_at_the_revision_from_the_same_checkout(
     text = schemes.read_text(encoding="utf-8")
     assert '"rare"@en' in text
     schemes.write_text(text.replace('"rare"@en', '"seldom"@en', 1), encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "seldom")
+    git(repo, "commit", "-q", "-am", "seldom")
     # OLD: the repository's data and ontology at HEAD; NEW: the data with this checkout's
     # ontology, where the label is still "rare"
     monkeypatch.setattr(revision, "ontology_dir", lambda: repo / "ontology")

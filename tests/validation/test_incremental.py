@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from iusgraph.graph.namespaces import CLAIM
 from iusgraph.scale.change import change_claims
 from iusgraph.scale.synth import write_corpus
 from iusgraph.validation.incremental import (
@@ -268,3 +269,29 @@ def test_a_symmetric_header_names_a_bound_variable() -> None:
     text = "# rule: x\n# symmetric: ?nope\nSELECT ?focus WHERE { ?focus <urn:p> ?o }"
     with pytest.raises(InputError, match=r"'# symmetric: \?nope' names a variable"):
         read_rules([("qc:x", text, None)])
+
+
+def test_since_git_compares_with_the_curated_data_at_a_revision(repo: Path) -> None:
+    """``validate --since-git REV`` takes OLD from git, as ``diff --git`` does: nothing
+    changed is nothing to report; a serious effect's action removed in the working tree is
+    a violation found on the nodes that change affects; OLD twice is a usage error."""
+    data = repo / "data"
+    same = cli("--data", data, "validate", "--since-git", "HEAD")
+    assert same.exit_code == 0, same.output
+    assert "0 triples added, 0 removed since OLD" in same.output
+    table = data / "claims" / "ius-monograph.tsv"
+    text = table.read_text(encoding="utf-8")
+    row = "seriousness=serious; action=seek-immediate-care; severity=severe"
+    assert text.count(row) == 1
+    table.write_text(text.replace(row, "seriousness=serious; severity=severe"), encoding="utf-8")
+    changed = cli("--data", data, "validate", "--since-git", "HEAD", "--format", "json")
+    assert changed.exit_code == 1, changed.output
+    report = json.loads(changed.output)
+    assert [(r["focus"], r["rule"]) for r in report["results"]] == [
+        (f"{CLAIM}ius-monograph.se-severe-pelvic-pain", "shape:SeriousClaimHasAction")
+    ]
+    assert "incremental: 0 triples added, 1 removed since OLD" in report["notes"][0]
+    both = cli("--data", data, "validate", "--since", repo, "--since-git", "HEAD")
+    assert both.exit_code == 2 and "one old graph" in both.output
+    unknown = cli("--data", data, "validate", "--since-git", "no-such-branch")
+    assert unknown.exit_code == 2 and "unknown revision 'no-such-branch'" in unknown.output
