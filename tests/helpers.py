@@ -69,7 +69,7 @@ def _range_case(name: str, valid: bool) -> tuple[Graph, URIRef]:
 
 
 def git(folder: Path, *args: str) -> None:
-    """Run git in ``folder`` with a test author (the ``git_repo`` fixture's commits)."""
+    """Run git in ``folder`` with a test author (the ``repo`` fixture's commits)."""
     subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
         cwd=folder,

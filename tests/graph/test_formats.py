@@ -3,6 +3,7 @@ types, and writing a graph never changes the graph it was given."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,7 @@ def test_input_terms_of_some_predicates_search_an_ntriples_file_without_missing_
     a last line without its end and lines cut by the search's blocks are all still read."""
     from iusgraph.graph import load
     from iusgraph.graph.store import input_terms
+    from iusgraph.validation.termcheck import InputTerm
 
     monkeypatch.setattr(load, "_SEARCH_BLOCK", 40)  # every few lines cross a block's end
     path = tmp_path / "some.nt"
@@ -126,8 +128,8 @@ def test_input_terms_of_some_predicates_search_an_ntriples_file_without_missing_
         b'<urn:c> <urn:p> "3" .'
     )
 
-    def wanted(terms: object) -> set[tuple[str, str, str, str | None]]:
-        return {t for t in terms if t[1] == "urn:p" or "_:" in t[0] + t[2]}  # type: ignore[attr-defined]
+    def wanted(terms: Iterable[InputTerm]) -> set[InputTerm]:
+        return {t for t in terms if t[1] == "urn:p" or "_:" in t[0] + t[2]}
 
     searched = list(input_terms([path], frozenset({"urn:p"})))
     assert (
