@@ -1086,7 +1086,7 @@ def fuse_counts(checks: list[Check]) -> list[Check]:
     fused: dict[int, Check] = {}  # the first part -> the fused check
     dropped: set[int] = set()  # the other parts
     for (target, path), parts in groups.items():
-        if sum(1 for part in parts if part.count is not None and part.count.grouped) < 2:
+        if sum(1 for test in _counts(parts) if test.grouped) < 2:
             continue
         conditions = _conditions(parts)
         binds = [
@@ -1229,26 +1229,39 @@ def subclass_map(store: ox.Store, classes: Iterable[URIRef]) -> dict[URIRef, lis
     return out
 
 
+def _finding(check: Check, values: dict[str, Any], forms: Mapping[tuple[str, str], str]) -> Finding:
+    """The finding of one solution of a check's query (labels are looked up later)."""
+    path = check.path
+    if isinstance(values.get("path"), ox.NamedNode):
+        path = shorten(URIRef(values["path"].value))
+    return Finding(
+        severity=check.severity,
+        focus=_term_text(values["this"], forms),
+        label="",
+        rule=check.rule,
+        message=_message(check.message, values),
+        component=check.component,
+        path=path,
+        value=_term_text(
+            values.get("value") or (values["this"] if check.value_is_focus else None), forms
+        ),
+    )
+
+
 def _part_findings(
     check: Check, rows: list[dict[str, Any]], forms: Mapping[tuple[str, str], str]
 ) -> Iterator[Finding]:
-    """The findings of a fused check's parts (:func:`fuse_counts`): a part's own query
-    gives ``?this`` alone, so its message is filled from that."""
+    """The findings of a fused check's parts (:func:`fuse_counts`), each as its own query
+    (``SELECT ?this``) would give them."""
     conditions = _conditions(check.parts)
+    columns = [
+        (part, test, f"_n{conditions.index(test.condition)}")
+        for part, test in zip(check.parts, _counts(check.parts), strict=True)
+    ]
     for row in rows:
-        focus = {"this": row["this"]}
-        for part, test in zip(check.parts, _counts(check.parts), strict=True):
-            if test.fails(int(row[f"_n{conditions.index(test.condition)}"].value)):
-                yield Finding(
-                    severity=part.severity,
-                    focus=_term_text(row["this"], forms),
-                    label="",
-                    rule=part.rule,
-                    message=_message(part.message, focus),
-                    component=part.component,
-                    path=part.path,
-                    value="",
-                )
+        for part, test, column in columns:
+            if test.fails(int(row[column].value)):
+                yield _finding(part, {"this": row["this"]}, forms)
 
 
 def _message(template: str, row: dict[str, Any]) -> str:
@@ -1311,25 +1324,7 @@ def run_checks(
         if check.parts:
             findings += _part_findings(check, rows, compiled.literal_forms)
             continue
-        for values in rows:
-            path = check.path
-            if isinstance(values.get("path"), ox.NamedNode):
-                path = shorten(URIRef(values["path"].value))
-            findings.append(
-                Finding(
-                    severity=check.severity,
-                    focus=_term_text(values["this"], compiled.literal_forms),
-                    label="",
-                    rule=check.rule,
-                    message=_message(check.message, values),
-                    component=check.component,
-                    path=path,
-                    value=_term_text(
-                        values.get("value") or (values["this"] if check.value_is_focus else None),
-                        compiled.literal_forms,
-                    ),
-                )
-            )
+        findings += (_finding(check, values, compiled.literal_forms) for values in rows)
     if compiled.term_checks:
         findings += term_findings(
             store, compiled.term_checks, input_terms or (lambda predicates: ())
