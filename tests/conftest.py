@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from iusgraph.curation.compile import build_graph
+from iusgraph.graph.resources import use_data
 from iusgraph.validation.report import Report
 from iusgraph.validation.validate import validate_graph
 
@@ -20,6 +22,15 @@ from .helpers import ROOT, SOURCES, cli, git
 # The test session's own cache folder (inherited by the commands the tests start), so that
 # no test reads what an earlier run or the user's own commands left in ~/.cache/iusgraph.
 os.environ["IUSGRAPH_CACHE"] = tempfile.mkdtemp(prefix="iusgraph-test-cache-")
+
+
+@pytest.fixture(autouse=True)
+def _data_folder_reset() -> Iterator[None]:
+    """A test's ``--data DIR`` (the CLI's :func:`use_data`) lasts for that test only: it
+    once left a git test repository's edited copy of data/ in force for the session's
+    ``graph``, when a test module that built it ran later."""
+    yield
+    use_data(None)
 
 
 @pytest.fixture()

@@ -240,3 +240,21 @@ def test_anchor_quote_not_found_exits_2(run, sources: Path, tmp_path: Path) -> N
     )
     result = run("anchor", "--sources", sources, table)
     assert result.exit_code == 2 and f"{table}:2" in result.output
+
+
+def test_a_data_folder_given_to_one_test_lasts_for_that_test_only(run, repo: Path) -> None:
+    """Part 1 of 2 (they run in file order): ``--data`` points the process at a copy."""
+    from iusgraph.graph.resources import data_dir
+
+    assert run("--data", repo / "data", "query", "--list").exit_code == 0
+    assert data_dir() == repo / "data"
+
+
+def test_a_data_folder_given_to_one_test_is_gone_in_the_next() -> None:
+    """Part 2 of 2: the session's ``graph`` and every later test read the default data
+    again (a git test repository's edited copy once reached ``graph`` this way)."""
+    from iusgraph.graph.resources import data_dir, use_data
+
+    here = data_dir()
+    use_data(None)
+    assert data_dir() == here
