@@ -26,6 +26,9 @@ from tests.helpers import cli
 
 FREQUENCY = b"<https://w3id.org/iusgraph/ontology/frequency>"
 SERIOUSNESS = b"<https://w3id.org/iusgraph/ontology/seriousness>"
+BROADER = b"<http://www.w3.org/2004/02/skos/core#broader>"
+CLAIM_OBJECT = b"<https://w3id.org/iusgraph/ontology/claimObject>"
+ORPHAN = "qc:orphan-entity-violation"
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +172,64 @@ def test_inject_puts_the_values_in_each_union_branch() -> None:
         "SELECT ?this WHERE { ?this <urn:p> ?o }", "VALUES ?this { <urn:x> }", lateral=True
     )
     assert "LATERAL { " in lateral
+
+
+@pytest.mark.parametrize("change", ["claims-removed", "broader-removed", "broader-added"])
+def test_an_entity_orphaned_or_used_through_its_claims_or_a_narrower_entity(
+    corpus: Path, tmp_path: Path, change: str
+) -> None:
+    """The orphan rule runs on the affected entities alone, and finds what a change to the
+    claims or to the skos:broader chain makes of them: a changed claim reaches the
+    entities above the one it names, a changed broader edge those above its end (a
+    ``synth-top`` entity added above the chain, which no changed triple names)."""
+    corpus_lines = (corpus / "synth.nt").read_bytes().split(b"\n")
+    # synth-unlabelled-N is used only as the broader entity of one effect.
+    edge = next(
+        line for line in corpus_lines if BROADER in line and b"/entity/synth-unlabelled-" in line
+    )
+    narrow, _, broad = edge.split(b" ")[:3]
+    top = b"<https://w3id.org/iusgraph/entity/synth-top>"
+    lines = [
+        *corpus_lines,
+        broad + b" " + BROADER + b" " + top + b" .",
+        top + b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        b"<https://w3id.org/iusgraph/ontology/Entity> .",
+        top + b' <http://www.w3.org/2004/02/skos/core#prefLabel> "top"@en .',
+    ]
+    if change == "claims-removed":
+        new_lines = [line for line in lines if CLAIM_OBJECT + b" " + narrow not in line]
+    else:
+        new_lines = [line for line in lines if line != edge]
+    old_lines = lines
+    if change == "broader-added":
+        old_lines, new_lines = new_lines, lines
+    old = tmp_path / "old.nt"
+    old.write_bytes(b"\n".join(old_lines) + b"\n")
+    new_bytes = b"\n".join(new_lines) + b"\n"
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+    assert any(n.startswith(f"{ORPHAN}: restricted") for n in inc.report.notes), inc.report.notes
+    orphans = {f.focus for f in inc.report.findings if f.rule == ORPHAN}
+    above = {broad[1:-1].decode(), top[1:-1].decode()}
+    if change == "claims-removed":
+        assert orphans == above | {narrow[1:-1].decode()}
+    elif change == "broader-removed":
+        assert orphans == above
+    else:
+        assert not orphans and {f.focus for f in full_old if f.rule == ORPHAN} == above
+        assert above <= (inc.scope[ORPHAN] or set())
+
+
+def test_inject_starts_each_minus_group_only_when_asked() -> None:
+    """A focus-only block may start the MINUS groups of a rule whose MINUS groups all bind
+    the focus; the rule reading says which rules those are."""
+    text = "SELECT ?focus WHERE { ?focus a <urn:E> . MINUS { ?focus <urn:p> ?o } }"
+    block = "VALUES ?focus { <urn:x> }"
+    assert inject(text, block).count(block) == 1
+    assert inject(text, block, minus=True).count(block) == 2
+    other = "SELECT ?focus WHERE { ?focus a <urn:E> . MINUS { ?o <urn:p> ?q } }"
+    rules = read_rules([("qc:a", text, None), ("qc:b", other, None)])
+    assert [r.minus_bound for r in rules] == [True, False]
 
 
 def test_cli_exit_codes_and_a_missing_old(corpus: Path, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
-from rdflib.paths import AlternativePath, InvPath, NegatedPath
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
@@ -300,8 +300,10 @@ class Pattern:
     """A triple pattern of a rule's algebra, with the variables a pre-binding may fix.
 
     ``kind`` says how its predicate matches: ``var`` (any predicate, bound to the variable
-    ``iris[0]``), ``iri`` (one of ``iris``; ``inverse`` for ``^p``), ``path`` (a path with
-    ``*``, ``+``, ``?`` or a sequence, along ``iris``: it matches but cannot be pre-bound),
+    ``iris[0]``), ``iri`` (one of ``iris``; ``inverse`` for ``^p``), ``closure`` (``*`` or
+    ``+`` over ``iris``, written forward from ``subject`` to ``object``: a changed step
+    binds :data:`EDGE`, and :attr:`split` reaches the path's ends from it), ``path`` (a
+    path with ``?`` or a sequence, along ``iris``: it matches but cannot be pre-bound),
     ``any`` (a negated property set).
     """
 
@@ -318,6 +320,15 @@ class Pattern:
     #: Each triple of that pattern as SPARQL with its variables, and this one's place.
     bgp: tuple[tuple[str, tuple[str, ...]], ...] = ()
     index: int = 0
+    #: A closure's place in that pattern when one of its steps changed: the path's ends
+    #: reached from the changed step's ends (:data:`EDGE`), as SPARQL with its variables.
+    split: tuple[str, tuple[str, ...]] | None = None
+
+
+#: The variables a changed step of a closure (``?x p* ?y``, :attr:`Pattern.split`) binds:
+#: its subject and its object. A path that uses the step ``s p o`` is ``?x p* s`` then
+#: ``o p* ?y``, for ``+`` as for ``*``.
+EDGE = ("_edge_s", "_edge_o")
 
 
 @dataclass(frozen=True)
@@ -334,6 +345,9 @@ class Rule:
     #: header): with ``?unordered`` bound (to true), the rule finds each pair in both orders,
     #: so a changed triple on the partner is carried to the focus (:func:`pinned_foci`).
     partner: str = ""
+    #: Whether every MINUS group binds the focus variable in every solution: then a
+    #: ``VALUES`` block that restricts the focus may start each of them too (:func:`inject`).
+    minus_bound: bool = False
 
 
 def _variables(term: Any) -> set[str]:
@@ -406,6 +420,34 @@ def _simple(path: Any) -> tuple[tuple[str, ...], bool] | None:
     return None
 
 
+def _closure(path: Any) -> tuple[tuple[str, ...], bool, str] | None:
+    """A ``*`` or ``+`` closure of an IRI, an alternative of IRIs or their inverse, or the
+    inverse of one: (IRIs, inverse, modifier); else None."""
+    if isinstance(path, InvPath):
+        inner = _closure(path.arg)
+        return (inner[0], not inner[1], inner[2]) if inner else None
+    if isinstance(path, MulPath) and path.mod in ("*", "+"):
+        simple = _simple(path.path)
+        return (simple[0], simple[1], path.mod) if simple else None
+    return None
+
+
+def _steps(iris: tuple[str, ...]) -> str:
+    return "(" + "|".join(f"<{i}>" for i in iris) + ")"
+
+
+def _bgp_text(s: Any, p: Any, o: Any) -> str:
+    """A triple pattern as SPARQL; a closure written forward (``^p*`` as ``p*``, reversed)."""
+    if isinstance(p, Variable):
+        return f"{_sparql(s)} {_sparql(p)} {_sparql(o)} ."
+    closure = _closure(p)
+    if closure is None:
+        return f"{_sparql(s)} {p.n3()} {_sparql(o)} ."
+    iris, inverse, mod = closure
+    start, end = (o, s) if inverse else (s, o)
+    return f"{_sparql(start)} {_steps(iris)}{mod} {_sparql(end)} ."
+
+
 def _sparql(term: Any) -> str:
     if isinstance(term, Variable):
         return f"?{term}"
@@ -432,6 +474,18 @@ def _pattern(
         return Pattern(
             _term(s), "iri", simple[0], simple[1], _term(o), pinnable, bridge, bgp, index
         )
+    closure = _closure(p)
+    if closure is not None:
+        iris, inverse, _ = closure
+        start, end = (o, s) if inverse else (s, o)
+        split = (
+            f"{_sparql(start)} {_steps(iris)}* ?{EDGE[0]} . ?{EDGE[1]} {_steps(iris)}* "
+            f"{_sparql(end)} .",
+            tuple(sorted(variables | set(EDGE))),
+        )
+        return Pattern(
+            _term(start), "closure", iris, False, _term(end), (), bridge, bgp, index, split
+        )
     iris = _path_iris(p)
     kind = "any" if iris is None else "path"
     return Pattern(_term(s), kind, iris or (), False, _term(o), (), (), ())
@@ -453,16 +507,16 @@ def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: b
         for s, p, o in triples:
             every |= _variables(s) | _variables(o) | _variables(p)
         bridge = tuple(sorted(every if limit is None else every & limit))
-        simple_only = all(_simple(p) is not None or isinstance(p, Variable) for _, p, _ in triples)
+        bridgeable = all(
+            isinstance(p, Variable) or _simple(p) is not None or _closure(p) is not None
+            for _, p, _ in triples
+        )
         bgp = tuple(
-            (
-                f"{_sparql(s)} {_sparql(p) if isinstance(p, Variable) else p.n3()} {_sparql(o)} .",
-                tuple(sorted(_variables(s) | _variables(o) | _variables(p))),
-            )
+            (_bgp_text(s, p, o), tuple(sorted(_variables(s) | _variables(o) | _variables(p))))
             for s, p, o in triples
         )
         for index, (s, p, o) in enumerate(triples):
-            out.append(_pattern(s, p, o, limit, bridge if simple_only else (), bgp, index))
+            out.append(_pattern(s, p, o, limit, bridge if bridgeable else (), bgp, index))
         return
     if name == "Project" and not top:
         projected = frozenset(str(v) for v in node["PV"])
@@ -493,7 +547,21 @@ def _read_rule(name: str, text: str, focus: str | None) -> Rule:
             f"{name}: '# symmetric: ?{partner}' names a variable that is not projected and "
             "bound in every solution; name the focus's partner, e.g. '# symmetric: ?other'"
         )
-    return Rule(name, text, focus, tuple(patterns), focus in certain, partner)
+    minus_bound = all(focus in _certain(m["p2"]) for m in _minus_groups(where))
+    return Rule(name, text, focus, tuple(patterns), focus in certain, partner, minus_bound)
+
+
+def _minus_groups(node: Any) -> Iterator[CompValue]:
+    """Every MINUS node of an algebra, nested ones and those in expressions included."""
+    if isinstance(node, list | tuple):
+        for item in node:
+            yield from _minus_groups(item)
+    elif isinstance(node, CompValue):
+        if node.name == "Minus":
+            yield node
+        for key, value in node.items():
+            if key not in ("PV", "_vars", "datasetClause"):
+                yield from _minus_groups(value)
 
 
 def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
@@ -521,6 +589,7 @@ def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
                 tuple(p["bridge"]),
                 tuple((text, tuple(names)) for text, names in p["bgp"]),
                 p["index"],
+                (p["split"][0], tuple(p["split"][1])) if p["split"] else None,
             )
             for p in data["patterns"]
         )
@@ -531,7 +600,8 @@ def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
                 data["focus"],
                 patterns,
                 data["restrictable"],
-                data.get("partner", ""),
+                data["partner"],
+                data["minus_bound"],
             )
         )
     return out
@@ -546,6 +616,12 @@ def match(pattern: Pattern, triple: ox.Triple) -> dict[str, Any] | None:
         return {"": None}
     if pattern.kind == "path":
         return {"": None} if p in pattern.iris else None
+    if pattern.kind == "closure":
+        return (
+            dict(zip(EDGE, (triple.subject, triple.object), strict=True))
+            if p in pattern.iris
+            else None
+        )
     if pattern.kind == "var":
         bindings[pattern.iris[0]] = triple.predicate
     elif p not in pattern.iris:
@@ -579,10 +655,13 @@ def _where(code: str, text: str) -> tuple[int, int]:
     raise InputError(f"a rule whose WHERE group does not close: {text[:60]!r}")
 
 
-def inject(text: str, block: str, lateral: bool = False) -> str:
+def inject(text: str, block: str, lateral: bool = False, minus: bool = False) -> str:
     """``text`` joined with ``block`` (a ``VALUES`` block) at the start of its WHERE group
     and of each UNION branch directly in it (a join distributes over a union, and Oxigraph
     joins in the order written, so each branch starts from the bound values). With
+    ``minus``, also at the start of each MINUS group directly in it: only for a block of
+    the focus alone, in a rule whose MINUS groups all bind it (:attr:`Rule.minus_bound`);
+    a solution that binds the focus to another value removes none the block leaves. With
     ``lateral``, the group is evaluated once for each row instead
     (``WHERE { block LATERAL { group } }``): for a group that starts with a sub-select,
     which a join would evaluate whole first. The groups are found in the query's code
@@ -607,7 +686,8 @@ def inject(text: str, block: str, lateral: bool = False) -> str:
                 after = code[position + 1 : end].lstrip()
                 inner = code[opened + 1 : position].lstrip()
                 union = before.upper().endswith("UNION") or after.upper().startswith("UNION")
-                if union and not inner.upper().startswith("SELECT"):
+                negated = minus and re.search(r"\bMINUS$", before, re.IGNORECASE) is not None
+                if (union or negated) and not inner.upper().startswith("SELECT"):
                     inserts.append(opened + 1)
     out, last = [], 0
     for position in inserts:
@@ -672,8 +752,11 @@ def _bridged(
         if pattern.index in todo and not order:
             pick = pattern.index
         todo.remove(pick)
-        order.append(pattern.bgp[pick][0])
-        bound |= set(pattern.bgp[pick][1])
+        text, names = (
+            pattern.split if pick == pattern.index and pattern.split else pattern.bgp[pick]
+        )
+        order.append(text)
+        bound |= set(names)
     bgp = " ".join(order)
     for start in range(0, len(ordered), 1000):
         block = values_block(own, (dict(r) for r in ordered[start : start + 1000]))
@@ -981,7 +1064,7 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
             notes.append(f"{name}: whole rule: its focus is not bound in every solution")
             continue
         iris = sorted(n for n in nodes if "://" in n or n.startswith("urn:"))
-        texts[qc.name] = inject(qc.text, values_clause(rule.focus, iris))
+        texts[qc.name] = inject(qc.text, values_clause(rule.focus, iris), minus=rule.minus_bound)
         scope[name] = frozenset(iris)
         notes.append(f"{name}: {how}")
     report.extend(qc_findings(store, texts))
