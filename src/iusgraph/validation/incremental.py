@@ -486,9 +486,9 @@ def _pattern(
         return Pattern(
             _term(start), "closure", iris, False, _term(end), (), bridge, bgp, index, split
         )
-    iris = _path_iris(p)
-    kind = "any" if iris is None else "path"
-    return Pattern(_term(s), kind, iris or (), False, _term(o), (), (), ())
+    steps = _path_iris(p)
+    kind = "any" if steps is None else "path"
+    return Pattern(_term(s), kind, steps or (), False, _term(o), (), (), ())
 
 
 def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: bool) -> None:
@@ -752,11 +752,11 @@ def _bridged(
         if pattern.index in todo and not order:
             pick = pattern.index
         todo.remove(pick)
-        text, names = (
+        text, variables = (
             pattern.split if pick == pattern.index and pattern.split else pattern.bgp[pick]
         )
         order.append(text)
-        bound |= set(names)
+        bound |= set(variables)
     bgp = " ".join(order)
     for start in range(0, len(ordered), 1000):
         block = values_block(own, (dict(r) for r in ordered[start : start + 1000]))
