@@ -138,6 +138,18 @@ def test_mixed_changes_over_seeds(corpus: Path, tmp_path: Path, seed: int) -> No
     _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
 
 
+def test_the_delta_is_the_lines_added_and_removed(corpus: Path, tmp_path: Path) -> None:
+    old = corpus / "synth.nt"
+    new = tmp_path / "new.nt"
+    new.write_bytes(change_claims(old.read_bytes(), 12, seed=2)[0])
+    old_lines, new_lines = (set(p.read_bytes().split(b"\n")) - {b""} for p in (old, new))
+    change = delta(load_side([old]), load_side([new]))
+    assert change.added_lines == sorted(new_lines - old_lines)
+    assert change.removed_lines == sorted(old_lines - new_lines)
+    assert len(change.added) == len(change.added_lines) > 0
+    assert len(change.removed) == len(change.removed_lines) > 0
+
+
 def test_no_change_validates_nothing(corpus: Path) -> None:
     side = load_side([corpus / "synth.nt"])
     change = delta(side, side)
