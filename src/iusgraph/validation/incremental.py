@@ -14,15 +14,18 @@ removed) is parsed by Oxigraph. Then:
   matches, the triple pre-binds the pattern's variables that every solution binds, or, for
   a pattern with none of its own (inside a negation or an OPTIONAL), the neighbours its
   basic graph pattern reaches from the triple (run on both graphs): the focus nodes so
-  named are affected too. The rule runs whole when a pattern cannot be pre-bound (a
-  property path with ``*``, ``+`` or a sequence, or no variable every solution binds), or
+  named are affected too. A changed step of a ``*`` or ``+`` path binds the step's ends
+  (:data:`EDGE`), from which that pattern reaches the path's ends. The rule runs whole
+  when a pattern cannot be pre-bound (a property path with ``?`` or a sequence, or no
+  variable every solution binds), or
   when a pre-bound row leaves the focus open (:data:`COSTLIER`), but for a symmetric rule
   of pairs (a ``# symmetric: ?other`` header): a row that binds ``?other`` is run with
   ``?focus`` bound to it and ``?unordered`` bound, which lifts the rule's order filter, so
   both ends of its pairs are named from the bound claim. The report's notes say which rule
   ran how;
 - the compiled shape checks run with their targets restricted to the affected nodes, the
-  QC queries with ``?focus`` restricted to them (or whole, above), and the term checks of
+  QC queries with ``?focus`` restricted to them (or whole, above; the ``VALUES`` block
+  starts each ``MINUS`` group too when they all bind the focus), and the term checks of
   :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
   written.
 
