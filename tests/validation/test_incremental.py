@@ -54,6 +54,8 @@ def _check(
 ) -> None:
     """The three promises of :mod:`iusgraph.validation.incremental`."""
     assert not inc.full, inc.report.notes
+    # 0. One report: each check named once (the QC rules that run whole run apart).
+    assert len(inc.report.checks) == len(set(inc.report.checks)), inc.report.checks
     # 1. The findings of a full validation restricted to the scope.
     assert sorted(inc.report.findings) == sorted(f for f in full_new if inc.covers(f))
     # 2. Outside the scope nothing changed.
@@ -230,6 +232,29 @@ def test_an_entity_orphaned_or_used_through_its_claims_or_a_narrower_entity(
     else:
         assert not orphans and {f.focus for f in full_old if f.rule == ORPHAN} == above
         assert above <= (inc.scope[ORPHAN] or set())
+
+
+def test_a_rule_that_runs_whole_reports_what_the_change_made(corpus: Path, tmp_path: Path) -> None:
+    """The QC rules that run whole run apart from the rest (on a thread of their own): a
+    side-effect claim copied with another frequency band is an uncurated conflict, which
+    the conflict rule (whole) reports."""
+    old = corpus / "synth.nt"
+    lines = old.read_bytes().split(b"\n")
+    common = FREQUENCY + b" <https://w3id.org/iusgraph/vocab/frequency-common> ."
+    claim = sorted(line.split(b" ")[0] for line in lines if line.endswith(common))[0]
+    twin = claim[:-1] + b"-twin>"
+    copies = [
+        twin + line[len(claim) :].replace(b"frequency-common>", b"frequency-rare>")
+        for line in lines
+        if line.startswith(claim + b" ")
+    ]
+    new_bytes = b"\n".join([*lines, *copies]) + b"\n"
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+    conflict = "qc:uncurated-conflict-violation"
+    assert inc.scope[conflict] is None, inc.report.notes
+    made = {(f.rule, f.focus) for f in inc.report.findings} - {(f.rule, f.focus) for f in full_old}
+    assert (conflict, claim[1:-1].decode()) in made
 
 
 def test_inject_starts_each_minus_group_only_when_asked() -> None:
