@@ -24,8 +24,9 @@ removed) is parsed by Oxigraph. Then:
   both ends of its pairs are named from the bound claim. The report's notes say which rule
   ran how;
 - the compiled shape checks run with their targets restricted to the affected nodes, the
-  QC queries with ``?focus`` restricted to them (or whole, above; the ``VALUES`` block
-  starts each ``MINUS`` group too when they all bind the focus), and the term checks of
+  QC queries with ``?focus`` restricted to them (or whole, above, on a thread of their own
+  from the start; the ``VALUES`` block starts each ``MINUS`` group too when they all bind
+  the focus), and the term checks of
   :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
   written.
 
