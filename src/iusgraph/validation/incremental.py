@@ -776,17 +776,15 @@ def _bridged(
     return [dict(r) for r in found]
 
 
-def pinned_rows(
-    stores: list[ox.Store], rule: Rule, triples: list[ox.Triple], queries: bool = False
-) -> list[Row] | str:
+#: The patterns of a rule that changed triples match, each with its bindings of them
+#: (:func:`matched_patterns`).
+Matched = list[tuple[Pattern, set[tuple[tuple[str, Any], ...]]]]
+
+
+def pinned_rows(stores: list[ox.Store], rule: Rule, matched: Matched) -> list[Row]:
     """The rows of one ``VALUES`` block that pre-binds the rule to the changed triples
     (each pattern a triple matches: the pattern's pinnable variables, bound by it, or the
-    focus nodes its basic graph pattern reaches from it); a reason (str) when one cannot
-    be pre-bound, and the rule runs whole. A row that leaves the focus open needs the rule
-    run pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
-    matched = _matched(rule, triples, queries)
-    if isinstance(matched, str):
-        return matched
+    focus nodes its basic graph pattern reaches from it)."""
     out: set[tuple[tuple[str, Any], ...]] = set()
     for pattern, rows in matched:
         pinned = {tuple((k, v) for k, v in row if k in pattern.pinnable) for row in rows}
@@ -799,12 +797,12 @@ def pinned_rows(
     return [dict(r) for r in out]
 
 
-def _matched(
-    rule: Rule, triples: list[ox.Triple], queries: bool = False
-) -> list[tuple[Pattern, set[tuple[tuple[str, Any], ...]]]] | str:
-    """Each pattern the changed triples match, with their bindings; or the reason (str) why
-    one cannot be pre-bound (:func:`pinned_rows`), found without a query."""
-    matched: list[tuple[Pattern, set[tuple[tuple[str, Any], ...]]]] = []
+def matched_patterns(rule: Rule, triples: list[ox.Triple], queries: bool = False) -> Matched | str:
+    """Each pattern the changed triples match, with their bindings (none: the rule is not
+    :func:`triggered`); or the reason (str) why one cannot be pre-bound, and the rule runs
+    whole, found without a query. A row that leaves the focus open needs the rule run
+    pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
+    matched: Matched = []
     ends = (rule.focus, rule.partner)
     for pattern in rule.patterns:
         rows: set[tuple[tuple[str, Any], ...]] = set()
@@ -831,7 +829,8 @@ def _matched(
     return matched
 
 
-#: Why a rule runs whole when its pre-bound rows leave the focus open (:func:`pinned_foci`).
+#: Why a rule runs whole when its pre-bound rows leave the focus open
+#: (:func:`matched_patterns`).
 COSTLIER = (
     "a changed triple binds other variables than its focus, and the pre-bound rule would "
     "run on both graphs: on Oxigraph, which evaluates a UNION or OPTIONAL group whole "
@@ -839,16 +838,11 @@ COSTLIER = (
 )
 
 
-def pinned_foci(
-    stores: list[ox.Store], rule: Rule, triples: list[ox.Triple], queries: bool = False
-) -> set[str] | str:
-    """The focus nodes of the rule's solutions that use a changed triple, on each store; a
-    reason (str) when the rule cannot be pre-bound. A pre-bound row that binds the focus
-    variable names its focus node; the others need the rule run pre-bound, on both graphs:
-    only with ``queries`` (else :data:`COSTLIER` is the reason)."""
-    rows = pinned_rows(stores, rule, triples, queries)
-    if isinstance(rows, str):
-        return rows
+def pinned_foci(stores: list[ox.Store], rule: Rule, matched: Matched) -> set[str]:
+    """The focus nodes of the rule's solutions that use a changed triple (``matched``:
+    :func:`matched_patterns`), on each store. A pre-bound row that binds the focus variable
+    names its focus node; the others run the rule pre-bound, on both graphs."""
+    rows = pinned_rows(stores, rule, matched)
     foci = {node_text(row[rule.focus]) for row in rows if rule.focus in row}
     rows = [row for row in rows if rule.focus not in row]
     if rule.partner:
@@ -992,14 +986,12 @@ def restrict(compiled: Compiled, block: str, whole: frozenset[str] = frozenset()
     )
 
 
-def _whole_reason(rule: Rule, changed: list[ox.Triple]) -> str:
+def _whole_reason(rule: Rule, matched: Matched | str) -> str:
     """Why a QC rule runs whole ('' when it runs restricted), found without a query: a
-    changed triple it cannot be pre-bound to (:func:`pinned_rows`), or a focus that not
-    every solution binds."""
-    if triggered(rule, changed):
-        matched = _matched(rule, changed)
-        if isinstance(matched, str):
-            return matched
+    changed triple it cannot be pre-bound to (``matched``, :func:`matched_patterns`), or a
+    focus that not every solution binds."""
+    if isinstance(matched, str):
+        return matched
     return "" if rule.restrictable else "its focus is not bound in every solution"
 
 
@@ -1052,14 +1044,12 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
     rules = read_rules(sparql + [(f"qc:{qc.name}", qc.text, None) for qc in queries])
     whole: set[str] = set()
     for rule in rules[: len(sparql)]:
-        if not triggered(rule, changed):
-            continue
-        foci = pinned_foci(stores, rule, changed)
-        if isinstance(foci, str):
+        matched = matched_patterns(rule, changed)
+        if isinstance(matched, str):
             whole.add(rule.name)
-            notes.append(f"{rule.name}: whole rule: {foci}")
-        else:
-            affected |= foci
+            notes.append(f"{rule.name}: whole rule: {matched}")
+        elif matched:
+            affected |= pinned_foci(stores, rule, matched)
     if len(affected) > MAX_AFFECTED:
         return _full(new, f"{summary}; more than {MAX_AFFECTED} affected nodes", shapes)
     affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
@@ -1067,7 +1057,8 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
     # they start now, on a thread of their own, beside steps 3 and 4 (Oxigraph releases
     # the GIL while it evaluates): the slowest, the conflict rule, took 0.7 s at 1M alone.
     queries_rules = list(zip(queries, rules[len(sparql) :], strict=True))
-    whole_qc = {rule.name: _whole_reason(rule, changed) for _, rule in queries_rules}
+    qc_matched = {rule.name: matched_patterns(rule, changed) for _, rule in queries_rules}
+    whole_qc = {rule.name: _whole_reason(rule, qc_matched[rule.name]) for _, rule in queries_rules}
     with ThreadPoolExecutor(max_workers=1) as pool:
         early = {qc.name: qc.text for qc, rule in queries_rules if whole_qc[rule.name]}
         whole_findings = pool.submit(qc_findings, store, early) if early else None
@@ -1092,10 +1083,10 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
                 continue
             nodes: set[str] = set(affected_iris)
             how = f"restricted to the {len(affected_iris)} affected nodes"
-            if triggered(rule, changed):
-                foci = pinned_foci(stores, rule, changed)
-                assert not isinstance(foci, str)  # _whole_reason found none
-                nodes |= foci
+            matched = qc_matched[name]
+            assert not isinstance(matched, str)  # else _whole_reason gave it
+            if matched:
+                nodes |= pinned_foci(stores, rule, matched)
                 how = (
                     f"restricted to {len(nodes)} nodes "
                     "(the affected nodes and its own pre-bound foci)"
