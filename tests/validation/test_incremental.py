@@ -257,6 +257,38 @@ def test_a_rule_that_runs_whole_reports_what_the_change_made(corpus: Path, tmp_p
     assert (conflict, claim[1:-1].decode()) in made
 
 
+def test_a_change_seen_only_inside_a_not_exists(corpus: Path, tmp_path: Path) -> None:
+    """A changed triple that only a pattern inside ``FILTER NOT EXISTS`` reads still names
+    the foci it changes: the twin of a claim differs from it in its frequency band alone,
+    and the band changed to the claim's makes the pair a duplicate, whose focus is the
+    claim (the lesser IRI), which the change did not touch. (rdflib keeps an EXISTS
+    pattern's algebra in an attribute, not in the node's items: it was not read.)"""
+    old = corpus / "synth.nt"
+    lines = old.read_bytes().split(b"\n")
+    common = FREQUENCY + b" <https://w3id.org/iusgraph/vocab/frequency-common> ."
+    claim = sorted(line.split(b" ")[0] for line in lines if line.endswith(common))[0]
+    twin = claim[:-1] + b"-twin>"
+    copies = [twin + line[len(claim) :] for line in lines if line.startswith(claim + b" ")]
+    rare = [line.replace(b"frequency-common>", b"frequency-rare>") for line in copies]
+    old = tmp_path / "old.nt"
+    old.write_bytes(b"\n".join([*lines, *rare]) + b"\n")
+    new_bytes = b"\n".join([*lines, *copies]) + b"\n"
+    inc, full_new, full_old = _run(tmp_path, old, new_bytes)
+    _check(inc, full_new, full_old, _changed_nodes(old, new_bytes))
+    assert claim[1:-1].decode() not in _changed_nodes(old, new_bytes)
+    duplicate = "qc:duplicate-claim-violation"
+    made = {(f.rule, f.focus) for f in inc.report.findings} - {(f.rule, f.focus) for f in full_old}
+    assert (duplicate, claim[1:-1].decode()) in made
+    rules = {r.name: r for r in read_rules([(duplicate, _qc_text(duplicate), None)])}
+    assert any(p.kind == "var" for p in rules[duplicate].patterns)  # ?focus ?q ?v
+
+
+def _qc_text(rule: str) -> str:
+    from iusgraph.query.catalog import qc_queries
+
+    return next(q.text for q in qc_queries() if f"qc:{q.name}" == rule)
+
+
 def test_inject_starts_each_minus_group_only_when_asked() -> None:
     """A focus-only block may start the MINUS groups of a rule whose MINUS groups all bind
     the focus; the rule reading says which rules those are."""

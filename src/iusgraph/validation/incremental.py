@@ -13,7 +13,8 @@ removed) is parsed by Oxigraph. Then:
   changed triple can match runs on the affected nodes only. For a pattern a changed triple
   matches, the triple pre-binds the pattern's variables that every solution binds, or, for
   a pattern with none of its own (inside a negation or an OPTIONAL), the neighbours its
-  basic graph pattern reaches from the triple (run on both graphs): the focus nodes so
+  basic graph pattern reaches from the triple (run on both graphs; inside an EXISTS or
+  NOT EXISTS, with the triples of the groups the filter is in): the focus nodes so
   named are affected too. A changed step of a ``*`` or ``+`` path binds the step's ends
   (:data:`EDGE`), from which that pattern reaches the path's ends. The rule runs whole
   when a pattern cannot be pre-bound (a property path with ``?`` or a sequence, or no
@@ -499,18 +500,27 @@ def _pattern(
     return Pattern(_term(s), kind, steps or (), False, _term(o), (), (), ())
 
 
-def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: bool) -> None:
+def _collect(
+    node: Any,
+    limit: frozenset[str] | None,
+    out: list[Pattern],
+    top: bool,
+    context: tuple[tuple[Any, Any, Any], ...] = (),
+) -> None:
     """Every triple pattern under ``node``; ``limit`` the variables it shares with the
-    query's WHERE group (None: all of them)."""
+    query's WHERE group (None: all of them). Inside an EXISTS or NOT EXISTS, ``context``
+    holds the triples of the groups the filter is in: a pattern there reaches the focus
+    through them (a caveat's ``?target``, the triple a negative claim must not have)."""
     if isinstance(node, list | tuple):
         for item in node:
-            _collect(item, limit, out, top)
+            _collect(item, limit, out, top, context)
         return
     if not isinstance(node, CompValue):
         return
     name = node.name
     if name == "BGP":
-        triples = [tuple(t) for t in node["triples"]]
+        own = [tuple(t) for t in node["triples"]]
+        triples = own + [t for t in context if t not in own]
         every: set[str] = set()
         for s, p, o in triples:
             every |= _variables(s) | _variables(o) | _variables(p)
@@ -523,7 +533,7 @@ def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: b
             (_bgp_text(s, p, o), tuple(sorted(_variables(s) | _variables(o) | _variables(p))))
             for s, p, o in triples
         )
-        for index, (s, p, o) in enumerate(triples):
+        for index, (s, p, o) in enumerate(own):
             out.append(_pattern(s, p, o, limit, bridge if bridgeable else (), bgp, index))
         return
     if name == "Project" and not top:
@@ -531,10 +541,38 @@ def _collect(node: Any, limit: frozenset[str] | None, out: list[Pattern], top: b
         limit = projected if limit is None else limit & projected
     if name in ("Group", "AggregateJoin"):
         limit = frozenset()
+    if name == "Filter":
+        _collect(node["p"], limit, out, top, context)
+        _collect(node["expr"], limit, out, top, context + _bgp_triples(node["p"]))
+        return
+    for value in _children(node):
+        _collect(value, limit, out, top and name != "Project", context)
+
+
+def _bgp_triples(node: Any) -> tuple[tuple[Any, Any, Any], ...]:
+    """The triples every solution of a group matches: its basic graph patterns, joined,
+    under a BIND or a FILTER (the BIND after a FILTER in a group is under it)."""
+    if not isinstance(node, CompValue):
+        return ()
+    if node.name == "BGP":
+        return tuple(tuple(t) for t in node["triples"])
+    if node.name == "Join":
+        return _bgp_triples(node["p1"]) + _bgp_triples(node["p2"])
+    if node.name in ("Extend", "Filter"):
+        return _bgp_triples(node["p"])
+    return ()
+
+
+def _children(node: CompValue) -> Iterator[Any]:
+    """The parts of an algebra node. rdflib keeps the algebra of an EXISTS or NOT EXISTS
+    pattern in the node's ``graph`` attribute, and its parse tree in the item of that name
+    (``translateExists``): the algebra is the part."""
     for key, value in node.items():
         if key in ("PV", "_vars", "datasetClause"):
             continue
-        _collect(value, limit, out, top and name != "Project")
+        if key == "graph" and node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
+            value = vars(node).get("graph", value)
+        yield value
 
 
 def _read_rule(name: str, text: str, focus: str | None) -> Rule:
@@ -567,9 +605,8 @@ def _minus_groups(node: Any) -> Iterator[CompValue]:
     elif isinstance(node, CompValue):
         if node.name == "Minus":
             yield node
-        for key, value in node.items():
-            if key not in ("PV", "_vars", "datasetClause"):
-                yield from _minus_groups(value)
+        for value in _children(node):
+            yield from _minus_groups(value)
 
 
 def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
@@ -788,8 +825,10 @@ def pinned_rows(stores: list[ox.Store], rule: Rule, matched: Matched) -> list[Ro
     out: set[tuple[tuple[str, Any], ...]] = set()
     for pattern, rows in matched:
         pinned = {tuple((k, v) for k, v in row if k in pattern.pinnable) for row in rows}
-        if rule.focus in pattern.pinnable or (
-            pattern.pinnable and rule.focus not in pattern.bridge
+        if (
+            rule.focus in pattern.pinnable
+            or (rule.partner and rule.partner in pattern.pinnable)
+            or (pattern.pinnable and rule.focus not in pattern.bridge)
         ):
             out |= pinned
         else:  # its basic graph pattern reaches the pinnable variables (the focus if it can)
