@@ -19,6 +19,7 @@ from iusgraph.validation.incremental import (
     read_rules,
     triggered,
     validate_since,
+    values_block,
 )
 from iusgraph.validation.report import Finding
 from iusgraph.validation.validate import validate_files
@@ -339,23 +340,32 @@ def test_a_blank_node_in_the_change_is_a_full_validation(corpus: Path, tmp_path:
     )
 
 
-def _with_twin(lines: list[bytes]) -> tuple[list[bytes], str, str]:
+def _with_twin(lines: list[bytes], objectless: bool = False) -> tuple[list[bytes], str, str]:
     """The lines with a twin of one claim (the same triples under an IRI that sorts after
-    it), and the two IRIs: a duplicate whose changed claim is the pair's ``?other``."""
+    it), and the two IRIs: a duplicate whose changed claim is the pair's ``?other``. With
+    ``objectless``, a claim with no object (a duration): the rule's MINUS branch."""
     prefix = b"<https://w3id.org/iusgraph/claim/"
-    claim = sorted(line.split(b" ")[0] for line in lines if line.startswith(prefix))[0]
+    claims = {line.split(b" ")[0] for line in lines if line.startswith(prefix)}
+    if objectless:
+        claims -= {line.split(b" ")[0] for line in lines if b" " + CLAIM_OBJECT + b" " in line}
+    claim = sorted(claims)[0]
     twin = claim[:-1] + b"-zz-twin>"
     copies = [twin + line[len(claim) :] for line in lines if line.startswith(claim + b" ")]
     return lines + copies, claim[1:-1].decode(), twin[1:-1].decode()
 
 
+@pytest.mark.parametrize("objectless", [False, True], ids=["with-object", "objectless"])
 @pytest.mark.parametrize("direction", ["made", "unmade"])
-def test_a_duplicate_through_its_other_claim(corpus: Path, tmp_path: Path, direction: str) -> None:
+def test_a_duplicate_through_its_other_claim(
+    corpus: Path, tmp_path: Path, direction: str, objectless: bool
+) -> None:
     """The changed claim is the pair's ``?other``, so the finding's focus is a claim the
     change did not touch: the symmetric rule (``# symmetric: ?other``) is pre-bound from
-    the changed claim in both roles, not run whole, and the finding is made or unmade."""
+    the changed claim in both roles, not run whole, and the finding is made or unmade. A
+    claim with no object is paired in the rule's MINUS branch, which the pre-bound rows
+    start too (:func:`inject` with ``minus``)."""
     old_lines = (corpus / "synth.nt").read_bytes().split(b"\n")
-    twinned, claim, twin = _with_twin(old_lines)
+    twinned, claim, twin = _with_twin(old_lines, objectless)
     before, after = (old_lines, twinned) if direction == "made" else (twinned, old_lines)
     old = tmp_path / "old.nt"
     old.write_bytes(b"\n".join(before))
@@ -370,16 +380,20 @@ def test_a_duplicate_through_its_other_claim(corpus: Path, tmp_path: Path, direc
     assert (claim in found) == (direction == "made")
 
 
-def test_a_symmetric_rule_is_symmetric(corpus: Path) -> None:
+@pytest.mark.parametrize("objectless", [False, True], ids=["with-object", "objectless"])
+def test_a_symmetric_rule_is_symmetric(corpus: Path, objectless: bool) -> None:
     """What ``# symmetric: ?other`` promises, on both engines: bound ``?unordered`` gives
-    every pair in both orders, and the rule's own answer is those with the lesser focus."""
+    every pair in both orders, and the rule's own answer is those with the lesser focus.
+    Pre-bound to one claim as :func:`pinned_foci` binds it (its MINUS groups started from
+    it too), the rule gives that claim's pairs."""
+    import pyoxigraph as ox
     from rdflib import Graph
 
     from iusgraph.graph.backend import select
     from iusgraph.graph.store import open_store
     from iusgraph.query.catalog import comment_header, qc_queries
 
-    lines, claim, twin = _with_twin((corpus / "synth.nt").read_bytes().split(b"\n"))
+    lines, claim, twin = _with_twin((corpus / "synth.nt").read_bytes().split(b"\n"), objectless)
     graph = Graph().parse(data=b"\n".join(lines).decode(), format="nt")
     symmetric = [q for q in qc_queries() if comment_header(q.text).first("symmetric") == "?other"]
     assert [q.name for q in symmetric] == ["duplicate-claim-violation"]
@@ -391,6 +405,12 @@ def test_a_symmetric_rule_is_symmetric(corpus: Path) -> None:
             assert pairs == {(o, f) for f, o in pairs}
             ordered = {(str(r["focus"]), str(r["other"])) for r in select(data, query.text)}
             assert ordered == {(f, o) for f, o in pairs if f < o}
+            row = {"focus": ox.NamedNode(twin), "unordered": ox.Literal(True)}
+            bound = inject(query.text, values_block(["focus", "unordered"], [row]), minus=True)
+            assert bound.count("VALUES (?focus ?unordered)") == 4  # WHERE, 2 branches, MINUS
+            found = {(str(r["focus"]), str(r["other"])) for r in select(data, bound)}
+            assert found == {(f, o) for f, o in pairs if f == twin}
+            assert (twin, claim) in found
 
 
 def test_a_symmetric_header_names_a_bound_variable() -> None:

@@ -704,38 +704,44 @@ def inject(text: str, block: str, lateral: bool = False, minus: bool = False) ->
     """``text`` joined with ``block`` (a ``VALUES`` block) at the start of its WHERE group
     and of each UNION branch directly in it (a join distributes over a union, and Oxigraph
     joins in the order written, so each branch starts from the bound values). With
-    ``minus``, also at the start of each MINUS group directly in it: only for a block of
-    the focus alone, in a rule whose MINUS groups all bind it (:attr:`Rule.minus_bound`);
-    a solution that binds the focus to another value removes none the block leaves. With
-    ``lateral``, the group is evaluated once for each row instead
-    (``WHERE { block LATERAL { group } }``): for a group that starts with a sub-select,
-    which a join would evaluate whole first. The groups are found in the query's code
-    (strings and comments blanked out)."""
+    ``minus``, also at the start of each MINUS group directly in those groups: only for a
+    block whose every row binds the focus, in a rule whose MINUS groups all bind it
+    (:attr:`Rule.minus_bound`); a solution that binds the focus to another value removes
+    none the block leaves. With ``lateral``, the group is evaluated once for each row
+    instead (``WHERE { block LATERAL { group } }``): for a group that starts with a
+    sub-select, which a join would evaluate whole first. The groups are found in the
+    query's code (strings and comments blanked out)."""
     code = sparql_code(text)
     start, end = _where(code, text)
     if lateral:
         return f"{text[:start]} {block} LATERAL {{ {text[start:end]} }} {text[end:]}"
     inserts = [start]
-    depth = 0
-    opened = 0
+    # The groups open at each depth (1: directly in the WHERE group): where each opened,
+    # and the MINUS groups directly in each that closed so far.
+    opened: list[int] = []
+    minuses: list[list[int]] = []
     for position in range(start, end):
         char = code[position]
         if char == "{":
-            depth += 1
-            if depth == 1:
-                opened = position
+            opened.append(position)
+            minuses.append([])
         elif char == "}":
-            depth -= 1
-            if depth == 0:
-                before = code[start:opened].rstrip()
-                after = code[position + 1 : end].lstrip()
-                inner = code[opened + 1 : position].lstrip()
-                union = before.upper().endswith("UNION") or after.upper().startswith("UNION")
-                negated = minus and re.search(r"\bMINUS$", before, re.IGNORECASE) is not None
-                if (union or negated) and not inner.upper().startswith("SELECT"):
-                    inserts.append(opened + 1)
+            at, inner_minuses = opened.pop(), minuses.pop()
+            before = code[start:at].rstrip()
+            inner = code[at + 1 : position].lstrip()
+            negated = minus and re.search(r"\bMINUS$", before, re.IGNORECASE) is not None
+            if len(opened) == 1 and negated:
+                minuses[0].append(at + 1)
+            if opened:
+                continue
+            after = code[position + 1 : end].lstrip()
+            union = before.upper().endswith("UNION") or after.upper().startswith("UNION")
+            if (union or negated) and not inner.upper().startswith("SELECT"):
+                inserts.append(at + 1)
+                if union:
+                    inserts += inner_minuses
     out, last = [], 0
-    for position in inserts:
+    for position in sorted(inserts):
         out += [text[last:position], f" {block} "]
         last = position
     out.append(text[last:])
@@ -902,11 +908,13 @@ def pinned_foci(stores: list[ox.Store], rule: Rule, matched: Matched) -> set[str
 
 def _prebound(stores: list[ox.Store], rule: Rule, rows: list[Row]) -> list[Row]:
     """The solutions of the rule pre-bound to ``rows`` (a ``VALUES`` block of 1,000 rows at
-    most per query, :func:`inject`), on each store."""
+    most per query, :func:`inject`; its MINUS groups too when every row binds the focus), on
+    each store."""
     variables = sorted({k for row in rows for k in row})
     ordered = sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
+    minus = rule.minus_bound and all(rule.focus in row for row in rows)
     texts = [
-        inject(rule.text, values_block(variables, ordered[start : start + 1000]))
+        inject(rule.text, values_block(variables, ordered[start : start + 1000]), minus=minus)
         for start in range(0, len(ordered), 1000)
     ]
     jobs = [(store, text) for store in stores for text in texts]
