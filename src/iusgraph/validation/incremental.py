@@ -26,8 +26,8 @@ removed) is parsed by Oxigraph. Then:
   ran how;
 - the compiled shape checks run with their targets restricted to the affected nodes, the
   QC queries with ``?focus`` restricted to them (or whole, above, on a thread of their own
-  from the start; the ``VALUES`` block starts each ``MINUS`` group too when they all bind
-  the focus), and the term checks of
+  from right after the delta; the ``VALUES`` block starts each ``MINUS`` group directly in
+  the WHERE group or a UNION branch too when they all bind the focus), and the term checks of
   :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
   written.
 
@@ -44,7 +44,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -609,14 +609,14 @@ def _minus_groups(node: Any) -> Iterator[CompValue]:
             yield from _minus_groups(value)
 
 
-def read_rules(rules: list[tuple[str, str, str | None]]) -> list[Rule]:
+def read_rules(rules: Sequence[tuple[str, str, str | None]]) -> list[Rule]:
     """Each (name, text, focus variable or None for the first) read with rdflib's own
     parser (``prepareQuery``'s algebra); the pre-bindable variables are those every
     solution of the WHERE group binds. Reading costs 0.1 s a rule, so the readings are
     cached (:mod:`iusgraph.graph.cache`) under the texts and the libraries."""
     from iusgraph.graph import cache
 
-    key = cache.inputs_key("incremental-rules", json.dumps(rules))
+    key = cache.inputs_key("incremental-rules", json.dumps(list(rules)))
 
     def compute() -> bytes:
         return json.dumps([dataclasses.asdict(_read_rule(*rule)) for rule in rules]).encode()
@@ -1057,58 +1057,59 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
         return _full(new, f"{summary}; a changed triple has a blank node", shapes)
     if any(t.predicate.value == str(RDFS.subClassOf) for t in changed):
         return _full(new, f"{summary}; the class hierarchy changed", shapes)
-    store = new.store
-    stores = [new.store, old.store]
-    notes: list[str] = []
-    # 1. The changed nodes, and the nodes that reach them through the shapes' paths.
-    reads = shape_reads(shapes)
-    touched: set[str] = set()
-    walked: set[str] = set()
-    for t in changed:
-        for term in (t.subject, t.object):
-            if isinstance(term, ox.NamedNode):
-                touched.add(term.value)
-        p = t.predicate.value
-        if isinstance(t.subject, ox.NamedNode) and (reads.closed or p in reads.forward):
-            walked.add(t.subject.value)
-        if isinstance(t.object, ox.NamedNode) and p in reads.inverse:
-            walked.add(t.object.value)
-    reached = walk_back(store, walked, reads)
-    if reached is None:
-        return _full(new, f"{summary}; the shapes' paths reach too many nodes", shapes)
-    affected = touched | reached
-    # 2. The shapes' SPARQL constraints, pre-bound to the changed triples.
-    subclasses = subclass_map(store, needed_classes(shapes))
-    compiled = compile_shapes(shapes, subclasses)
-    if compiled.fallback:
-        return _full(new, f"{summary}; a shape is checked by pySHACL", shapes)
-    sparql = [
-        (check.rule, check.query, "this")
-        for check in compiled.checks
-        if check.component == f"sh:{SPARQL_COMPONENT.name}ConstraintComponent"
-    ]
-    queries = qc_queries()
-    rules = read_rules(sparql + [(f"qc:{qc.name}", qc.text, None) for qc in queries])
-    whole: set[str] = set()
-    for rule in rules[: len(sparql)]:
-        matched = matched_patterns(rule, changed)
-        if isinstance(matched, str):
-            whole.add(rule.name)
-            notes.append(f"{rule.name}: whole rule: {matched}")
-        elif matched:
-            affected |= pinned_foci(stores, rule, matched)
-    if len(affected) > MAX_AFFECTED:
-        return _full(new, f"{summary}; more than {MAX_AFFECTED} affected nodes", shapes)
-    affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
     # The QC rules that run whole: which they are depends on the changed triples alone, so
-    # they start now, on a thread of their own, beside steps 3 and 4 (Oxigraph releases
+    # they start now, on a thread of their own, beside steps 1 to 4 (Oxigraph releases
     # the GIL while it evaluates): the slowest, the conflict rule, took 0.7 s at 1M alone.
-    queries_rules = list(zip(queries, rules[len(sparql) :], strict=True))
+    queries = qc_queries()
+    queries_rules = list(
+        zip(queries, read_rules([(f"qc:{qc.name}", qc.text, None) for qc in queries]), strict=True)
+    )
     qc_matched = {rule.name: matched_patterns(rule, changed) for _, rule in queries_rules}
     whole_qc = {rule.name: _whole_reason(rule, qc_matched[rule.name]) for _, rule in queries_rules}
+    early = {qc.name: qc.text for qc, rule in queries_rules if whole_qc[rule.name]}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        early = {qc.name: qc.text for qc, rule in queries_rules if whole_qc[rule.name]}
-        whole_findings = pool.submit(qc_findings, store, early) if early else None
+        whole_findings = pool.submit(qc_findings, new.store, early) if early else None
+        store = new.store
+        stores = [new.store, old.store]
+        notes: list[str] = []
+        # 1. The changed nodes, and the nodes that reach them through the shapes' paths.
+        reads = shape_reads(shapes)
+        touched: set[str] = set()
+        walked: set[str] = set()
+        for t in changed:
+            for term in (t.subject, t.object):
+                if isinstance(term, ox.NamedNode):
+                    touched.add(term.value)
+            p = t.predicate.value
+            if isinstance(t.subject, ox.NamedNode) and (reads.closed or p in reads.forward):
+                walked.add(t.subject.value)
+            if isinstance(t.object, ox.NamedNode) and p in reads.inverse:
+                walked.add(t.object.value)
+        reached = walk_back(store, walked, reads)
+        if reached is None:
+            return _full(new, f"{summary}; the shapes' paths reach too many nodes", shapes)
+        affected = touched | reached
+        # 2. The shapes' SPARQL constraints, pre-bound to the changed triples.
+        subclasses = subclass_map(store, needed_classes(shapes))
+        compiled = compile_shapes(shapes, subclasses)
+        if compiled.fallback:
+            return _full(new, f"{summary}; a shape is checked by pySHACL", shapes)
+        sparql = [
+            (check.rule, check.query, "this")
+            for check in compiled.checks
+            if check.component == f"sh:{SPARQL_COMPONENT.name}ConstraintComponent"
+        ]
+        whole: set[str] = set()
+        for rule in read_rules(sparql):
+            matched = matched_patterns(rule, changed)
+            if isinstance(matched, str):
+                whole.add(rule.name)
+                notes.append(f"{rule.name}: whole rule: {matched}")
+            elif matched:
+                affected |= pinned_foci(stores, rule, matched)
+        if len(affected) > MAX_AFFECTED:
+            return _full(new, f"{summary}; more than {MAX_AFFECTED} affected nodes", shapes)
+        affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
         # 3. The shapes, restricted to the affected nodes.
         report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
         restricted = restrict(
@@ -1150,22 +1151,25 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
         if whole_findings is not None:
             qc_report.findings += whole_findings.result().findings
         report.extend(qc_report)
-    # 5. The Python checks, on the affected nodes; the mapping check when a mapping changed.
-    for check in (selector_findings, duration_findings):
-        report.extend(check(store, affected_iris))
-    mapping = any(
-        t.predicate.value.startswith(_MAPPING_NAMESPACES)
-        or t.predicate.value.startswith("http://www.w3.org/2004/02/skos/core#")
-        or t.predicate.value == str(RDF.type)
-        for t in changed
-    )
-    if mapping:
-        part = store_mapping_findings(store)
-        for f in part.findings:
-            scope[f.rule] = None
-        report.extend(part)
-        notes.append("mappings: the whole mapping check (a mapping, label or type changed)")
-    report.stats["triples"] = len(store)
-    report.stats["affected nodes"] = len(affected_iris)
-    report.notes = [f"incremental: {summary}; {len(affected_iris)} affected focus nodes", *notes]
-    return Incremental(report, affected_iris, scope)
+        # 5. The Python checks, on the affected nodes; the mapping check when a mapping changed.
+        for check in (selector_findings, duration_findings):
+            report.extend(check(store, affected_iris))
+        mapping = any(
+            t.predicate.value.startswith(_MAPPING_NAMESPACES)
+            or t.predicate.value.startswith("http://www.w3.org/2004/02/skos/core#")
+            or t.predicate.value == str(RDF.type)
+            for t in changed
+        )
+        if mapping:
+            part = store_mapping_findings(store)
+            for f in part.findings:
+                scope[f.rule] = None
+            report.extend(part)
+            notes.append("mappings: the whole mapping check (a mapping, label or type changed)")
+        report.stats["triples"] = len(store)
+        report.stats["affected nodes"] = len(affected_iris)
+        report.notes = [
+            f"incremental: {summary}; {len(affected_iris)} affected focus nodes",
+            *notes,
+        ]
+        return Incremental(report, affected_iris, scope)
