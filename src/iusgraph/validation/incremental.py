@@ -849,9 +849,18 @@ def matched_patterns(rule: Rule, triples: list[ox.Triple], queries: bool = False
     pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
     matched: Matched = []
     ends = (rule.focus, rule.partner)
+    by_predicate: dict[str, list[ox.Triple]] = {}
+    for triple in triples:
+        by_predicate.setdefault(triple.predicate.value, []).append(triple)
     for pattern in rule.patterns:
         rows: set[tuple[tuple[str, Any], ...]] = set()
-        for triple in triples:
+        # Only the triples whose predicate the pattern names can match it.
+        candidates = (
+            triples
+            if pattern.kind in ("var", "any")
+            else [t for iri in pattern.iris for t in by_predicate.get(iri, ())]
+        )
+        for triple in candidates:
             bindings = match(pattern, triple)
             if bindings is None:
                 continue
