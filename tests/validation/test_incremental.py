@@ -297,6 +297,15 @@ def test_inject_starts_each_minus_group_only_when_asked() -> None:
     block = "VALUES ?focus { <urn:x> }"
     assert inject(text, block).count(block) == 1
     assert inject(text, block, minus=True).count(block) == 2
+    # In a UNION branch too; not in a group that is neither a branch nor a MINUS group.
+    branches = (
+        "SELECT ?focus WHERE { { ?focus a <urn:E> MINUS { ?focus <urn:p> ?o } } "
+        "UNION { ?focus a <urn:F> } { ?focus <urn:q> ?z MINUS { ?focus <urn:r> ?w } } }"
+    )
+    out = inject(branches, block, minus=True)
+    assert out.count(block) == 4  # WHERE, two branches, the first branch's MINUS group
+    assert f"MINUS {{ {block}  ?focus <urn:p> ?o }}" in out
+    assert "MINUS { ?focus <urn:r> ?w }" in out
     other = "SELECT ?focus WHERE { ?focus a <urn:E> . MINUS { ?o <urn:p> ?q } }"
     rules = read_rules([("qc:a", text, None), ("qc:b", other, None)])
     assert [r.minus_bound for r in rules] == [True, False]
