@@ -259,3 +259,36 @@ def test_service_inside_a_string_or_comment_is_refused_too() -> None:
         "SELECT ?service WHERE { ?service <http://example.org/p> ?o }",
     ):
         api.query(None, Graph(), sparql=text)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "?s ?p ?o FILTER EXISTS { {service} }",
+        "?s ?p ?o FILTER(?o = 1 || NOT EXISTS { {service} })",
+        "?s ?p ?o BIND(EXISTS { {service} } AS ?e)",
+        "?s ?p ?o MINUS { {service} }",
+        "?s ?p ?o OPTIONAL { {service} }",
+        "{ SELECT ?s WHERE { {service} } }",
+    ],
+    ids=["exists", "not-exists-in-or", "bind-exists", "minus", "optional", "sub-select"],
+)
+def test_a_service_clause_nested_in_any_pattern_is_refused(
+    where: str, decoy: Decoy, store: ox.Store
+) -> None:
+    """A SERVICE clause inside an EXISTS, NOT EXISTS, MINUS, OPTIONAL or sub-select is
+    refused too, and the decoy sees nothing. (rdflib keeps the algebra of an EXISTS pattern
+    in an attribute and its parse tree in the node's items: whichever a checker walks must
+    hold the SERVICE node.) Oxigraph would call the decoy for each (the first: checked)."""
+    service = f"SERVICE <http://127.0.0.1:{decoy.port}/n> {{ ?s ?p ?o }}"
+    text = "SELECT * WHERE { " + where.replace("{service}", service) + " }"
+    connections = decoy.connections
+    with pytest.raises(NetworkRefused, match="refused SERVICE"):
+        api.query(None, Graph(), sparql=text)
+    assert endpoint.execute(store, text, "text/csv", 100).status == 400
+    assert decoy.connections == connections
+    if where.startswith("?s ?p ?o FILTER EXISTS"):
+        engine = ox.Store()
+        engine.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+        list(engine.query(text))  # type: ignore[arg-type]
+        assert decoy.connections == connections + 1
