@@ -16,8 +16,8 @@ from iusgraph.validation.incremental import (
     delta,
     inject,
     load_side,
+    matched_patterns,
     read_rules,
-    triggered,
     validate_since,
     values_block,
 )
@@ -174,8 +174,8 @@ def test_rules_are_read_from_the_algebra() -> None:
         ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
         ox.Literal("x", language="en"),
     )
-    assert triggered(rules["qc:label-hygiene-violation"], [label])
-    assert not triggered(rules["qc:evidence-beyond-document-violation"], [label])
+    assert matched_patterns(rules["qc:label-hygiene-violation"], [label])
+    assert matched_patterns(rules["qc:evidence-beyond-document-violation"], [label]) == []
     assert rules["qc:duplicate-claim-violation"].restrictable
 
 

@@ -768,11 +768,6 @@ def _show(pattern: Pattern) -> str:
     return f"{text(pattern.subject)} {'^' if pattern.inverse else ''}{pred} {text(pattern.object)}"
 
 
-def triggered(rule: Rule, triples: list[ox.Triple]) -> bool:
-    """Whether a changed triple can match one of the rule's patterns."""
-    return any(match(p, t) is not None for p in rule.patterns for t in triples)
-
-
 Row = dict[str, Any]
 
 
@@ -843,8 +838,8 @@ def pinned_rows(stores: list[ox.Store], rule: Rule, matched: Matched) -> list[Ro
 
 
 def matched_patterns(rule: Rule, triples: list[ox.Triple], queries: bool = False) -> Matched | str:
-    """Each pattern the changed triples match, with their bindings (none: the rule is not
-    :func:`triggered`); or the reason (str) why one cannot be pre-bound, and the rule runs
+    """Each pattern the changed triples match, with their bindings (none: no changed triple
+    can match the rule); or the reason (str) why one cannot be pre-bound, and the rule runs
     whole, found without a query. A row that leaves the focus open needs the rule run
     pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
     matched: Matched = []
