@@ -727,13 +727,15 @@ def inject(text: str, block: str, lateral: bool = False, minus: bool = False) ->
             minuses.append([])
         elif char == "}":
             at, inner_minuses = opened.pop(), minuses.pop()
-            before = code[start:at].rstrip()
-            inner = code[at + 1 : position].lstrip()
-            negated = minus and re.search(r"\bMINUS$", before, re.IGNORECASE) is not None
-            if len(opened) == 1 and negated:
-                minuses[0].append(at + 1)
-            if opened:
+            if len(opened) > 1:  # deeper than a MINUS group directly in a branch
                 continue
+            before = code[start:at].rstrip()
+            negated = minus and re.search(r"\bMINUS$", before, re.IGNORECASE) is not None
+            if opened:
+                if negated:
+                    minuses[0].append(at + 1)
+                continue
+            inner = code[at + 1 : position].lstrip()
             after = code[position + 1 : end].lstrip()
             union = before.upper().endswith("UNION") or after.upper().startswith("UNION")
             if (union or negated) and not inner.upper().startswith("SELECT"):
