@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping
-from typing import cast
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
@@ -25,6 +25,7 @@ from iusgraph.graph.namespaces import IUS, OA, SSSOM, shorten
 from iusgraph.graph.store import in_parallel
 from iusgraph.graph.terms import node_text, to_rdflib
 from iusgraph.query.catalog import QCQuery, qc_queries
+from iusgraph.validation.branches import union_branches
 from iusgraph.validation.evidence import SPAN_MISMATCH, evidence_selectors
 from iusgraph.validation.mappings import check_mapping_sets
 from iusgraph.validation.report import Finding, Report
@@ -49,7 +50,9 @@ def with_labels(target: Data, findings: Iterable[Finding]) -> list[Finding]:
 
 
 def qc_findings(data: Data, texts: Mapping[str, str | None] | None = None) -> Report:
-    """Each row a QC query returns is one finding; its first variable is the focus.
+    """Each row a QC query returns is one finding; its first variable is the focus. On a
+    store, the queries run side by side, and a query's top-level UNION one query per branch
+    (:func:`~iusgraph.validation.branches.union_branches`).
 
     :param texts: by query name, the text to run instead of the file's (a restricted one,
         :mod:`iusgraph.validation.incremental`), or None to skip it
@@ -63,7 +66,13 @@ def qc_findings(data: Data, texts: Mapping[str, str | None] | None = None) -> Re
         return texts[qc.name] or qc.text if texts is not None else qc.text
 
     if parallel_safe(data):
-        answers = in_parallel(lambda qc: select(data, text(qc)), queries)
+        # One job per branch of a rule's top-level UNION, so a slow rule shares the cores.
+        jobs = [(n, part) for n, qc in enumerate(queries) for part in union_branches(text(qc))]
+        answers: list[list[dict[str, Any]]] = [[] for _ in queries]
+        for (n, _), rows in zip(
+            jobs, in_parallel(lambda job: select(data, job[1]), jobs), strict=True
+        ):
+            answers[n] += rows
     else:
         answers = [select(data, text(qc)) for qc in queries]
     for qc, rows in zip(queries, answers, strict=True):
