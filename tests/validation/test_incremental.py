@@ -17,6 +17,7 @@ from iusgraph.validation.incremental import (
     inject,
     load_side,
     matched_patterns,
+    may_run_whole,
     read_rules,
     validate_since,
     values_block,
@@ -177,6 +178,72 @@ def test_rules_are_read_from_the_algebra() -> None:
     assert matched_patterns(rules["qc:label-hygiene-violation"], [label])
     assert matched_patterns(rules["qc:evidence-beyond-document-violation"], [label]) == []
     assert rules["qc:duplicate-claim-violation"].restrictable
+
+
+def test_the_rules_that_may_run_whole_are_known_before_the_delta() -> None:
+    """A rule with a pattern it cannot be pre-bound to may run whole (so it starts before
+    the delta); and every reason :func:`matched_patterns` gives for a changed triple is one
+    that :func:`may_run_whole` foresaw, for every QC rule and a triple of each predicate."""
+    import pyoxigraph as ox
+
+    from iusgraph.query.catalog import qc_queries
+
+    rules = read_rules([(f"qc:{q.name}", q.text, None) for q in qc_queries()])
+    early = {rule.name: may_run_whole(rule) for rule in rules}
+    assert "binds other variables than its focus" in early["qc:uncurated-conflict-violation"]
+    assert early["qc:duplicate-claim-violation"] == ""  # symmetric: carried to its focus
+    assert early["qc:orphan-entity-violation"] == ""
+    node = ox.NamedNode("https://w3id.org/iusgraph/claim/a.b")
+    other = ox.NamedNode("https://w3id.org/iusgraph/entity/c")
+    predicates = {iri for rule in rules for p in rule.patterns for iri in p.iris if "/" in iri}
+    for rule in rules:
+        for predicate in sorted(predicates):
+            triple = ox.Triple(node, ox.NamedNode(predicate), other)
+            if isinstance(matched_patterns(rule, [triple]), str):
+                assert early[rule.name], (rule.name, predicate)
+    rule = read_rules([("x", "SELECT ?focus WHERE { ?focus <urn:p>/<urn:q> ?o }", None)])[0]
+    assert "a path it cannot pre-bind" in may_run_whole(rule)
+
+
+def test_a_rule_that_may_run_whole_runs_whole_for_any_change(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule that may run whole starts before the delta, so it runs whole even for a change
+    that does not need it, and its note says so: a rule with a sequence path, and a changed
+    label, which no pattern of it matches. (The conflict rule's ``?focus ?focusRole
+    ?effect`` matches any triple, so a changed label needs it whole.)"""
+    import iusgraph.validation.checks as checks
+    import iusgraph.validation.incremental as incremental
+    from iusgraph.query.catalog import QCQuery, qc_queries
+
+    path = QCQuery(
+        "path-violation",
+        "a sequence path",
+        "Violation",
+        "SELECT ?focus WHERE { ?focus <https://w3id.org/iusgraph/ontology/productContext>"
+        "/<urn:x:never> ?o }",
+    )
+    rules = [*qc_queries(), path]
+    monkeypatch.setattr(incremental, "qc_queries", lambda: rules)
+    monkeypatch.setattr(checks, "qc_queries", lambda: rules)
+    old = corpus / "synth.nt"
+    lines = old.read_bytes().split(b"\n")
+    label = next(line for line in lines if b'core#prefLabel> "synthetic effect' in line)
+    new = tmp_path / "new.nt"
+    new.write_bytes(
+        b"\n".join(
+            line.replace(b'"synthetic', b'"renamed') if line == label else line for line in lines
+        )
+    )
+    inc = validate_since(load_side([old]), load_side([new]))
+    assert inc.scope["qc:path-violation"] is None
+    assert inc.scope["qc:uncurated-conflict-violation"] is None
+    notes = "\n".join(inc.report.notes)
+    assert (
+        "qc:path-violation: whole rule: started before the delta, as a changed triple could "
+        "need it (a changed triple matches a path it cannot pre-bind" in notes
+    ), notes
+    assert "qc:uncurated-conflict-violation: whole rule: a changed triple binds" in notes, notes
 
 
 def test_inject_puts_the_values_in_each_union_branch() -> None:

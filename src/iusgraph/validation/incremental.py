@@ -25,11 +25,13 @@ removed) is parsed by Oxigraph. Then:
   both ends of its pairs are named from the bound claim. The report's notes say which rule
   ran how;
 - the compiled shape checks run with their targets restricted to the affected nodes, the
-  QC queries with ``?focus`` restricted to them (or whole, above, on a thread of their own
-  from right after the delta; the ``VALUES`` block starts each ``MINUS`` group directly in
-  the WHERE group or a UNION branch too when they all bind the focus), and the term checks of
-  :mod:`iusgraph.validation.termcheck` on the new graph's triples of the affected nodes as
-  written.
+  QC queries with ``?focus`` restricted to them (the ``VALUES`` block starts each ``MINUS``
+  group directly in the WHERE group or a UNION branch too when they all bind the focus), and
+  the term checks of :mod:`iusgraph.validation.termcheck` on the new graph's triples of the
+  affected nodes as written. A QC rule that some changed triple could make run whole
+  (:func:`may_run_whole`, known from the rule alone: the conflict rule) runs whole for any
+  change, on a thread of its own started before the delta, one query per branch of its
+  UNION (:mod:`iusgraph.validation.branches`).
 
 What it promises (``tests/validation/test_incremental.py``): the findings are those of a
 full validation of the new graph restricted to :attr:`Incremental.scope`, and every finding
@@ -41,11 +43,13 @@ class hierarchy, a walk past its bounds) is a full validation, with a note sayin
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -845,7 +849,6 @@ def matched_patterns(rule: Rule, triples: list[ox.Triple], queries: bool = False
     whole, found without a query. A row that leaves the focus open needs the rule run
     pre-bound: without ``queries`` that is the reason :data:`COSTLIER`."""
     matched: Matched = []
-    ends = (rule.focus, rule.partner)
     by_predicate: dict[str, list[ox.Triple]] = {}
     for triple in triples:
         by_predicate.setdefault(triple.predicate.value, []).append(triple)
@@ -861,23 +864,39 @@ def matched_patterns(rule: Rule, triples: list[ox.Triple], queries: bool = False
             bindings = match(pattern, triple)
             if bindings is None:
                 continue
-            if "" in bindings:
-                return f"a changed triple matches a path it cannot pre-bind ({_show(pattern)})"
             if any(isinstance(b, ox.BlankNode | ox.Triple) for b in bindings.values()):
                 return "a changed triple holds a blank node"
             rows.add(tuple(sorted(bindings.items())))
         if not rows:
             continue
-        if not pattern.pinnable and not pattern.bridge:
-            return (
-                "a changed triple matches a pattern none of whose variables every solution "
-                f"binds ({_show(pattern)})"
-            )
-        named = any(v and (v in pattern.pinnable or v in pattern.bridge) for v in ends)
-        if not named and not queries:
-            return COSTLIER
+        reason = unbindable(rule, pattern)
+        if reason and not (queries and reason == COSTLIER):
+            return reason
         matched.append((pattern, rows))
     return matched
+
+
+def unbindable(rule: Rule, pattern: Pattern) -> str:
+    """Why a changed triple that matches ``pattern`` makes the rule run whole, or '' when
+    the rule can be pre-bound to it: found from the rule alone, before any delta."""
+    if pattern.kind in ("path", "any"):
+        return f"a changed triple matches a path it cannot pre-bind ({_show(pattern)})"
+    if not pattern.pinnable and not pattern.bridge:
+        return (
+            "a changed triple matches a pattern none of whose variables every solution "
+            f"binds ({_show(pattern)})"
+        )
+    named = (v in pattern.pinnable or v in pattern.bridge for v in (rule.focus, rule.partner) if v)
+    return "" if any(named) else COSTLIER
+
+
+def may_run_whole(rule: Rule) -> str:
+    """Why some change could make the rule run whole ('' when none can but a change with a
+    blank node, which is a full validation): a pattern it cannot be pre-bound to
+    (:func:`unbindable`), or a focus that not every solution binds."""
+    if not rule.restrictable:
+        return "its focus is not bound in every solution"
+    return next((reason for p in rule.patterns if (reason := unbindable(rule, p))), "")
 
 
 #: Why a rule runs whole when its pre-bound rows leave the focus open
@@ -1039,42 +1058,62 @@ def restrict(compiled: Compiled, block: str, whole: frozenset[str] = frozenset()
     )
 
 
-def _whole_reason(rule: Rule, matched: Matched | str) -> str:
-    """Why a QC rule runs whole ('' when it runs restricted), found without a query: a
-    changed triple it cannot be pre-bound to (``matched``, :func:`matched_patterns`), or a
-    focus that not every solution binds."""
-    if isinstance(matched, str):
-        return matched
-    return "" if rule.restrictable else "its focus is not bound in every solution"
-
-
 def _has_blank_nodes(lines: Iterable[bytes]) -> bool:
     return any(line.startswith(b"_:") or b" _:" in line for line in lines)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, then as it was. A collection of the oldest
+    generation walks every entry of every set, and the two sides' line sets hold a million
+    lines each at 1M triples: 0.13 s a collection, which came about every other run."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Incremental:
     """Validate ``new`` where its change from ``old`` can affect the findings."""
+    with _collector_paused():
+        return _validate_since(old, new, shapes)
+
+
+def _validate_since(old: Side, new: Side, shapes: Graph | None) -> Incremental:
     assert old.store is not None and new.store is not None
     shapes = shapes if shapes is not None else shapes_graph()
-    change = delta(old, new)
-    changed = change.changed
-    summary = f"{len(change.added)} triples added, {len(change.removed)} removed since OLD"
-    if _has_blank_nodes(change.added_lines + change.removed_lines):
-        return _full(new, f"{summary}; a changed triple has a blank node", shapes)
-    if any(t.predicate.value == str(RDFS.subClassOf) for t in changed):
-        return _full(new, f"{summary}; the class hierarchy changed", shapes)
-    # The QC rules that run whole: which they are depends on the changed triples alone, so
-    # they start now, on a thread of their own, beside steps 1 to 4 (Oxigraph releases
-    # the GIL while it evaluates): the slowest, the conflict rule, took 0.7 s at 1M alone.
+    # The QC rules that a changed triple could make run whole (known from the rules alone)
+    # run whole, and start first, on a thread of their own, beside the delta and steps 1 to
+    # 4 (Oxigraph releases the GIL while it evaluates): the slowest, the conflict rule, takes
+    # 0.65 s at 1M alone, and the delta 0.2 s. Their findings are the whole rule's even when
+    # this change would not have needed it.
     queries = qc_queries()
     queries_rules = list(
         zip(queries, read_rules([(f"qc:{qc.name}", qc.text, None) for qc in queries]), strict=True)
     )
-    qc_matched = {rule.name: matched_patterns(rule, changed) for _, rule in queries_rules}
-    whole_qc = {rule.name: _whole_reason(rule, qc_matched[rule.name]) for _, rule in queries_rules}
-    early = {qc.name: qc.text for qc, rule in queries_rules if whole_qc[rule.name]}
+    early = {rule.name: may_run_whole(rule) for _, rule in queries_rules}
     with ThreadPoolExecutor(max_workers=1) as pool:
-        whole_findings = pool.submit(qc_findings, new.store, early) if early else None
+        started = {qc.name: qc.text for qc, rule in queries_rules if early[rule.name]}
+        whole_runs = [pool.submit(qc_findings, new.store, started)] if started else []
+        change = delta(old, new)
+        changed = change.changed
+        summary = f"{len(change.added)} triples added, {len(change.removed)} removed since OLD"
+        if _has_blank_nodes(change.added_lines + change.removed_lines):
+            return _full(new, f"{summary}; a changed triple has a blank node", shapes)
+        if any(t.predicate.value == str(RDFS.subClassOf) for t in changed):
+            return _full(new, f"{summary}; the class hierarchy changed", shapes)
+        qc_matched = {rule.name: matched_patterns(rule, changed) for _, rule in queries_rules}
+        # Why each started rule ran whole: this change's reason, or the rule's own.
+        whole_qc = {
+            name: matched
+            if isinstance(matched := qc_matched[name], str)
+            else f"started before the delta, as a changed triple could need it ({reason})"
+            for name, reason in early.items()
+            if reason
+        }
         store = new.store
         stores = [new.store, old.store]
         notes: list[str] = []
@@ -1130,7 +1169,7 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
         texts: dict[str, str | None] = {}
         for qc, rule in queries_rules:
             name = rule.name
-            reason = whole_qc[name]
+            reason = whole_qc.get(name, "")
             if reason:
                 scope[name] = None
                 notes.append(f"{name}: whole rule: {reason}")
@@ -1138,7 +1177,7 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
             nodes: set[str] = set(affected_iris)
             how = f"restricted to the {len(affected_iris)} affected nodes"
             matched = qc_matched[name]
-            assert not isinstance(matched, str)  # else _whole_reason gave it
+            assert not isinstance(matched, str)  # else may_run_whole gave a reason
             if matched:
                 nodes |= pinned_foci(stores, rule, matched)
                 how = (
@@ -1154,8 +1193,8 @@ def validate_since(old: Side, new: Side, shapes: Graph | None = None) -> Increme
             scope[name] = frozenset(iris)
             notes.append(f"{name}: {how}")
         qc_report = qc_findings(store, texts)
-        if whole_findings is not None:
-            qc_report.findings += whole_findings.result().findings
+        for run in whole_runs:
+            qc_report.findings += run.result().findings
         report.extend(qc_report)
         # 5. The Python checks, on the affected nodes; the mapping check when a mapping changed.
         for check in (selector_findings, duration_findings):
