@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from iusgraph.graph.namespaces import CLAIM
@@ -19,6 +20,7 @@ from iusgraph.validation.incremental import (
     matched_patterns,
     may_run_whole,
     read_rules,
+    target_nodes,
     validate_since,
     values_block,
 )
@@ -244,6 +246,40 @@ def test_a_rule_that_may_run_whole_runs_whole_for_any_change(
         "need it (a changed triple matches a path it cannot pre-bind" in notes
     ), notes
     assert "qc:uncurated-conflict-violation: whole rule: a changed triple binds" in notes, notes
+
+
+def test_the_nodes_a_target_selects(corpus: Path) -> None:
+    """:func:`target_nodes` gives, for each compiled target of a form it knows, the nodes
+    that the target group itself selects among them (Oxigraph joining the two), for every
+    node of the corpus that a target names and some that none does; and the forms cover
+    the class targets, subclasses included, and those of subjects and objects."""
+    from iusgraph.graph.backend import solution_rows, values_clause
+    from iusgraph.graph.vocabulary import shapes_graph
+    from iusgraph.validation.fastshacl import compile_shapes, needed_classes, subclass_map
+
+    store = load_side([corpus / "synth.nt"]).store
+    assert store is not None
+    shapes = shapes_graph()
+    compiled = compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))
+    nodes = sorted(
+        {
+            row["n"].value
+            for row in solution_rows(store, "SELECT DISTINCT ?n WHERE { ?n ?p ?o }", prefixes=None)
+            if isinstance(row["n"], ox.NamedNode)
+        }
+        | {"https://w3id.org/iusgraph/entity/not-in-the-graph"}
+    )
+    targets = {check.target for check in compiled.checks}
+    selected = target_nodes(store, nodes, targets)
+    assert len(selected) >= 10 and {t.split()[1] for t in selected} >= {"?this", "SELECT"}
+    assert any("VALUES ?_tc" in t for t in selected) and any("?_v0 <" in t for t in selected)
+    for target, found in selected.items():
+        truth = solution_rows(
+            store,
+            f"SELECT DISTINCT ?this WHERE {{ {values_clause('this', nodes)} {target} }}",
+            prefixes=None,
+        )
+        assert found == sorted(row["this"].value for row in truth), target
 
 
 def test_inject_puts_the_values_in_each_union_branch() -> None:

@@ -166,6 +166,9 @@ class Check:
     #: A fused check: its query gives ``?this`` and ``?_n0``, ``?_n1`` ... the count of
     #: each part (:func:`fuse_counts`), and each part gives its own findings.
     parts: tuple[Check, ...] = ()
+    #: The group that binds ``?this`` to the focus nodes (``Compiler.targets``), with which
+    #: the query's WHERE group starts.
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -1042,6 +1045,7 @@ class _Compiler:
                 query=query,
                 value_is_focus=value_is_focus,
                 count=count,
+                target=focus.target,
             )
         )
 
@@ -1117,6 +1121,7 @@ def fuse_counts(checks: list[Check]) -> list[Check]:
             message="",
             query=query,
             parts=tuple(parts),
+            target=target,
         )
         dropped.update(id(part) for part in parts[1:])
     return [fused.get(id(check), check) for check in checks if id(check) not in dropped]

@@ -24,11 +24,12 @@ removed) is parsed by Oxigraph. Then:
   ``?focus`` bound to it and ``?unordered`` bound, which lifts the rule's order filter, so
   both ends of its pairs are named from the bound claim. The report's notes say which rule
   ran how;
-- the compiled shape checks run with their targets restricted to the affected nodes, the
-  QC queries with ``?focus`` restricted to them (the ``VALUES`` block starts each ``MINUS``
-  group directly in the WHERE group or a UNION branch too when they all bind the focus), and
-  the term checks of :mod:`iusgraph.validation.termcheck` on the new graph's triples of the
-  affected nodes as written. A QC rule that some changed triple could make run whole
+- the compiled shape checks run with their targets restricted to the affected nodes (to
+  those of the check's class, or with its predicate, when its target is one of those:
+  :func:`target_nodes`), the QC queries with ``?focus`` restricted to them (the ``VALUES``
+  block starts each ``MINUS`` group directly in the WHERE group or a UNION branch too when
+  they all bind the focus), and the term checks of :mod:`iusgraph.validation.termcheck` on
+  the new graph's triples of the affected nodes as written. A QC rule that some changed triple could make run whole
   (:func:`may_run_whole`, known from the rule alone: the conflict rule) runs whole for any
   change, on a thread of its own started before the delta, one query per branch of its
   UNION (:mod:`iusgraph.validation.branches`).
@@ -1042,20 +1043,109 @@ def _as_graph(store: ox.Store) -> Graph:
     return store_graph(store)
 
 
-def restrict(compiled: Compiled, block: str, whole: frozenset[str] = frozenset()) -> Compiled:
-    """The compiled shapes with their focus nodes restricted to the rows of ``block`` (a
-    ``VALUES ?this`` block; :func:`inject`), but for the rules named in ``whole``."""
+#: The targets ``Compiler.targets`` writes for one class, one class and its subclasses, the
+#: subjects of a predicate, or its objects: (form, kind), the IRIs in the form's group 1.
+_TARGET_FORMS = (
+    (re.compile(r"\{ \?this a (<[^<>\s]+>) \. \}"), "class"),
+    (
+        re.compile(
+            r"\{ SELECT DISTINCT \?this WHERE \{ \{ VALUES \?_tc \{ ((?:<[^<>\s]+> )+)\} "
+            r"\?this a \?_tc \. \} \} \}"
+        ),
+        "class",
+    ),
+    (
+        re.compile(
+            r"\{ SELECT DISTINCT \?this WHERE \{ \{ \?this (<[^<>\s]+>) \?_v\d+ \. \} \} \}"
+        ),
+        "subjects",
+    ),
+    (
+        re.compile(
+            r"\{ SELECT DISTINCT \?this WHERE \{ \{ \?_v\d+ (<[^<>\s]+>) \?this \. \} \} \}"
+        ),
+        "objects",
+    ),
+)
+
+
+def target_nodes(
+    store: ox.Store, nodes: Iterable[str], targets: Iterable[str]
+) -> dict[str, list[str]]:
+    """For each of ``targets`` (compiled checks' targets) of a form of :data:`_TARGET_FORMS`,
+    the ``nodes`` (IRIs) it selects in the store: three queries in all, from the nodes."""
+    ordered = sorted(nodes)
+    kinds: dict[str, tuple[str, frozenset[str]]] = {}
+    for target in set(targets):
+        for form, kind in _TARGET_FORMS:
+            found = form.fullmatch(target)
+            if found:
+                kinds[target] = (kind, frozenset(re.findall(r"<([^<>\s]+)>", found.group(1))))
+                break
+    facts: dict[str, set[tuple[str, str]]] = {}  # node -> (kind, IRI)
+    patterns = {
+        "class": "?n a ?x",
+        "subjects": "?n ?x ?o",
+        "objects": "?o ?x ?n",
+    }
+    for kind, pattern in patterns.items():
+        iris = sorted({i for k, found in kinds.values() if k == kind for i in found})
+        if not iris or not ordered:
+            continue
+        for start in range(0, len(ordered), 1000):
+            # Each (node, IRI) pair probed once: a node such as a common effect is the object
+            # of thousands of triples (a join from the nodes took 0.2 s for 281 at 1M).
+            query = (
+                f"SELECT ?n ?x WHERE {{ {values_clause('n', ordered[start : start + 1000])} "
+                f"{values_clause('x', iris)} FILTER EXISTS {{ {pattern} }} }}"
+            )
+            for row in solution_rows(store, query, prefixes=None):
+                facts.setdefault(row["n"].value, set()).add((kind, row["x"].value))
+    return {
+        target: [n for n in ordered if any((kind, i) in facts.get(n, ()) for i in iris)]
+        for target, (kind, iris) in kinds.items()
+    }
+
+
+def restrict(
+    compiled: Compiled,
+    nodes: Sequence[str],
+    whole: frozenset[str] = frozenset(),
+    selected: dict[str, list[str]] | None = None,
+) -> Compiled:
+    """The compiled shapes with their focus nodes restricted to ``nodes`` (a ``VALUES
+    ?this`` block; :func:`inject`), but for the rules named in ``whole``. A check whose
+    query starts from a target that ``selected`` gives nodes for (:func:`target_nodes`) is
+    restricted to those, and left out when there are none: every solution binds ``?this``
+    to a node its target selects (for the 100-claim change at 1M, 152 of the 255 checks
+    run, in 0.06 s one after another against 0.40 s for all 255 on every affected node)."""
+    block = values_clause("this", sorted(nodes))
+    selected = selected or {}
+    checks = []
+    for check in compiled.checks:
+        if check.rule in whole:
+            checks.append(check)
+            continue
+        own = block
+        if check.target in selected and _starts_with(check.query, check.target):
+            if not selected[check.target]:
+                continue
+            own = values_clause("this", selected[check.target])
+        checks.append(dataclasses.replace(check, query=inject(check.query, own, True)))
     return dataclasses.replace(
         compiled,
-        checks=[
-            c if c.rule in whole else dataclasses.replace(c, query=inject(c.query, block, True))
-            for c in compiled.checks
-        ],
+        checks=checks,
         term_checks=[
             c if c.rule in whole else dataclasses.replace(c, targets=inject(c.targets, block, True))
             for c in compiled.term_checks
         ],
     )
+
+
+def _starts_with(query: str, group: str) -> bool:
+    """Whether the WHERE group of ``query`` starts with ``group``."""
+    start, _ = _where(sparql_code(query), query)
+    return query[start:].lstrip().startswith(group)
 
 
 def _has_blank_nodes(lines: Iterable[bytes]) -> bool:
@@ -1157,9 +1247,8 @@ def _validate_since(old: Side, new: Side, shapes: Graph | None) -> Incremental:
         affected_iris = frozenset(n for n in affected if "://" in n or n.startswith("urn:"))
         # 3. The shapes, restricted to the affected nodes.
         report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
-        restricted = restrict(
-            compiled, values_clause("this", sorted(affected_iris)), frozenset(whole)
-        )
+        selected = target_nodes(store, affected_iris, (c.target for c in compiled.checks))
+        restricted = restrict(compiled, sorted(affected_iris), frozenset(whole), selected)
         term_preds = frozenset(str(c.predicate) for c in restricted.term_checks)
         terms = _restricted_terms(store, new, set(affected_iris), term_preds) if term_preds else []
         report.findings = run_checks(store, restricted, lambda predicates: terms)
