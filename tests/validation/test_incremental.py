@@ -167,8 +167,6 @@ def test_no_change_validates_nothing(corpus: Path) -> None:
 def test_rules_are_read_from_the_algebra() -> None:
     """Which QC rule a changed triple triggers comes from rdflib's reading of the query:
     a changed label triggers the label rule, not the evidence rules."""
-    import pyoxigraph as ox
-
     from iusgraph.query.catalog import qc_queries
 
     rules = {r.name: r for r in read_rules([(f"qc:{q.name}", q.text, None) for q in qc_queries()])}
@@ -186,8 +184,6 @@ def test_the_rules_that_may_run_whole_are_known_before_the_delta() -> None:
     """A rule with a pattern it cannot be pre-bound to may run whole (so it starts before
     the delta); and every reason :func:`matched_patterns` gives for a changed triple is one
     that :func:`may_run_whole` foresaw, for every QC rule and a triple of each predicate."""
-    import pyoxigraph as ox
-
     from iusgraph.query.catalog import qc_queries
 
     rules = read_rules([(f"qc:{q.name}", q.text, None) for q in qc_queries()])
@@ -251,8 +247,8 @@ def test_a_rule_that_may_run_whole_runs_whole_for_any_change(
 def test_the_nodes_a_target_selects(corpus: Path) -> None:
     """:func:`target_nodes` gives, for each compiled target of a form it knows, the nodes
     that the target group itself selects among them (Oxigraph joining the two), for every
-    node of the corpus that a target names and some that none does; and the forms cover
-    the class targets, subclasses included, and those of subjects and objects."""
+    subject of the corpus and an IRI not in it; and the forms cover the class targets,
+    subclasses included, and those of subjects and objects."""
     from iusgraph.graph.backend import solution_rows, values_clause
     from iusgraph.graph.vocabulary import shapes_graph
     from iusgraph.validation.fastshacl import compile_shapes, needed_classes, subclass_map
@@ -498,7 +494,6 @@ def test_a_symmetric_rule_is_symmetric(corpus: Path, objectless: bool) -> None:
     every pair in both orders, and the rule's own answer is those with the lesser focus.
     Pre-bound to one claim as :func:`pinned_foci` binds it (its MINUS groups started from
     it too), the rule gives that claim's pairs."""
-    import pyoxigraph as ox
     from rdflib import Graph
 
     from iusgraph.graph.backend import select

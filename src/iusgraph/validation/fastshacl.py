@@ -166,7 +166,7 @@ class Check:
     #: A fused check: its query gives ``?this`` and ``?_n0``, ``?_n1`` ... the count of
     #: each part (:func:`fuse_counts`), and each part gives its own findings.
     parts: tuple[Check, ...] = ()
-    #: The group that binds ``?this`` to the focus nodes (``Compiler.targets``), with which
+    #: The group that binds ``?this`` to the focus nodes (``_Compiler.targets``), with which
     #: the query's WHERE group starts.
     target: str = ""
 

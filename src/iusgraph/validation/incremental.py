@@ -29,10 +29,10 @@ removed) is parsed by Oxigraph. Then:
   :func:`target_nodes`), the QC queries with ``?focus`` restricted to them (the ``VALUES``
   block starts each ``MINUS`` group directly in the WHERE group or a UNION branch too when
   they all bind the focus), and the term checks of :mod:`iusgraph.validation.termcheck` on
-  the new graph's triples of the affected nodes as written. A QC rule that some changed triple could make run whole
-  (:func:`may_run_whole`, known from the rule alone: the conflict rule) runs whole for any
-  change, on a thread of its own started before the delta, one query per branch of its
-  UNION (:mod:`iusgraph.validation.branches`).
+  the new graph's triples of the affected nodes as written. A QC rule that some changed
+  triple could make run whole (:func:`may_run_whole`, known from the rule alone: the
+  conflict rule) runs whole for any change, on a thread of its own started before the
+  delta, one query per branch of its UNION (:mod:`iusgraph.validation.branches`).
 
 What it promises (``tests/validation/test_incremental.py``): the findings are those of a
 full validation of the new graph restricted to :attr:`Incremental.scope`, and every finding
@@ -1043,7 +1043,7 @@ def _as_graph(store: ox.Store) -> Graph:
     return store_graph(store)
 
 
-#: The targets ``Compiler.targets`` writes for one class, one class and its subclasses, the
+#: The targets ``_Compiler.targets`` writes for one class, one class and its subclasses, the
 #: subjects of a predicate, or its objects: (form, kind), the IRIs in the form's group 1.
 _TARGET_FORMS = (
     (re.compile(r"\{ \?this a (<[^<>\s]+>) \. \}"), "class"),
@@ -1073,7 +1073,8 @@ def target_nodes(
     store: ox.Store, nodes: Iterable[str], targets: Iterable[str]
 ) -> dict[str, list[str]]:
     """For each of ``targets`` (compiled checks' targets) of a form of :data:`_TARGET_FORMS`,
-    the ``nodes`` (IRIs) it selects in the store: three queries in all, from the nodes."""
+    the ``nodes`` (IRIs) it selects in the store: a query for each kind of target and
+    1,000 nodes."""
     ordered = sorted(nodes)
     kinds: dict[str, tuple[str, frozenset[str]]] = {}
     for target in set(targets):
