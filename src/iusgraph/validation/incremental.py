@@ -1090,7 +1090,7 @@ def target_nodes(
         "objects": "?o ?x ?n",
     }
     for kind, pattern in patterns.items():
-        iris = sorted({i for k, found in kinds.values() if k == kind for i in found})
+        iris = sorted({i for k, named in kinds.values() if k == kind for i in named})
         if not iris or not ordered:
             continue
         for start in range(0, len(ordered), 1000):
@@ -1188,7 +1188,7 @@ def _validate_since(old: Side, new: Side, shapes: Graph | None) -> Incremental:
     early = {rule.name: may_run_whole(rule) for _, rule in queries_rules}
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = {qc.name: qc.text for qc, rule in queries_rules if early[rule.name]}
-        whole_runs = [pool.submit(qc_findings, new.store, started)] if started else []
+        whole_run = pool.submit(qc_findings, new.store, started) if started else None
         change = delta(old, new)
         changed = change.changed
         summary = f"{len(change.added)} triples added, {len(change.removed)} removed since OLD"
@@ -1283,8 +1283,8 @@ def _validate_since(old: Side, new: Side, shapes: Graph | None) -> Incremental:
             scope[name] = frozenset(iris)
             notes.append(f"{name}: {how}")
         qc_report = qc_findings(store, texts)
-        for run in whole_runs:
-            qc_report.findings += run.result().findings
+        if whole_run is not None:
+            qc_report.findings += whole_run.result().findings
         report.extend(qc_report)
         # 5. The Python checks, on the affected nodes; the mapping check when a mapping changed.
         for check in (selector_findings, duration_findings):
