@@ -275,3 +275,66 @@ def test_count_constraints_on_one_path_are_fused_with_the_same_findings() -> Non
         ("big", "MaxCountConstraintComponent"),
         ("big", "QualifiedMaxCountConstraintComponent"),
     }
+
+
+def test_value_and_single_count_checks_on_one_path_are_fused_with_the_same_findings() -> None:
+    """A property shape's value constraints and its sh:minCount 1 and sh:maxCount 1 join
+    the focus nodes to their values once (one fused query, ``fuse_values``), and so do a
+    node shape's own value constraints; each part still gives its own findings, the same
+    multiset as pySHACL's, with a focus node failing each part. A value reached by two
+    routes of a sequence path is one value node; a comparison that is an error (a string
+    against 10) is a failure of sh:minInclusive, as pySHACL has it."""
+    ex = "http://example.org/"
+    shapes = Graph().parse(
+        data=f"""
+        @prefix sh: <{SH}> . @prefix xsd: <{XSD}> . @prefix ex: <{ex}> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+          sh:nodeKind sh:IRI ; sh:pattern "^http://example.org/[a-z]" ;
+          sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ;
+            sh:datatype xsd:integer ; sh:minInclusive 10 ; sh:maxExclusive 100 ] ;
+          sh:property [ sh:path ( ex:q ex:r ) ; sh:maxCount 1 ; sh:class ex:C ;
+            sh:in ( ex:c1 ex:other ) ] .
+        """,
+        format="turtle",
+    )
+    data = Graph().parse(
+        data=f"""
+        @prefix ex: <{ex}> .
+        ex:ok a ex:T ; ex:p 10 ; ex:q ex:m1, ex:m2 .
+        ex:m1 ex:r ex:c1 . ex:m2 ex:r ex:c1 . ex:c1 a ex:C . ex:c3 a ex:C .
+        ex:none a ex:T .
+        ex:two a ex:T ; ex:p 10, 20 .
+        ex:str a ex:T ; ex:p "x" .
+        ex:small a ex:T ; ex:p 5 .
+        ex:big a ex:T ; ex:p 100 .
+        ex:Upper a ex:T ; ex:p 20 .
+        [] a ex:T ; ex:p 20 .
+        ex:twovals a ex:T ; ex:p 20 ; ex:q ex:m1, ex:m3 . ex:m3 ex:r ex:other .
+        ex:third a ex:T ; ex:p 20 ; ex:q ex:m4 . ex:m4 ex:r ex:c3 .
+        """,
+        format="turtle",
+    )
+    compiled = compile_shapes(shapes, {})
+    fused = sorted(len(check.parts) for check in compiled.checks if check.fused == "values")
+    assert fused == [2, 3, 5] and len(compiled.checks) == 3
+    reference, fast, _ = both(data, shapes)
+    assert fast == reference
+    found = {(k[0].removeprefix(ex), k[2].removeprefix("sh:")) for k in fast}
+    assert {(focus, c) for focus, c in found if not focus.startswith("_:")} == {
+        ("none", "MinCountConstraintComponent"),
+        ("two", "MaxCountConstraintComponent"),
+        ("str", "DatatypeConstraintComponent"),
+        ("str", "MinInclusiveConstraintComponent"),
+        ("str", "MaxExclusiveConstraintComponent"),
+        ("small", "MinInclusiveConstraintComponent"),
+        ("big", "MaxExclusiveConstraintComponent"),
+        ("Upper", "PatternConstraintComponent"),
+        ("twovals", "MaxCountConstraintComponent"),
+        ("twovals", "ClassConstraintComponent"),
+        ("third", "InConstraintComponent"),
+    }
+    assert {c for focus, c in found if focus.startswith("_:")} == {
+        "NodeKindConstraintComponent",
+        "PatternConstraintComponent",
+    }
+    assert sum(n for k, n in fast.items() if k[0].endswith("twovals")) == 2
