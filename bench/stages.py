@@ -22,7 +22,13 @@ from iusgraph.graph.serialize import to_ntriples
 from iusgraph.graph.store import graph_terms, input_terms, store_from_files
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 from iusgraph.validation import checks
-from iusgraph.validation.fastshacl import compile_shapes, needed_classes, run_checks, subclass_map
+from iusgraph.validation.fastshacl import (
+    compile_shapes,
+    needed_classes,
+    planned,
+    run_checks,
+    subclass_map,
+)
 from iusgraph.validation.report import Finding, Report
 from iusgraph.validation.termcheck import InputTerm, term_findings
 
@@ -57,7 +63,7 @@ def stages(path: Path) -> Rows:
     compiled = timed(
         rows,
         "shapes compiled",
-        lambda: compile_shapes(shapes, subclass_map(store, needed_classes(shapes))),
+        lambda: planned(store, compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))),
     )
     term_checks, compiled.term_checks = compiled.term_checks, []
     found: list[Finding] = []

@@ -21,7 +21,13 @@ from iusgraph.graph.namespaces import CLAIM, IUS, OA, SH, SHAPE
 from iusgraph.graph.store import graph_terms, open_store
 from iusgraph.graph.vocabulary import ontology_graph, shapes_graph
 from iusgraph.scale.synth import FAULT_KINDS, generate
-from iusgraph.validation.fastshacl import compile_shapes, needed_classes, subclass_map
+from iusgraph.validation.fastshacl import (
+    compile_shapes,
+    needed_classes,
+    path_first,
+    planned,
+    subclass_map,
+)
 from iusgraph.validation.reference import shacl_findings
 from iusgraph.validation.report import Report
 from iusgraph.validation.validate import (
@@ -338,3 +344,51 @@ def test_value_and_single_count_checks_on_one_path_are_fused_with_the_same_findi
         "PatternConstraintComponent",
     }
     assert sum(n for k, n in fast.items() if k[0].endswith("twovals")) == 2
+
+
+def test_a_check_of_a_property_few_focus_nodes_have_starts_from_its_triples() -> None:
+    """``planned`` turns the value checks of a property that fewer than half of the focus
+    nodes have to start from the property's triples (``path_first``); a subject of that
+    property outside the target is still no focus node, a check with a sh:minCount (which
+    needs every focus node), a sequence path or a dense property stays as it was, and the
+    findings are pySHACL's."""
+    ex = "http://example.org/"
+    shapes = Graph().parse(
+        data=f"""
+        @prefix sh: <{SH}> . @prefix xsd: <{XSD}> . @prefix ex: <{ex}> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:T ;
+          sh:property [ sh:path ex:p ; sh:maxCount 1 ; sh:class ex:C ] ;
+          sh:property [ sh:path ex:k ; sh:in ( ex:a ex:b ) ] ;
+          sh:property [ sh:path ex:m ; sh:minCount 1 ; sh:datatype xsd:string ] ;
+          sh:property [ sh:path ex:d ; sh:in ( ex:a ) ] ;
+          sh:property [ sh:path ( ex:p ex:p ) ; sh:class ex:C ] .
+        """,
+        format="turtle",
+    )
+    nodes = " ".join(f'ex:n{i} a ex:T ; ex:m "m" ; ex:d ex:a .' for i in range(10))
+    data = Graph().parse(
+        data=f"""
+        @prefix ex: <{ex}> .
+        {nodes}
+        ex:c a ex:C .
+        ex:n0 ex:p ex:c, ex:notc .
+        ex:n1 ex:p ex:c ; ex:k ex:z ; ex:m 5 .
+        ex:outsider ex:p ex:notc ; ex:k ex:z .
+        """,
+        format="turtle",
+    )
+    store = open_store(data)
+    compiled = compile_shapes(shapes, {})
+    turned = {
+        check.path for check in planned(store, compiled).checks if "FILTER EXISTS" in check.query
+    }
+    assert turned == {f"<{ex}p>", f"<{ex}k>"}
+    assert all(path_first(c) is None for c in compiled.checks if c.path == f"<{ex}m>")
+    reference, fast, _ = both(data, shapes)
+    assert fast == reference
+    assert {(k[0].removeprefix(ex), k[2].removeprefix("sh:")) for k in fast} == {
+        ("n0", "MaxCountConstraintComponent"),
+        ("n0", "ClassConstraintComponent"),
+        ("n1", "InConstraintComponent"),
+        ("n1", "DatatypeConstraintComponent"),
+    }

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count
 from typing import Any, TypeVar, cast
 
@@ -1437,6 +1437,71 @@ def _term_text(term: Any, forms: Mapping[tuple[str, str], str] | None = None) ->
     if forms and isinstance(term, ox.Literal):
         return forms.get((term.value, term.datatype.value), term.value)
     return terms.node_text(term)
+
+
+#: A target of one class's instances, and a path of one property (:func:`path_first`).
+_ONE_CLASS = re.compile(r"\{ \?this a <[^<>\s]+> \. \}")
+_ONE_PROPERTY = re.compile(r"<[^<>\s]+>")
+
+
+def path_first(check: Check) -> Check | None:
+    """``check`` with its path's triples joined first and its focus nodes tested after them
+    (``FILTER EXISTS``), or None if it is not a value check (or :func:`fuse_values` of
+    such, and of sh:maxCount 1) of one property on one class's instances.
+
+    Oxigraph joins ``?this a C`` first in whatever order the query is written, so a check
+    of a property that few of the class's instances have looks each instance up (0.04 s for
+    the 48,300 claims at 1M triples, for a property none of them has). The rows are the
+    same: each focus node with each of its values. A sh:minCount needs every focus node,
+    so a check with one stays as it is.
+    """
+    path = _property(check)
+    if path is None or not _ONE_CLASS.fullmatch(check.target):
+        return None
+    start = f"WHERE {{ {check.target} {_values(path)} "
+    if start not in check.query:
+        return None
+    query = check.query.replace(start, f"WHERE {{ {_values(path)} FILTER EXISTS {check.target} ", 1)
+    return replace(check, query=query)
+
+
+def planned(store: ox.Store, compiled: Compiled) -> Compiled:
+    """The checks, with those of a property that fewer than half of their focus nodes have
+    turned to start from its triples (:func:`path_first`); the sizes are counted in the
+    store, each no further than that half."""
+    sizes: dict[str, int] = {}
+
+    def size(group: str) -> int:
+        if group not in sizes:
+            rows = cast(
+                ox.QuerySolutions, store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {group} }}")
+            )
+            sizes[group] = int(next(iter(rows))["n"].value)
+        return sizes[group]
+
+    checks = []
+    for check in compiled.checks:
+        turned = path_first(check)
+        if turned is not None:
+            half = size(check.target) // 2
+            values = _values(_property(check))
+            if size(f"{{ SELECT ?this WHERE {{ {values} }} LIMIT {half} }}") < half:
+                check = turned
+        checks.append(check)
+    return replace(compiled, checks=checks)
+
+
+def _property(check: Check) -> str | None:
+    """The one property (``<iri>``) whose values a value check, or :func:`fuse_values` of
+    value checks and sh:maxCount 1, tests; None for any other check."""
+    parts = check.parts if check.fused == "values" else (check,) if not check.fused else ()
+    tests = [part.test or part.count for part in parts]
+    if not tests or any(
+        test is None or (isinstance(test, Count) and test.op != ">") for test in tests
+    ):
+        return None
+    path = cast(ValueTest | Count, tests[0]).path
+    return path if path is not None and _ONE_PROPERTY.fullmatch(path) else None
 
 
 def run_checks(

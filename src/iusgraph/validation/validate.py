@@ -39,7 +39,13 @@ from iusgraph.validation.checks import (
     store_mapping_findings,
     with_labels,
 )
-from iusgraph.validation.fastshacl import compile_shapes, needed_classes, run_checks, subclass_map
+from iusgraph.validation.fastshacl import (
+    compile_shapes,
+    needed_classes,
+    planned,
+    run_checks,
+    subclass_map,
+)
 from iusgraph.validation.report import Report
 from iusgraph.validation.termcheck import InputTerm, InputTerms
 
@@ -66,7 +72,7 @@ def fast_shacl_findings(
 ) -> Report:
     """The shapes as SPARQL on Oxigraph; shapes it cannot translate go to pySHACL."""
     shapes = shapes if shapes is not None else shapes_graph()
-    compiled = compile_shapes(shapes, subclass_map(store, needed_classes(shapes)))
+    compiled = planned(store, compile_shapes(shapes, subclass_map(store, needed_classes(shapes))))
     report = Report(checks=["shacl"], coverage=dict(compiled.coverage))
     report.findings = run_checks(store, compiled, terms if compiled.term_checks else None)
     if compiled.fallback:
