@@ -5,7 +5,9 @@ It runs the stages of :func:`iusgraph.validation.validate.validate_files` (engin
 one after another and prints a Markdown table of wall and CPU seconds per stage; CPU is
 the process's, both threads of the shape and QC queries together, so it is the figure to
 compare on a loaded machine. The table in docs/benchmarks.md ("Validation at 1M, by
-stage") comes from it.
+stage") comes from it. ``validate_files`` itself runs some stages side by side (the term
+checks' reading of the file beside the load, and the shapes beside the other checks), so
+its wall time is less than the sum here: time it as a whole process for that.
 """
 
 from __future__ import annotations

@@ -138,6 +138,17 @@ def test_literals_the_store_rewrites_are_checked_as_written(start: Literal) -> N
     assert any(k[2] == "sh:DatatypeConstraintComponent" for k in fast)
 
 
+def test_a_file_s_literals_read_while_it_loads_are_checked_as_written(tmp_path: Path) -> None:
+    """``validate_files`` reads the literals of the term checks on a thread while the store
+    loads: an ill-typed one in the file is found as when the graph is validated."""
+    graph = _selector_with(Literal("-1", datatype=XSD.nonNegativeInteger))
+    path = tmp_path / "ill-typed.nt"
+    path.write_bytes(graph.serialize(format="nt", encoding="utf-8"))
+    found = keys(validate_files([path]))
+    assert found == keys(validate_graph(graph))
+    assert any(k[2] == "sh:DatatypeConstraintComponent" and k[5] == "-1" for k in found)
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -218,6 +229,20 @@ def test_broken_file_on_the_fast_path(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match=r"bad.nt:1"):
         validate_files([bad])
+
+
+def test_a_broken_line_the_term_reader_also_parses_gives_one_clear_error(tmp_path: Path) -> None:
+    """The input's literals for the term checks are read on a thread while the store loads
+    (``_load_reading_terms``); a broken line both parsers read (one with a blank node) is
+    reported once, as the loader names it, with the file and the line."""
+    bad = tmp_path / "bad.nt"
+    good = f'<{CLAIM["x"]}> <{OA.start}> "5"^^<{XSD.nonNegativeInteger}> .\n'
+    bad.write_text(good * 3 + f"_:b <{OA.start}> .\n", encoding="utf-8")
+    from iusgraph.errors import InputError
+
+    with pytest.raises(InputError, match=r"bad.nt:4") as caught:
+        validate_files([bad])
+    assert str(caught.value).count("bad.nt") == 1
 
 
 def test_unknown_validation_engine_is_refused(graph: Graph) -> None:
