@@ -1455,7 +1455,7 @@ def path_first(check: Check) -> Check | None:
     same: each focus node with each of its values. A sh:minCount needs every focus node,
     so a check with one stays as it is.
     """
-    path = _property(check)
+    path = _tested_property(check)
     if path is None or not _ONE_CLASS.fullmatch(check.target):
         return None
     start = f"WHERE {{ {check.target} {_values(path)} "
@@ -1484,14 +1484,14 @@ def planned(store: ox.Store, compiled: Compiled) -> Compiled:
         turned = path_first(check)
         if turned is not None:
             half = size(check.target) // 2
-            values = _values(_property(check))
+            values = _values(_tested_property(check))
             if size(f"{{ SELECT ?this WHERE {{ {values} }} LIMIT {half} }}") < half:
                 check = turned
         checks.append(check)
     return replace(compiled, checks=checks)
 
 
-def _property(check: Check) -> str | None:
+def _tested_property(check: Check) -> str | None:
     """The one property (``<iri>``) whose values a value check, or :func:`fuse_values` of
     value checks and sh:maxCount 1, tests; None for any other check."""
     parts = check.parts if check.fused == "values" else (check,) if not check.fused else ()
