@@ -1439,9 +1439,35 @@ def _term_text(term: Any, forms: Mapping[tuple[str, str], str] | None = None) ->
     return terms.node_text(term)
 
 
-#: A target of one class's instances, and a path of one property (:func:`path_first`).
-_ONE_CLASS = re.compile(r"\{ \?this a <[^<>\s]+> \. \}")
-_ONE_PROPERTY = re.compile(r"<[^<>\s]+>")
+#: One IRI as the compiler writes it.
+_IRI = r"<[^<>\s]+>"
+#: The target of one class's instances (without subclasses), as ``_Compiler.targets``
+#: writes it; the class is group 1.
+ONE_CLASS = re.compile(rf"\{{ \?this a ({_IRI}) \. \}}")
+#: The targets ``_Compiler.targets`` writes for one class, one class and its subclasses, the
+#: subjects of a predicate, or its objects: (form, kind), the IRIs in the form's group 1.
+TARGET_FORMS = (
+    (ONE_CLASS, "class"),
+    (
+        re.compile(
+            rf"\{{ SELECT DISTINCT \?this WHERE \{{ \{{ VALUES \?_tc \{{ ((?:{_IRI} )+)\}} "
+            r"\?this a \?_tc \. \} \} \}"
+        ),
+        "class",
+    ),
+    (
+        re.compile(
+            rf"\{{ SELECT DISTINCT \?this WHERE \{{ \{{ \?this ({_IRI}) \?_v\d+ \. \}} \}} \}}"
+        ),
+        "subjects",
+    ),
+    (
+        re.compile(
+            rf"\{{ SELECT DISTINCT \?this WHERE \{{ \{{ \?_v\d+ ({_IRI}) \?this \. \}} \}} \}}"
+        ),
+        "objects",
+    ),
+)
 
 
 def path_first(check: Check) -> Check | None:
@@ -1456,7 +1482,7 @@ def path_first(check: Check) -> Check | None:
     so a check with one stays as it is.
     """
     path = _tested_property(check)
-    if path is None or not _ONE_CLASS.fullmatch(check.target):
+    if path is None or not ONE_CLASS.fullmatch(check.target):
         return None
     start = f"WHERE {{ {check.target} {_values(path)} "
     if start not in check.query:
@@ -1501,7 +1527,7 @@ def _tested_property(check: Check) -> str | None:
     ):
         return None
     path = cast(ValueTest | Count, tests[0]).path
-    return path if path is not None and _ONE_PROPERTY.fullmatch(path) else None
+    return path if path is not None and re.fullmatch(_IRI, path) else None
 
 
 def run_checks(

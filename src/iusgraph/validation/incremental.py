@@ -82,6 +82,7 @@ from iusgraph.validation.checks import (
 )
 from iusgraph.validation.fastshacl import (
     SPARQL_COMPONENT,
+    TARGET_FORMS,
     Compiled,
     compile_shapes,
     needed_classes,
@@ -1043,42 +1044,17 @@ def _as_graph(store: ox.Store) -> Graph:
     return store_graph(store)
 
 
-#: The targets ``_Compiler.targets`` writes for one class, one class and its subclasses, the
-#: subjects of a predicate, or its objects: (form, kind), the IRIs in the form's group 1.
-_TARGET_FORMS = (
-    (re.compile(r"\{ \?this a (<[^<>\s]+>) \. \}"), "class"),
-    (
-        re.compile(
-            r"\{ SELECT DISTINCT \?this WHERE \{ \{ VALUES \?_tc \{ ((?:<[^<>\s]+> )+)\} "
-            r"\?this a \?_tc \. \} \} \}"
-        ),
-        "class",
-    ),
-    (
-        re.compile(
-            r"\{ SELECT DISTINCT \?this WHERE \{ \{ \?this (<[^<>\s]+>) \?_v\d+ \. \} \} \}"
-        ),
-        "subjects",
-    ),
-    (
-        re.compile(
-            r"\{ SELECT DISTINCT \?this WHERE \{ \{ \?_v\d+ (<[^<>\s]+>) \?this \. \} \} \}"
-        ),
-        "objects",
-    ),
-)
-
-
 def target_nodes(
     store: ox.Store, nodes: Iterable[str], targets: Iterable[str]
 ) -> dict[str, list[str]]:
-    """For each of ``targets`` (compiled checks' targets) of a form of :data:`_TARGET_FORMS`,
+    """For each of ``targets`` (compiled checks' targets) of a form of
+    :data:`~iusgraph.validation.fastshacl.TARGET_FORMS`,
     the ``nodes`` (IRIs) it selects in the store: a query for each kind of target and
     1,000 nodes."""
     ordered = sorted(nodes)
     kinds: dict[str, tuple[str, frozenset[str]]] = {}
     for target in set(targets):
-        for form, kind in _TARGET_FORMS:
+        for form, kind in TARGET_FORMS:
             found = form.fullmatch(target)
             if found:
                 kinds[target] = (kind, frozenset(re.findall(r"<([^<>\s]+)>", found.group(1))))
