@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -48,6 +48,8 @@ Cell = tuple[str, str, str | None, str | None]
 _SPARQL_XML = "http://www.w3.org/2005/sparql-results#"
 _XML = "http://www.w3.org/XML/1998/namespace"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+T = TypeVar("T")
 
 
 def csv_cell(term: Any) -> str:
@@ -97,15 +99,20 @@ def answer_chunks(answer: Any, fmt: str) -> Iterator[str]:
         yield _serialized(answer, fmt)
         return
     names = [v.value for v in answer.variables]
-    # Cells by position: looking a solution's value up by its variable's name took about a
-    # fifth of a large answer's time (0.36 s of 1.8 s for 46,000 rows of five columns).
-    columns = range(len(names))
     if fmt == "table":
-        yield table_text(names, ([table_cell(row[i]) for i in columns] for row in answer))
+        yield table_text(names, cells(answer, table_cell, len(names)))
     elif fmt == "csv":
-        yield from csv_chunks(names, ([csv_cell(row[i]) for i in columns] for row in answer))
+        yield from csv_chunks(names, cells(answer, csv_cell, len(names)))
     else:
-        yield from tsv_chunks(names, ([tsv_cell(row[i]) for i in columns] for row in answer))
+        yield from tsv_chunks(names, cells(answer, tsv_cell, len(names)))
+
+
+def cells(solutions: Iterable[Any], cell: Callable[[Any], T], width: int) -> Iterator[list[T]]:
+    """Each of Oxigraph's ``solutions`` of ``width`` variables as its values written by
+    ``cell``, read by position: looking a value up by its variable's name took about a
+    fifth of a large answer's time (0.36 s of 1.8 s for 46,000 rows of five columns)."""
+    columns = range(width)
+    return ([cell(row[i]) for i in columns] for row in solutions)
 
 
 def csv_chunks(names: list[str], rows: Iterable[list[str]]) -> Iterator[str]:

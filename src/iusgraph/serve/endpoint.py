@@ -153,11 +153,11 @@ def solutions_text(answer: Any, fmt: str, max_rows: int | None, max_bytes: int |
     the server agree byte for byte; TooManyRows past a limit."""
     names, kept = _kept(answer, max_rows, max_bytes)
     if fmt == "csv":
-        chunks = answers.csv_chunks(names, ([answers.csv_cell(r[n]) for n in names] for r in kept))
+        chunks = answers.csv_chunks(names, answers.cells(kept, answers.csv_cell, len(names)))
     elif fmt == "tsv":
-        chunks = answers.tsv_chunks(names, ([answers.tsv_cell(r[n]) for n in names] for r in kept))
+        chunks = answers.tsv_chunks(names, answers.cells(kept, answers.tsv_cell, len(names)))
     else:
-        rows = ([answers.oxigraph_cell(r[n]) for n in names] for r in kept)
+        rows = answers.cells(kept, answers.oxigraph_cell, len(names))
         chunks = iter([answers.xml_text(names, rows)])
     return "".join(chunks).encode("utf-8")
 
