@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import count
 from typing import Any, TypeVar, cast
@@ -1538,7 +1539,10 @@ def run_checks(
     """Every compiled check on the store, and the term checks on ``input_terms`` (read
     once).
 
-    Labels are left empty; the caller looks them up once for all findings.
+    Labels are left empty; the caller looks them up once for all findings. The term
+    checks, Python over the literals, run on a thread of their own beside the queries
+    (which release the GIL): after them, they were a one-core tail of the validation
+    (0.56 s at 1M triples, 6.5 s at 10M).
     """
 
     def solve(check: Check) -> list[dict[str, Any]]:
@@ -1551,13 +1555,18 @@ def run_checks(
             ) from None
 
     findings: list[Finding] = []
-    for check, rows in zip(compiled.checks, in_parallel(solve, compiled.checks), strict=True):
-        if check.parts:
-            findings += _part_findings(check, rows, compiled.literal_forms)
-            continue
-        findings += (_finding(check, values, compiled.literal_forms) for values in rows)
-    if compiled.term_checks:
-        findings += term_findings(
-            store, compiled.term_checks, input_terms or (lambda predicates: ())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        literals = (
+            pool.submit(
+                term_findings, store, compiled.term_checks, input_terms or (lambda predicates: ())
+            )
+            if compiled.term_checks
+            else None
         )
+        for check, rows in zip(compiled.checks, in_parallel(solve, compiled.checks), strict=True):
+            if check.parts:
+                findings += _part_findings(check, rows, compiled.literal_forms)
+                continue
+            findings += (_finding(check, values, compiled.literal_forms) for values in rows)
+        findings += literals.result() if literals is not None else []
     return findings
