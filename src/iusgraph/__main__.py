@@ -1,5 +1,5 @@
 """``python -m iusgraph`` runs the command line."""
 
-from iusgraph.cli import main
+from iusgraph.cli import run
 
-main()
+run()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, Protocol
 
 import click
 
-from iusgraph import __version__, progress
+from iusgraph import __version__, exiting, progress
 from iusgraph.defaults import (
     CHUNK_TRIPLES,
     EXTRA_GRAPHS,
@@ -145,6 +145,12 @@ def main(data: Path | None) -> None:
         note = stale_install_note()
         if note:
             click.echo(f"iusgraph: {note}", err=True)
+
+
+def run() -> NoReturn:
+    """The console entry point (``iusgraph``, ``python -m iusgraph``): :func:`main`, ended
+    without freeing what a command kept (:mod:`iusgraph.exiting`)."""
+    exiting.run(main)
 
 
 @main.command()
