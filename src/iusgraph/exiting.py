@@ -1,10 +1,9 @@
 """How the command-line process ends: without freeing the large store it built.
 
-Freeing an Oxigraph store takes time, and all of it comes after the answer is written: in
-this project's benchmark, 0.66 s at 1M triples and 8 s at 10M, after validation finishes
+Freeing an Oxigraph store takes time, all of it after the work is done: in this project's
+benchmark, 0.66 s at 1M triples and 8 s at 10M once validation has finished
 (``docs/benchmarks.md``, "2026-12-04, night: term checks beside the queries, exit without
-freeing the store"). The operating system takes a
-process's memory back at once. So the console entry point (:func:`run`) arms
+freeing the store"). The operating system takes a process's memory back at once. So the console entry point (:func:`run`) arms
 :func:`keep`, and a command hands it the store it is done with instead of freeing it.
 Once the command returns, if anything is kept, the process flushes its output and ends
 with :func:`os._exit`, which frees nothing. A command that keeps nothing ends the usual
