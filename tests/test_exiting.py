@@ -116,7 +116,11 @@ def test_the_process_validating_files_ends_without_its_teardown_and_says_everyth
 
 @pytest.mark.parametrize(
     ("args", "status"),
-    [(["query", "--list"], 0), (["validate", str(FIXTURES / "missing.ttl")], 2)],
+    [
+        (["query", "--list"], 0),
+        (["query", "uses", "--format", "csv"], 0),
+        (["validate", str(FIXTURES / "missing.ttl")], 2),
+    ],
 )
 def test_a_process_whose_command_kept_nothing_runs_its_atexit_handlers(
     args: list[str], status: int
@@ -124,3 +128,29 @@ def test_a_process_whose_command_kept_nothing_runs_its_atexit_handlers(
     done = _process(*args)
     assert done.returncode == status, done.stderr
     assert "atexit handlers ran" in done.stderr
+
+
+def test_a_query_on_given_files_ends_without_its_teardown_and_writes_every_row() -> None:
+    """``query --graph FILE`` keeps the store of its files: the answer is whole (one row per
+    claim of the fixture, as on the fixture read by the same command in-process)."""
+    from click.testing import CliRunner
+
+    from iusgraph.cli import main
+
+    args = ["query", "--format", "csv", "--sparql", "SELECT ?c WHERE { ?c a ?t } ORDER BY ?c"]
+    for path in INVALID:
+        args += ["--graph", str(path)]
+    done = _process(*args)
+    assert done.returncode == 0, done.stderr
+    assert "atexit handlers ran" not in done.stderr
+    in_process = CliRunner().invoke(main, args)
+    assert in_process.exit_code == 0, in_process.output
+    assert done.stdout == in_process.stdout
+    assert len(done.stdout.splitlines()) > 10
+
+
+def test_validate_since_ends_without_its_teardown() -> None:
+    done = _process("validate", "--format", "json", "--since", str(INVALID[0]), *map(str, INVALID))
+    assert done.returncode == 1, done.stderr
+    assert [r["rule"] for r in json.loads(done.stdout)["results"]] == ["shape:ClaimShape/ius:rank"]
+    assert "atexit handlers ran" not in done.stderr

@@ -24,6 +24,7 @@ from iusgraph.defaults import (
     check_engine,
 )
 from iusgraph.errors import IusgraphError
+from iusgraph.exiting import keep
 from iusgraph.graph.files import atomic_write_text
 from iusgraph.graph.resources import data_dir, is_bundled
 from iusgraph.query.catalog import NamedQuery, named_queries, resolve_query
@@ -296,6 +297,7 @@ def query_chunks(
             target = local.curated_store(extra)
         else:
             target = _given_store(graph, files, store, extra)
+            keep(target)  # the command line ends without freeing it (iusgraph.exiting)
         yield from local.answer_text(local.run(target, text, found, origin), fmt, origin)
         return
     yield _rdflib_answer(graph, files, text, origin, fmt, bindings or [], extra)

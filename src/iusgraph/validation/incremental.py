@@ -64,6 +64,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
 from iusgraph.errors import InputError
+from iusgraph.exiting import keep
 from iusgraph.graph.backend import solution_rows, values_clause
 from iusgraph.graph.load import file_type, parse_quads
 from iusgraph.graph.namespaces import SH
@@ -173,6 +174,7 @@ def load_side(paths: list[Path]) -> Side:
     lines = file_lines(paths)
     store = store_from_files(paths)
     _add_ontology(store)
+    keep(store)  # the command line ends without freeing it (iusgraph.exiting)
     return Side(paths, lines, store)
 
 
